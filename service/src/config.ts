@@ -41,7 +41,7 @@ const integer = (dflt: number, min: number, max: number) =>
   z.preprocess(
     unset,
     z.coerce
-      .number()
+      .number({ error: `must be an integer from ${min} to ${max}` })
       .int({ error: `must be an integer from ${min} to ${max}` })
       .min(min, { error: `must be an integer from ${min} to ${max}` })
       .max(max, { error: `must be an integer from ${min} to ${max}` })

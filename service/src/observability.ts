@@ -47,7 +47,7 @@ export function requestObservability(deps: { logger: Logger; metrics: Metrics })
       const unobserved = UNOBSERVED_ROUTES.has(route);
       if (!unobserved) metrics.observe(req.method, route, status, seconds);
 
-      const level = unobserved ? 'debug' : status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+      const level = status >= 500 && status !== 503 ? 'error' : unobserved ? 'debug' : status >= 400 ? 'warn' : 'info';
       if (!logger.isLevelEnabled(level)) return;
       const q = req.originalUrl.indexOf('?');
       logger[level](

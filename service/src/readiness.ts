@@ -39,6 +39,16 @@ export function createHttpDependencyCheck(dep: HttpDependency): () => Promise<De
   let cached: { result: DependencyResult; at: number } | undefined;
   let inFlight: Promise<DependencyResult> | undefined;
   const target = redactUrl(dep.url);
+  // fetch refuses URLs with credentials: they travel as a Basic header instead (a token wins).
+  const url = new URL(dep.url);
+  const headers: Record<string, string> = {};
+  if (url.username || url.password) {
+    const userPass = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(userPass).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  if (dep.token) headers.authorization = `Bearer ${dep.token}`;
 
   const run = async (): Promise<DependencyResult> => {
     const started = performance.now();
@@ -50,9 +60,9 @@ export function createHttpDependencyCheck(dep: HttpDependency): () => Promise<De
       checkedAt: new Date().toISOString(),
     });
     try {
-      const res = await fetch(dep.url, {
+      const res = await fetch(url, {
         method: 'GET',
-        headers: dep.token ? { authorization: `Bearer ${dep.token}` } : {},
+        headers,
         signal: AbortSignal.timeout(dep.timeoutMs),
         redirect: 'manual',
       });
@@ -65,7 +75,8 @@ export function createHttpDependencyCheck(dep: HttpDependency): () => Promise<De
       if (e.name === 'TimeoutError' || e.name === 'AbortError') {
         return done(false, `${target} did not answer within ${dep.timeoutMs} ms`);
       }
-      return done(false, `${target} unreachable (${e.cause?.code ?? e.message})`);
+      // Only the error code: messages can quote the URL, credentials included.
+      return done(false, `${target} unreachable (${e.cause?.code ?? e.name})`);
     }
   };
 

@@ -4,6 +4,7 @@ import { InputError, NotFoundError } from '../errors.js';
 
 export const MAX_ITEMS = 1000;
 export const BODY_LIMIT = '16kb';
+export const MAX_WORK_MS = 2000;
 
 export interface Item {
   id: number;
@@ -13,6 +14,10 @@ export interface Item {
 
 const newItemSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
+});
+
+const workQuerySchema = z.object({
+  ms: z.coerce.number().int().min(0).max(MAX_WORK_MS).default(100),
 });
 
 const listQuerySchema = z.object({
@@ -49,6 +54,14 @@ export function apiRouter(deps: { appVersion: string; startedAt: Date }): Router
     const item = Number.isInteger(id) ? items.find((i) => i.id === id) : undefined;
     if (!item) throw new NotFoundError(`item ${JSON.stringify(req.params.id)} not found`);
     res.json(item);
+  });
+
+  // Simulated slow work: lets a demo push p95 latency over a promotion gate, and tests hold a request in flight.
+  router.get('/api/work', async (req, res) => {
+    const query = workQuerySchema.safeParse(req.query);
+    if (!query.success) throw new InputError(`ms must be an integer from 0 to ${MAX_WORK_MS}`);
+    await new Promise((resolve) => setTimeout(resolve, query.data.ms));
+    res.json({ workedMs: query.data.ms });
   });
 
   router.post('/api/items', express.json({ limit: BODY_LIMIT }), (req, res) => {
