@@ -1,0 +1,64 @@
+# What makes prod prod, and the shared variables' validation. Provider-free: scripts/iac/test-validations
+# runs it offline against variables.tf + locals.tf.
+
+run "prod_settings" {
+  command = plan
+
+  assert {
+    condition     = local.environment == "prod" && local.namespace == "prod"
+    error_message = "The prod stack deploys into namespace prod unless told otherwise."
+  }
+
+  assert {
+    condition     = local.nat_gateway_mode == "per_az"
+    error_message = "prod must use nat_gateway_mode = per_az."
+  }
+
+  assert {
+    condition     = local.node_min_size == 3 && local.node_max_size == 10
+    error_message = "Node groups scale between 3 and 10 nodes (the seed's Infrastructure Scalability)."
+  }
+}
+
+run "namespace_can_be_overridden" {
+  command = plan
+
+  variables {
+    namespace = "team-a"
+  }
+
+  assert {
+    condition     = local.namespace == "team-a"
+    error_message = "An explicit namespace wins over the environment's name."
+  }
+}
+
+run "rejects_az_outside_region" {
+  command = plan
+
+  variables {
+    region = "eu-central-1"
+  }
+
+  expect_failures = [var.azs]
+}
+
+run "rejects_api_open_to_the_world" {
+  command = plan
+
+  variables {
+    api_public_access_cidrs = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.api_public_access_cidrs]
+}
+
+run "rejects_malformed_rotation_lambda" {
+  command = plan
+
+  variables {
+    secret_rotation_lambda_arn = "arn:aws:iam::123456789012:role/rotation"
+  }
+
+  expect_failures = [var.secret_rotation_lambda_arn]
+}
