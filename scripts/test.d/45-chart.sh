@@ -33,7 +33,21 @@ else
   bad "render assertions"; cat "$work/render.txt"
 fi
 
-# 4. Wrong values fail at install time with a message naming the value.
+# 4. The alert rules are valid PromQL and fire (or stay quiet) on the seed's thresholds.
+command -v promtool >/dev/null 2>&1 || ensure_apt prometheus
+mkdir -p "$work/alerts"
+cp scripts/chart/alerts-test.yaml "$work/alerts/"
+helm template express-service "$CHART" --namespace dev --kube-version 1.33.0 --set metrics.prometheusRule.create=always \
+  --show-only templates/prometheusrule.yaml |
+  "$PY" -c 'import sys, yaml; yaml.safe_dump(yaml.safe_load(sys.stdin)["spec"], sys.stdout)' >"$work/alerts/rules.yaml"
+if promtool check rules "$work/alerts/rules.yaml" >"$work/promtool.txt" 2>&1 &&
+  promtool test rules "$work/alerts/alerts-test.yaml" >>"$work/promtool.txt" 2>&1; then
+  ok "promtool check + test rules (6 alerts, 4 scenarios)"
+else
+  bad "promtool rules"; cat "$work/promtool.txt"
+fi
+
+# 5. Wrong values fail at install time with a message naming the value.
 reject() {
   local expect="$1"
   shift
@@ -68,7 +82,7 @@ reject "must be greater than shutdown.drainDelaySeconds" --set shutdown.timeoutS
 reject "shorter than preStopSleepSeconds + timeoutSeconds" --set shutdown.terminationGracePeriodSeconds=10
 reject "secretStoreRef.name is required" --set secrets.externalSecret.enabled=true
 
-# 5. checkov on what each environment would apply (monitoring objects included).
+# 6. checkov on what each environment would apply (monitoring objects included).
 mkdir -p "$work/rendered"
 for env in dev staging prod; do
   helm template express-service "$CHART" --namespace "$env" --kube-version 1.33.0 \
