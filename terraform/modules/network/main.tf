@@ -42,6 +42,7 @@ resource "aws_kms_alias" "flow_logs" {
 }
 
 module "vpc" {
+  #checkov:skip=CKV_TF_1:Registry module pinned to an exact version (the seed uses the registry); a git commit source would bypass the registry and its version constraints.
   source  = "terraform-aws-modules/vpc/aws"
   version = "5.21.0"
 

@@ -1,6 +1,23 @@
 # What makes prod prod, and the shared variables' validation. Provider-free: scripts/iac/test-validations
 # runs it offline against variables.tf + locals.tf.
 
+# Against the whole environment (terraform.yaml on pull requests), plans run with a mocked AWS
+# provider; against the provider-free copy the mock is unused.
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
 run "prod_settings" {
   command = plan
 

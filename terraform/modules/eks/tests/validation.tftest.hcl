@@ -1,6 +1,23 @@
 # Variable validation and derived values. Provider-free: scripts/iac/test-validations runs this file
 # offline against variables.tf + locals.tf; with the AWS provider it also runs against the whole module.
 
+# Against the whole module, plans run with a mocked AWS provider (no credentials, no API calls).
+# Against the provider-free copy the mock is simply unused, so nothing has to be downloaded.
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
+  mock_data "aws_partition" {
+    defaults = { partition = "aws" }
+  }
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
 variables {
   cluster_name = "envportal-test"
   environment  = "dev"
