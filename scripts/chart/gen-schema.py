@@ -134,7 +134,7 @@ schema = {
             "extraEnv": {"type": "object", "description": "extra non-secret env (NAME: value)",
                          "propertyNames": {"pattern": r"^[A-Z_][A-Z0-9_]*$",
                                            # secrets belong in secrets.*, not in a ConfigMap
-                                           "not": {"pattern": "(PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE_KEY|API_KEY)"}},
+                                           "not": {"pattern": "(PASSWORD|PASSWD|TOKEN$|CREDENTIAL|PRIVATE_KEY|API_KEY|SECRET_KEY|ACCESS_KEY|SECRET$)"}},
                          "additionalProperties": {"type": ["string", "number", "boolean"]}},
         }, required=["logLevel", "appPort", "apiBaseUrl"]),
         "shutdown": obj({

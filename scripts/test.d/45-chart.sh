@@ -68,6 +68,7 @@ reject "/config/appPort'" --set config.appPort=80
 reject "/config/apiBaseUrl'" --set config.apiBaseUrl=ftp://x
 reject "additional properties" --set config.password=hunter2
 reject "invalid propertyName 'DB_PASSWORD'" --set config.extraEnv.DB_PASSWORD=hunter2
+reject "invalid propertyName 'API_SECRET'" --set config.extraEnv.API_SECRET=hunter2
 reject "additional properties" --set-string secrets.token=abc
 reject "/securityContext/readOnlyRootFilesystem'" --set securityContext.readOnlyRootFilesystem=false
 reject "/securityContext/allowPrivilegeEscalation'" --set securityContext.allowPrivilegeEscalation=true
