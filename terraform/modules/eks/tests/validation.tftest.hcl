@@ -39,7 +39,7 @@ run "defaults_follow_the_seed" {
   }
 
   assert {
-    condition     = local.control_plane_subnet_ids == var.subnet_ids && length(local.endpoint_public_access_cidrs) == 0
+    condition     = length(local.control_plane_subnet_ids) == 3 && alltrue([for i, s in local.control_plane_subnet_ids : s == var.subnet_ids[i]]) && length(local.endpoint_public_access_cidrs) == 0
     error_message = "A private-only cluster uses the node subnets for the control plane and sends no public allow-list."
   }
 
