@@ -17,6 +17,6 @@ export function createLogger(level: LogLevel, destination?: DestinationStream): 
       // Belt and braces: these never reach a log line even if someone logs a whole request.
       redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'apiToken'], censor: '[redacted]' },
     },
-    destination ?? pino.destination({ dest: 1, sync: false, minLength: 4096 }),
+    destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }

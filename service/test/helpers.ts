@@ -133,8 +133,12 @@ export async function startService(
   proc.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const port = await new Promise<number>((resolve, reject) => {
+    const fail = (err: Error) => {
+      proc.kill('SIGKILL');
+      reject(err);
+    };
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`service did not start; stderr: ${stderr}`)), 15000);
+    const timer = setTimeout(() => fail(new Error(`service did not start; stderr: ${stderr}`)), 15000);
     proc.stdout!.on('data', (d) => {
       buf += d;
       let nl;
