@@ -31,7 +31,8 @@ describe('dist/index.js as a process', () => {
 
   it('starts with the seed-style LOG_LEVEL=INFO, logs JSON, and exits 0 on SIGTERM', async () => {
     const svc = await startService({ LOG_LEVEL: 'INFO', APP_VERSION: '9.9.9' });
-    const info = await (await fetch(`${svc.url}/api/info`, { headers: { 'x-request-id': 'proc-1' } })).json();
+    const res = await fetch(`${svc.url}/api/info`, { headers: { 'x-request-id': 'proc-1' } });
+    const info = (await res.json()) as { version: string };
     assert.equal(info.version, '9.9.9');
     const t0 = Date.now();
     const code = await svc.stop();
