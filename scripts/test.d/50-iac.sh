@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Offline checks of the Terraform under terraform/ and the GitHub Actions workflows:
 #   1. terraform fmt -check -recursive
-#   2. an HCL parse of every .tf / .tftest.hcl / .hcl file (scripts/iac/hclparse, hashicorp/hcl/v2)
+#   2. an HCL parse of every .tf / .tftest.hcl / .hcl file (scripts/iac/hclparse, hashicorp/hcl/v2),
+#      which also requires a description and a type on every variable and a description on every output
 #   3. the provider-free variable-validation tests (scripts/iac/test-validations)
 #   4. checkov on terraform/: zero failed checks; every skip carries a reason inline
 #   5. actionlint (with shellcheck) on .github/workflows
