@@ -115,7 +115,7 @@ fi
 log "checkov -d terraform"
 checkov_json="$ENVPORTAL_CACHE/iac/checkov.json"
 # Exit code is judged from the summary below; the registry modules are not downloaded (offline).
-"$checkov_venv/bin/checkov" -d terraform --framework terraform --quiet --compact \
+"$checkov_venv/bin/checkov" -d terraform --framework terraform --compact \
   --output json --output-file-path "$ENVPORTAL_CACHE/iac" >/dev/null 2>"$ENVPORTAL_CACHE/iac/checkov.log" || true
 mv -f "$ENVPORTAL_CACHE/iac/results_json.json" "$checkov_json" 2>/dev/null || true
 if [ -s "$checkov_json" ]; then
