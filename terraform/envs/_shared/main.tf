@@ -31,7 +31,8 @@ module "eks" {
   node_max_size       = local.node_max_size
   node_desired_size   = local.node_min_size
 
-  admin_role_arns = var.admin_role_arns
+  # The GitHub deploy role needs Kubernetes rights to run helm.
+  admin_role_arns = concat(var.admin_role_arns, module.github_oidc[*].deploy_role_arn)
 }
 
 module "service_resources" {
@@ -56,4 +57,17 @@ module "service_iam" {
   queue_arn            = module.service_resources.queue_arn
   topic_arn            = module.service_resources.topic_arn
   kms_key_arns         = [module.service_resources.kms_key_arn]
+}
+
+module "github_oidc" {
+  source = "../../modules/github-oidc"
+  count  = var.github_repository == null ? 0 : 1
+
+  repository           = var.github_repository
+  environment          = local.environment
+  create_oidc_provider = var.github_oidc_provider_arn == null
+  oidc_provider_arn    = var.github_oidc_provider_arn
+  cluster_name         = local.name
+  state_bucket_name    = var.state_bucket_name
+  state_key            = local.state_key
 }

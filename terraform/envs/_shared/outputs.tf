@@ -53,6 +53,16 @@ output "secret_name" {
   value       = module.service_resources.secret_name
 }
 
+output "github_deploy_role_arn" {
+  description = "Role for this environment's deploy job: the GitHub environment variable AWS_DEPLOY_ROLE_ARN (null without github_repository)."
+  value       = one(module.github_oidc[*].deploy_role_arn)
+}
+
+output "github_plan_role_arn" {
+  description = "Read-only role for terraform plan on pull requests: the repository variable TF_PLAN_ROLE_ARN (null without github_repository)."
+  value       = one(module.github_oidc[*].plan_role_arn)
+}
+
 # `terraform output -json helm_values > aws-values.json` gives a values file for
 # `helm upgrade -f values-<env>.yaml -f aws-values.json` (JSON is valid YAML).
 output "helm_values" {

@@ -105,6 +105,44 @@ variable "secret_rotation_lambda_arn" {
   }
 }
 
+variable "github_repository" {
+  description = "GitHub repository (owner/name) whose workflows deploy and plan this environment through OIDC; null creates no GitHub roles."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.github_repository == null || can(regex("^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$", var.github_repository))
+    error_message = "github_repository must be owner/name."
+  }
+}
+
+variable "github_oidc_provider_arn" {
+  description = "Existing GitHub OIDC identity provider of the account; null creates it (only one environment per account may)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.github_oidc_provider_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:oidc-provider/token\\.actions\\.githubusercontent\\.com$", var.github_oidc_provider_arn))
+    error_message = "github_oidc_provider_arn must be the ARN of the token.actions.githubusercontent.com identity provider."
+  }
+}
+
+variable "state_bucket_name" {
+  description = "The S3 bucket of the backend configuration; the GitHub roles may read this environment's state in it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.state_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.state_bucket_name))
+    error_message = "state_bucket_name must be a valid S3 bucket name."
+  }
+
+  validation {
+    condition     = var.github_repository == null || var.state_bucket_name != null
+    error_message = "github_repository needs state_bucket_name (the deploy job reads Terraform outputs from the state)."
+  }
+}
+
 variable "tags" {
   description = "Extra tags added to every resource (cost centre, owner)."
   type        = map(string)

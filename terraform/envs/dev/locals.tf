@@ -4,6 +4,8 @@ locals {
   environment = "dev"
   name        = "envportal-dev"
   namespace   = coalesce(var.namespace, local.environment)
+  # Must equal the backend key in versions.tf (a backend block cannot read locals).
+  state_key = "envportal/dev/terraform.tfstate"
 
   nat_gateway_mode                 = "single"
   node_instance_types              = ["t3.large"]

@@ -4,6 +4,8 @@ locals {
   environment = "prod"
   name        = "envportal-prod"
   namespace   = coalesce(var.namespace, local.environment)
+  # Must equal the backend key in versions.tf (a backend block cannot read locals).
+  state_key = "envportal/prod/terraform.tfstate"
 
   nat_gateway_mode                 = "per_az"
   node_instance_types              = ["m6i.large", "m5.large"]

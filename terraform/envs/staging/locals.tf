@@ -4,6 +4,8 @@ locals {
   environment = "staging"
   name        = "envportal-staging"
   namespace   = coalesce(var.namespace, local.environment)
+  # Must equal the backend key in versions.tf (a backend block cannot read locals).
+  state_key = "envportal/staging/terraform.tfstate"
 
   nat_gateway_mode                 = "single"
   node_instance_types              = ["m6i.large"]

@@ -35,6 +35,11 @@ run "prod_settings" {
     condition     = local.node_min_size == 3 && local.node_max_size == 10
     error_message = "Node groups scale between 3 and 10 nodes (the seed's Infrastructure Scalability)."
   }
+
+  assert {
+    condition     = local.state_key == "envportal/prod/terraform.tfstate"
+    error_message = "The state key the GitHub roles may read must be this environment's backend key."
+  }
 }
 
 run "namespace_can_be_overridden" {
@@ -78,4 +83,14 @@ run "rejects_malformed_rotation_lambda" {
   }
 
   expect_failures = [var.secret_rotation_lambda_arn]
+}
+
+run "rejects_github_roles_without_state_bucket" {
+  command = plan
+
+  variables {
+    github_repository = "my-org/envportal"
+  }
+
+  expect_failures = [var.state_bucket_name]
 }
