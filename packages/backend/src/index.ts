@@ -1,0 +1,89 @@
+import { createBackend } from '@backstage/backend-defaults';
+import { ConfigSources } from '@backstage/config-loader';
+import { findConfigProblems } from './preflight';
+
+const backend = createBackend();
+
+backend.add(import('@backstage/plugin-app-backend'));
+backend.add(import('@backstage/plugin-proxy-backend'));
+
+// scaffolder plugin
+backend.add(import('@backstage/plugin-scaffolder-backend'));
+backend.add(import('@backstage/plugin-scaffolder-backend-module-github'));
+backend.add(
+  import('@backstage/plugin-scaffolder-backend-module-notifications'),
+);
+
+//
+
+// auth plugin
+backend.add(import('@backstage/plugin-auth-backend'));
+// See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// See https://backstage.io/docs/auth/guest/provider
+
+// catalog plugin
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(
+  import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
+);
+
+// See https://backstage.io/docs/features/software-catalog/configuration#subscribing-to-catalog-errors
+backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+
+// permission plugin
+backend.add(import('@backstage/plugin-permission-backend'));
+// See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
+backend.add(
+  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+);
+
+// search plugin
+backend.add(import('@backstage/plugin-search-backend'));
+
+// search engine
+// See https://backstage.io/docs/features/search/search-engines
+
+// search collators
+backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+
+// kubernetes plugin
+backend.add(import('@backstage/plugin-kubernetes-backend'));
+
+// user settings plugin
+backend.add(import('@backstage/plugin-user-settings-backend'));
+
+// notifications and signals plugins
+backend.add(import('@backstage/plugin-notifications-backend'));
+backend.add(import('@backstage/plugin-signals-backend'));
+
+// mcp actions plugin
+backend.add(import('@backstage/plugin-mcp-actions-backend'));
+
+// environments plugins: per-stage status, checklist, metrics, promotion, and the scaffolder actions
+backend.add(import('@envportal/plugin-environments-backend'));
+backend.add(import('@envportal/plugin-scaffolder-backend-module-environments'));
+
+async function main() {
+  // Read the same config sources the backend will (--config flags, APP_CONFIG_* variables) and stop with
+  // one clear line on a value that would otherwise fail deep inside every plugin.
+  const config = await ConfigSources.toConfig(
+    ConfigSources.default({ argv: process.argv }),
+  );
+  const problems = findConfigProblems(config);
+  config.close();
+  if (problems.length > 0) {
+    process.stderr.write(`Invalid configuration: ${problems.join('; ')}\n`);
+    process.exit(1);
+  }
+  await backend.start();
+}
+
+main().catch(error => {
+  process.stderr.write(
+    `Backend failed to start: ${
+      error instanceof Error ? error.message : error
+    }\n`,
+  );
+  process.exit(1);
+});

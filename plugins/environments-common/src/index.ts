@@ -1,0 +1,9 @@
+/**
+ * Types, permissions, annotations and checklist definitions shared by the environments plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './annotations';
+export * from './checklist';
+export * from './permissions';
+export * from './types';

@@ -1,0 +1,1 @@
+export { EntityEnvironmentsContent } from './EntityEnvironmentsContent';

@@ -1,0 +1,1 @@
+export { MissingAnnotationsEmptyState } from './MissingAnnotationsEmptyState';
