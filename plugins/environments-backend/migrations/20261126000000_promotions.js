@@ -9,9 +9,18 @@
  */
 exports.up = async function up(knex) {
   await knex.schema.createTable('environments_promotions', table => {
-    table.comment('Every promotion and rollback of a catalog entity between stages');
-    table.string('id', 36).primary().notNullable().comment('UUID of the promotion');
-    table.string('entity_ref', 255).notNullable().comment('Stringified entity ref');
+    table.comment(
+      'Every promotion and rollback of a catalog entity between stages',
+    );
+    table
+      .string('id', 36)
+      .primary()
+      .notNullable()
+      .comment('UUID of the promotion');
+    table
+      .string('entity_ref', 255)
+      .notNullable()
+      .comment('Stringified entity ref');
     table.string('kind', 16).notNullable().comment('promotion or rollback');
     table.string('from_stage', 63).notNullable();
     table.string('to_stage', 63).notNullable();
@@ -28,7 +37,10 @@ exports.up = async function up(knex) {
     table.string('idempotency_key', 128).nullable();
     table.text('gates').notNullable().comment('JSON array of GateResult');
     table.text('risk').notNullable().comment('JSON PromotionRisk');
-    table.text('progress').notNullable().comment('JSON {desired, updated, ready}');
+    table
+      .text('progress')
+      .notNullable()
+      .comment('JSON {desired, updated, ready}');
     table.text('override_reason').nullable();
     table.string('requested_by', 255).notNullable();
     table.text('rollback_reason').nullable();
@@ -38,8 +50,11 @@ exports.up = async function up(knex) {
     table.timestamp('created_at', { useTz: true }).notNullable();
     table.timestamp('rollout_completed_at', { useTz: true }).nullable();
     table.timestamp('finished_at', { useTz: true }).nullable();
-    table.integer('duration_ms').nullable();
-    table.index(['entity_ref', 'created_at'], 'environments_promotions_entity_idx');
+    table.bigInteger('duration_ms').nullable();
+    table.index(
+      ['entity_ref', 'created_at'],
+      'environments_promotions_entity_idx',
+    );
     table.unique(['entity_ref', 'idempotency_key'], {
       indexName: 'environments_promotions_idempotency_uniq',
     });

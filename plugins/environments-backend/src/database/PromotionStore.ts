@@ -1,0 +1,318 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { ConflictError } from '@backstage/errors';
+import {
+  GateResult,
+  Promotion,
+  PromotionRisk,
+  PromotionState,
+} from '@envportal/plugin-environments-common';
+import { Knex } from 'knex';
+
+const TABLE = 'environments_promotions';
+
+/** States in which a promotion still holds its entity+stage lock. */
+export const ACTIVE_STATES: PromotionState[] = [
+  'pending',
+  'running',
+  'verifying',
+];
+
+/** A promotion as stored, with the fields the API does not show. */
+export type StoredPromotion = Promotion & {
+  kind: 'promotion' | 'rollback';
+  idempotencyKey?: string;
+  rolloutCompletedAt?: string;
+};
+
+export type NewPromotion = Omit<
+  StoredPromotion,
+  'state' | 'createdAt' | 'progress' | 'finishedAt' | 'durationMs'
+> & { createdAt?: Date };
+
+export type PromotionUpdate = Partial<
+  Pick<
+    StoredPromotion,
+    'state' | 'progress' | 'error' | 'summary' | 'imageBefore' | 'rollback'
+  >
+> & { rolloutCompletedAt?: Date };
+
+/** Raised when another promotion of the same entity and stage is in flight. */
+export class PromotionInFlightError extends ConflictError {
+  constructor(readonly runningId: string) {
+    super(`A promotion is already in flight for this stage: ${runningId}`);
+  }
+}
+
+type Row = {
+  id: string;
+  entity_ref: string;
+  kind: string;
+  from_stage: string;
+  to_stage: string;
+  strategy: string;
+  state: string;
+  image_before: string | null;
+  image_after: string;
+  in_flight_key: string | null;
+  idempotency_key: string | null;
+  gates: string;
+  risk: string;
+  progress: string;
+  override_reason: string | null;
+  requested_by: string;
+  rollback_reason: string | null;
+  rolled_back_at: string | Date | null;
+  error: string | null;
+  summary: string;
+  created_at: string | Date;
+  rollout_completed_at: string | Date | null;
+  finished_at: string | Date | null;
+  duration_ms: number | string | null;
+};
+
+function iso(value: string | Date | null): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return new Date(value).toISOString();
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  // PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    /UNIQUE constraint failed/i.test(e?.message ?? '')
+  );
+}
+
+/**
+ * Promotion history in the plugin's database (SQLite or PostgreSQL), and the database-held lock that
+ * admits one active promotion per entity and target stage.
+ */
+export class PromotionStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<PromotionStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await client.migrate.latest({
+        directory: resolvePackagePath(
+          '@envportal/plugin-environments-backend',
+          'migrations',
+        ),
+      });
+    }
+    return new PromotionStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  /**
+   * Inserts a promotion holding the entity+stage lock. Throws PromotionInFlightError with the id of the
+   * active one when the lock is taken; returns the earlier promotion when the idempotency key was seen.
+   */
+  async insert(
+    promotion: NewPromotion,
+  ): Promise<{ promotion: StoredPromotion; created: boolean }> {
+    if (promotion.idempotencyKey) {
+      const earlier = await this.findByIdempotencyKey(
+        promotion.entityRef,
+        promotion.idempotencyKey,
+      );
+      if (earlier) return { promotion: earlier, created: false };
+    }
+    const createdAt = promotion.createdAt ?? new Date();
+    try {
+      await this.db<Row>(TABLE).insert({
+        id: promotion.id,
+        entity_ref: promotion.entityRef,
+        kind: promotion.kind,
+        from_stage: promotion.from,
+        to_stage: promotion.to,
+        strategy: promotion.strategy,
+        state: 'pending',
+        image_before: promotion.imageBefore ?? null,
+        image_after: promotion.imageAfter,
+        in_flight_key: inFlightKey(promotion.entityRef, promotion.to),
+        idempotency_key: promotion.idempotencyKey ?? null,
+        gates: JSON.stringify(promotion.gates),
+        risk: JSON.stringify(promotion.risk),
+        progress: JSON.stringify({ desired: 0, updated: 0, ready: 0 }),
+        override_reason: promotion.overrideReason ?? null,
+        requested_by: promotion.requestedBy,
+        error: null,
+        summary: promotion.summary,
+        created_at: createdAt,
+      } as any);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // Either the same idempotency key raced us, or the stage is locked by another promotion.
+      if (promotion.idempotencyKey) {
+        const earlier = await this.findByIdempotencyKey(
+          promotion.entityRef,
+          promotion.idempotencyKey,
+        );
+        if (earlier) return { promotion: earlier, created: false };
+      }
+      const running = await this.findInFlight(
+        promotion.entityRef,
+        promotion.to,
+      );
+      throw new PromotionInFlightError(running?.id ?? 'unknown');
+    }
+    return { promotion: (await this.get(promotion.id))!, created: true };
+  }
+
+  async get(id: string): Promise<StoredPromotion | undefined> {
+    const row = await this.db<Row>(TABLE).where({ id }).first();
+    return row ? toPromotion(row) : undefined;
+  }
+
+  async findInFlight(
+    entityRef: string,
+    stage: string,
+  ): Promise<StoredPromotion | undefined> {
+    const row = await this.db<Row>(TABLE)
+      .where({ in_flight_key: inFlightKey(entityRef, stage) })
+      .first();
+    return row ? toPromotion(row) : undefined;
+  }
+
+  async findByIdempotencyKey(
+    entityRef: string,
+    key: string,
+  ): Promise<StoredPromotion | undefined> {
+    const row = await this.db<Row>(TABLE)
+      .where({ entity_ref: entityRef, idempotency_key: key })
+      .first();
+    return row ? toPromotion(row) : undefined;
+  }
+
+  /** Newest first. */
+  async list(options: {
+    entityRef: string;
+    limit: number;
+    offset: number;
+  }): Promise<{ items: StoredPromotion[]; total: number }> {
+    const [{ count }] = await this.db(TABLE)
+      .where({ entity_ref: options.entityRef })
+      .count({ count: '*' });
+    const rows = await this.db<Row>(TABLE)
+      .where({ entity_ref: options.entityRef })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(options.limit)
+      .offset(options.offset);
+    return { items: rows.map(toPromotion), total: Number(count) };
+  }
+
+  /** Promotions a crashed or restarted backend left active. */
+  async listActive(): Promise<StoredPromotion[]> {
+    const rows = await this.db<Row>(TABLE)
+      .whereNotNull('in_flight_key')
+      .orderBy('created_at', 'asc');
+    return rows.map(toPromotion);
+  }
+
+  /** The latest succeeded change of a stage, to find what to roll back to. */
+  async lastSucceeded(
+    entityRef: string,
+    stage: string,
+  ): Promise<StoredPromotion | undefined> {
+    const row = await this.db<Row>(TABLE)
+      .where({ entity_ref: entityRef, to_stage: stage, state: 'succeeded' })
+      .orderBy('created_at', 'desc')
+      .first();
+    return row ? toPromotion(row) : undefined;
+  }
+
+  async update(id: string, update: PromotionUpdate): Promise<void> {
+    const patch: Partial<Record<keyof Row, unknown>> = {};
+    if (update.state) patch.state = update.state;
+    if (update.progress) patch.progress = JSON.stringify(update.progress);
+    if (update.error !== undefined) patch.error = update.error;
+    if (update.summary !== undefined) patch.summary = update.summary;
+    if (update.imageBefore !== undefined)
+      patch.image_before = update.imageBefore;
+    if (update.rollback) {
+      patch.rollback_reason = update.rollback.reason;
+      patch.rolled_back_at = new Date(update.rollback.at);
+    }
+    if (update.rolloutCompletedAt) {
+      patch.rollout_completed_at = update.rolloutCompletedAt;
+    }
+    await this.db(TABLE).where({ id }).update(patch);
+  }
+
+  /** Ends a promotion: final state, duration, and the stage lock released in the same statement. */
+  async finish(
+    id: string,
+    final: {
+      state: 'succeeded' | 'failed' | 'rolled-back';
+      error?: string;
+      summary: string;
+      rollback?: { reason: string; at: string };
+    },
+  ): Promise<StoredPromotion> {
+    const current = await this.get(id);
+    if (!current) throw new Error(`promotion ${id} vanished`);
+    const finishedAt = new Date();
+    await this.db(TABLE)
+      .where({ id })
+      .update({
+        state: final.state,
+        error: final.error ?? null,
+        summary: final.summary,
+        in_flight_key: null,
+        finished_at: finishedAt,
+        duration_ms: finishedAt.getTime() - Date.parse(current.createdAt),
+        ...(final.rollback
+          ? {
+              rollback_reason: final.rollback.reason,
+              rolled_back_at: new Date(final.rollback.at),
+            }
+          : {}),
+      });
+    return (await this.get(id))!;
+  }
+}
+
+function inFlightKey(entityRef: string, stage: string) {
+  return `${entityRef}|${stage}`;
+}
+
+function toPromotion(row: Row): StoredPromotion {
+  return {
+    id: row.id,
+    kind: row.kind as StoredPromotion['kind'],
+    entityRef: row.entity_ref,
+    from: row.from_stage,
+    to: row.to_stage,
+    strategy: row.strategy as Promotion['strategy'],
+    state: row.state as PromotionState,
+    imageBefore: row.image_before ?? undefined,
+    imageAfter: row.image_after,
+    progress: JSON.parse(row.progress),
+    gates: JSON.parse(row.gates) as GateResult[],
+    risk: JSON.parse(row.risk) as PromotionRisk,
+    overrideReason: row.override_reason ?? undefined,
+    requestedBy: row.requested_by,
+    createdAt: iso(row.created_at)!,
+    finishedAt: iso(row.finished_at),
+    durationMs: row.duration_ms === null ? undefined : Number(row.duration_ms),
+    rollback:
+      row.rollback_reason && row.rolled_back_at
+        ? { reason: row.rollback_reason, at: iso(row.rolled_back_at)! }
+        : undefined,
+    error: row.error ?? undefined,
+    summary: row.summary,
+    idempotencyKey: row.idempotency_key ?? undefined,
+    rolloutCompletedAt: iso(row.rollout_completed_at),
+  };
+}
