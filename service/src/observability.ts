@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Logger } from './logger.js';
 import { UNMATCHED_ROUTE, type Metrics } from './metrics.js';
+import type { Readiness } from './readiness.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 
@@ -28,9 +29,12 @@ export function routeTemplate(req: Request): string {
   return typeof path === 'string' ? `${req.baseUrl}${path}` : UNMATCHED_ROUTE;
 }
 
-/** Request id in/out, one JSON log line per request, and the HTTP metrics. */
-export function requestObservability(deps: { logger: Logger; metrics: Metrics }): RequestHandler {
-  const { logger, metrics } = deps;
+/**
+ * Request id in/out, one JSON log line per request, the HTTP metrics, and, while draining,
+ * `Connection: close` so keep-alive clients reconnect elsewhere (one middleware: each layer costs).
+ */
+export function requestObservability(deps: { logger: Logger; metrics: Metrics; readiness: Readiness }): RequestHandler {
+  const { logger, metrics, readiness } = deps;
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     const incoming = req.headers['x-request-id'];
@@ -38,6 +42,7 @@ export function requestObservability(deps: { logger: Logger; metrics: Metrics })
       typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.locals.requestId = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    if (readiness.shuttingDown) res.setHeader('Connection', 'close');
 
     res.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
