@@ -42,3 +42,25 @@ export const environmentsPermissions = [
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
 ];
+
+/**
+ * Name of the conditional rule that decides promotion and rollback permissions by target stage.
+ * Its params are {@link IsTargetStageParams}; the environments backend evaluates it.
+ * @public
+ */
+export const IS_TARGET_STAGE_RULE = 'IS_TARGET_STAGE';
+
+/**
+ * Params of the `IS_TARGET_STAGE` rule: the stages the decision covers.
+ * @public
+ */
+export type IsTargetStageParams = { stages: string[] };
+
+/**
+ * What the environments permissions are decided on: the catalog entity and the stage being changed.
+ * @public
+ */
+export type PromotionPermissionResource = {
+  entityRef: string;
+  targetStage: string;
+};
