@@ -8,10 +8,40 @@ export interface Config {
     stages?: Array<{
       /** Stage name, a DNS-1123 label. @visibility frontend */
       name: string;
-      /** Name of a cluster from kubernetes.clusterLocatorMethods. */
+      /** Name of a cluster from kubernetes.clusterLocatorMethods (type config). */
       cluster: string;
       /** Namespace the stage's workloads run in. */
       namespace: string;
+      /**
+       * Base URL of the service in this stage; the checklist probes `<healthUrl>/health/live` and
+       * `/health/ready`. Without it the health item is unknown (the backend cannot reach pod IPs).
+       */
+      healthUrl?: string;
+      /** Promotion into this stage needs the approval path (e.g. prod). @visibility frontend */
+      requiresApproval?: boolean;
     }>;
+    /** The Prometheus that scrapes the services; metrics and some checklist items read it. */
+    prometheus?: {
+      /** Base URL, e.g. http://127.0.0.1:9090. */
+      url: string;
+      /**
+       * Full Authorization header value sent to Prometheus (e.g. `Bearer ...`).
+       * @visibility secret
+       */
+      authorization?: string;
+    };
+    /** Metric gate thresholds for promotion; defaults follow the seed's alerting rules. */
+    gates?: {
+      /** Highest 5xx ratio, 0..1. Default 0.01. */
+      errorRate?: number;
+      /** Highest p95 latency in seconds. Default 0.5. */
+      latencyP95Seconds?: number;
+      /** Lowest non-5xx ratio, 0..1. Default 0.999. */
+      successRate?: number;
+      /** Highest restart count of any pod. Default 5. */
+      maxRestarts?: number;
+    };
+    /** Per-cluster deadline of one answer, in milliseconds; a slower cluster is reported as an error. Default 3000. */
+    clusterDeadlineMs?: number;
   };
 }

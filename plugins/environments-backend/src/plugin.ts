@@ -2,7 +2,13 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { readEnvironmentsConfig } from './config';
 import { createRouter } from './router';
+import { createWorkloadCache } from './services/cache';
+import { createClusterRegistry, readClusters } from './services/clusters';
+import { createEntityResolver } from './services/entities';
+import { createHealthProber, createStatusService } from './services/status';
 
 /**
  * The environments backend plugin: per-stage status, checklist, metrics and promotion of catalog entities.
@@ -15,10 +21,40 @@ export const environmentsPlugin = createBackendPlugin({
     env.registerInit({
       deps: {
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
         logger: coreServices.logger,
+        config: coreServices.rootConfig,
+        lifecycle: coreServices.lifecycle,
+        catalog: catalogServiceRef,
       },
-      async init({ httpRouter, logger }) {
-        httpRouter.use(await createRouter({ logger }));
+      async init({ httpRouter, httpAuth, logger, config, lifecycle, catalog }) {
+        const environments = readEnvironmentsConfig(config);
+        const clusterList = readClusters(config);
+        const clusters = createClusterRegistry({
+          stages: environments.stages,
+          clusters: clusterList,
+        });
+        const cache = createWorkloadCache({ clusters: clusterList, logger });
+        lifecycle.addShutdownHook(() => cache.stop());
+        const entities = createEntityResolver({ catalog });
+        const status = createStatusService({
+          config: environments,
+          clusters,
+          cache,
+          entities,
+          health: createHealthProber(),
+          logger,
+        });
+        // Warm the caches now so the first page view does not wait for the initial lists.
+        lifecycle.addStartupHook(() => {
+          for (const stage of environments.stages) {
+            if (clusterList.some(c => c.name === stage.cluster)) {
+              cache.namespace(stage.cluster, stage.namespace);
+            }
+          }
+        });
+
+        httpRouter.use(await createRouter({ logger, httpAuth, status }));
         // Liveness of the plugin is public on purpose: load balancers and the CLI probe it without a token.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

@@ -1,0 +1,114 @@
+/** A namespaced kind the cache holds. */
+export type CachedKind =
+  | 'Deployment'
+  | 'ReplicaSet'
+  | 'Pod'
+  | 'Service'
+  | 'EndpointSlice'
+  | 'Event'
+  | 'HorizontalPodAutoscaler'
+  | 'PodDisruptionBudget'
+  | 'NetworkPolicy'
+  | 'ServiceAccount'
+  | 'Role'
+  | 'RoleBinding'
+  | 'ConfigMap'
+  | 'Secret'
+  | 'ServiceMonitor'
+  | 'PrometheusRule';
+
+export type ResourceDefinition = {
+  kind: CachedKind;
+  /** Empty for the core group. */
+  group: string;
+  version: string;
+  plural: string;
+  /**
+   * Fetch PartialObjectMetadata only: for Secrets so their values never enter this process, for
+   * ConfigMaps because the checklist reads only their labels and dashboards can be large.
+   */
+  metadataOnly?: boolean;
+  /** A CRD that may not be installed; its absence is a state, not an error. */
+  optional?: boolean;
+};
+
+export const RESOURCES: readonly ResourceDefinition[] = [
+  { kind: 'Deployment', group: 'apps', version: 'v1', plural: 'deployments' },
+  { kind: 'ReplicaSet', group: 'apps', version: 'v1', plural: 'replicasets' },
+  { kind: 'Pod', group: '', version: 'v1', plural: 'pods' },
+  { kind: 'Service', group: '', version: 'v1', plural: 'services' },
+  {
+    kind: 'EndpointSlice',
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    plural: 'endpointslices',
+  },
+  { kind: 'Event', group: '', version: 'v1', plural: 'events' },
+  {
+    kind: 'HorizontalPodAutoscaler',
+    group: 'autoscaling',
+    version: 'v2',
+    plural: 'horizontalpodautoscalers',
+  },
+  {
+    kind: 'PodDisruptionBudget',
+    group: 'policy',
+    version: 'v1',
+    plural: 'poddisruptionbudgets',
+  },
+  {
+    kind: 'NetworkPolicy',
+    group: 'networking.k8s.io',
+    version: 'v1',
+    plural: 'networkpolicies',
+  },
+  { kind: 'ServiceAccount', group: '', version: 'v1', plural: 'serviceaccounts' },
+  {
+    kind: 'Role',
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'roles',
+  },
+  {
+    kind: 'RoleBinding',
+    group: 'rbac.authorization.k8s.io',
+    version: 'v1',
+    plural: 'rolebindings',
+  },
+  {
+    kind: 'ConfigMap',
+    group: '',
+    version: 'v1',
+    plural: 'configmaps',
+    metadataOnly: true,
+  },
+  { kind: 'Secret', group: '', version: 'v1', plural: 'secrets', metadataOnly: true },
+  {
+    kind: 'ServiceMonitor',
+    group: 'monitoring.coreos.com',
+    version: 'v1',
+    plural: 'servicemonitors',
+    optional: true,
+  },
+  {
+    kind: 'PrometheusRule',
+    group: 'monitoring.coreos.com',
+    version: 'v1',
+    plural: 'prometheusrules',
+    optional: true,
+  },
+];
+
+export function collectionPath(def: ResourceDefinition, namespace: string) {
+  const base = def.group ? `/apis/${def.group}/${def.version}` : '/api/v1';
+  return `${base}/namespaces/${encodeURIComponent(namespace)}/${def.plural}`;
+}
+
+export function groupVersionPath(def: ResourceDefinition) {
+  return def.group ? `/apis/${def.group}/${def.version}` : '/api/v1';
+}
+
+export const METADATA_ONLY_LIST_ACCEPT =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+export const METADATA_ONLY_ACCEPT =
+  'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';

@@ -1,0 +1,3 @@
+export { readClusters } from './readClusters';
+export { createClusterRegistry } from './createClusterRegistry';
+export type { ClusterRegistry, ClusterDefinition, StageTarget } from './types';

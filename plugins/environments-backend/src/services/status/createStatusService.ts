@@ -1,0 +1,188 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import type { StageStatus } from '@envportal/plugin-environments-common';
+import { EnvironmentsConfig, EnvironmentStage } from '../../config';
+import { WorkloadCacheService } from '../cache';
+import { ClusterRegistry } from '../clusters';
+import {
+  EntityResolver,
+  WorkloadSelector,
+  workloadSelectorFor,
+} from '../entities';
+import { HealthProber } from './healthProbe';
+import {
+  recentWarnings,
+  summarizePods,
+  summarizeWorkload,
+} from './summarize';
+import { EnvironmentStatusService, StageView } from './types';
+import { takeWorkloadSnapshot } from './workloadSnapshot';
+
+function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  onTimeout: () => T,
+): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<T>(resolve => {
+    timer = setTimeout(() => resolve(onTimeout()), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createStatusService(options: {
+  config: EnvironmentsConfig;
+  clusters: ClusterRegistry;
+  cache: WorkloadCacheService;
+  entities: EntityResolver;
+  health: HealthProber;
+  logger: LoggerService;
+}): EnvironmentStatusService {
+  const { config, clusters, cache, entities, health, logger } = options;
+
+  function pickStages(names?: string[]): EnvironmentStage[] {
+    if (!names || names.length === 0) return config.stages;
+    return names.map(name => {
+      const stage = config.stages.find(s => s.name === name);
+      if (!stage) throw new InputError(`Unknown stage "${name}"`);
+      return stage;
+    });
+  }
+
+  async function viewStage(
+    stage: EnvironmentStage,
+    selector: WorkloadSelector,
+  ): Promise<StageView> {
+    const base: StageStatus = {
+      stage: stage.name,
+      cluster: stage.cluster,
+      namespace: stage.namespace,
+      state: 'error',
+      pods: [],
+      events: [],
+      stale: true,
+    };
+    let target;
+    try {
+      target = clusters.forStage(stage.name);
+    } catch (error) {
+      return {
+        stage,
+        clusterName: stage.cluster,
+        status: { ...base, error: (error as Error).message },
+      };
+    }
+    const nsCache = cache.namespace(target.clusterName, target.namespace);
+    const synced = await nsCache.waitForSync(config.clusterDeadlineMs);
+    const cacheHealth = nsCache.health();
+    if (!synced && !cacheHealth.synced) {
+      return {
+        stage,
+        clusterName: target.clusterName,
+        status: {
+          ...base,
+          error: `cluster "${target.clusterName}" not reachable within ${config.clusterDeadlineMs} ms${
+            cacheHealth.errors.length ? `: ${cacheHealth.errors[0]}` : ''
+          }`,
+        },
+      };
+    }
+    const snapshot = takeWorkloadSnapshot(nsCache, selector);
+    const now = Date.now();
+    const observedAt = cacheHealth.observedAt ?? now;
+    const status: StageStatus = {
+      ...base,
+      state: snapshot.deployment ? 'ok' : 'not-found',
+      workload: summarizeWorkload(snapshot),
+      pods: summarizePods(snapshot),
+      events: recentWarnings(nsCache, snapshot),
+      health: await health.probe(stage.healthUrl),
+      observedAt: new Date(observedAt).toISOString(),
+      dataAgeSeconds: Math.max(0, Math.round((now - observedAt) / 1000)),
+      stale: cacheHealth.stale,
+    };
+    if (cacheHealth.stale && cacheHealth.errors.length > 0) {
+      // The last known data still goes out, marked stale, with the reason.
+      status.state = 'error';
+      status.error = `showing data cached ${status.dataAgeSeconds}s ago; ${cacheHealth.errors[0]}`;
+    } else if (!snapshot.deployment) {
+      status.error = `no Deployment labelled ${selector.description} in namespace ${stage.namespace}`;
+    }
+    return { stage, clusterName: target.clusterName, cache: nsCache, snapshot, status };
+  }
+
+  async function getStageViews(
+    input: Parameters<EnvironmentStatusService['getStageViews']>[0],
+    options: Parameters<EnvironmentStatusService['getStageViews']>[1],
+  ) {
+    const stages = pickStages(input.stages);
+    const entity = await entities.resolve(input.entity, options);
+    const entityRef = stringifyEntityRef(entity);
+    let selector: WorkloadSelector | undefined;
+    try {
+      selector = workloadSelectorFor(entity);
+    } catch (error) {
+      throw new InputError(
+        `Entity ${entityRef} has an invalid kubernetes-label-selector annotation: ${(error as Error).message}`,
+      );
+    }
+    if (!selector) {
+      return { entity, entityRef, selector, views: [] };
+    }
+    const views = await Promise.all(
+      stages.map(stage =>
+        // A cluster that is slow in any way (not only a slow first sync) never holds the others up.
+        withDeadline(
+          viewStage(stage, selector!).catch(error => {
+            if (error instanceof NotFoundError) throw error;
+            logger.warn(`status of ${entityRef} in ${stage.name} failed: ${error}`);
+            return {
+              stage,
+              clusterName: stage.cluster,
+              status: {
+                stage: stage.name,
+                cluster: stage.cluster,
+                namespace: stage.namespace,
+                state: 'error' as const,
+                error: (error as Error).message,
+                pods: [],
+                events: [],
+                stale: true,
+              },
+            };
+          }),
+          config.clusterDeadlineMs + 250,
+          () => ({
+            stage,
+            clusterName: stage.cluster,
+            status: {
+              stage: stage.name,
+              cluster: stage.cluster,
+              namespace: stage.namespace,
+              state: 'error' as const,
+              error: `cluster "${stage.cluster}" did not answer within ${config.clusterDeadlineMs} ms`,
+              pods: [],
+              events: [],
+              stale: true,
+            },
+          }),
+        ),
+      ),
+    );
+    return { entity, entityRef, selector, views };
+  }
+
+  return {
+    getStageViews,
+    async getStatus(input, options) {
+      const { entityRef, selector, views } = await getStageViews(input, options);
+      return {
+        entityRef,
+        configured: selector !== undefined,
+        stages: views.map(v => v.status),
+        generatedAt: new Date().toISOString(),
+      };
+    },
+  };
+}
