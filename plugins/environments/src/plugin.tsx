@@ -1,10 +1,29 @@
-import { createFrontendPlugin } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { Entity } from '@backstage/catalog-model';
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/frontend-plugin-api';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
+import { EnvironmentsClient, environmentsApiRef } from './api';
 
 /** The tab is offered on every component; an unannotated one gets instructions rather than no tab. */
 export const isComponent = (entity: Entity) =>
   entity.kind.toLocaleLowerCase('en-US') === 'component';
+
+const environmentsApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: environmentsApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new EnvironmentsClient({ discoveryApi, fetchApi }),
+    }),
+});
 
 const entityEnvironmentsContent = EntityContentBlueprint.make({
   name: 'environments',
@@ -19,13 +38,28 @@ const entityEnvironmentsContent = EntityContentBlueprint.make({
   },
 });
 
+const entityEnvironmentsCard = EntityCardBlueprint.make({
+  name: 'environments',
+  params: {
+    filter: isComponent,
+    loader: () =>
+      import('./components/EntityEnvironmentsCard').then(m => (
+        <m.EntityEnvironmentsCard />
+      )),
+  },
+});
+
 /**
- * The environments plugin: an Environments tab on component entity pages.
+ * The environments plugin: an Environments tab and an overview card on component entity pages.
  *
  * @public
  */
 export const environmentsPlugin = createFrontendPlugin({
   pluginId: 'environments',
   title: 'Environments',
-  extensions: [entityEnvironmentsContent],
+  extensions: [
+    environmentsApi,
+    entityEnvironmentsContent,
+    entityEnvironmentsCard,
+  ],
 });

@@ -1,27 +1,124 @@
-import { Content, InfoCard } from '@backstage/core-components';
-import { configApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  Content,
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { hasWorkloadAnnotations } from '@envportal/plugin-environments-common';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
+import { useCallback, useState } from 'react';
+import {
+  useChecklist,
+  useEnvironmentsStatus,
+} from '../../hooks/useEnvironments';
+import { ChecklistPanel } from '../ChecklistPanel';
+import { EnvironmentsPipeline } from '../EnvironmentsPipeline';
+import { MetricsPanel } from '../MetricsPanel';
 import { MissingAnnotationsEmptyState } from '../MissingAnnotationsEmptyState';
+import { PromotionHistoryTable } from '../PromotionHistoryTable';
 
 /** The Environments tab of a component. */
 export const EntityEnvironmentsContent = () => {
   const { entity } = useEntity();
-  const config = useApi(configApiRef);
   if (!hasWorkloadAnnotations(entity)) {
     return <MissingAnnotationsEmptyState entityName={entity.metadata.name} />;
   }
-  const stages =
-    config
-      .getOptionalConfigArray('environments.stages')
-      ?.map(stage => stage.getString('name')) ?? [];
+  return <EnvironmentsOverview />;
+};
+
+const EnvironmentsOverview = () => {
+  const status = useEnvironmentsStatus();
+  const checklist = useChecklist();
+  const [selected, setSelected] = useState<string | undefined>();
+  // Bumping the key re-reads the history after a promotion ends.
+  const [historyKey, setHistoryKey] = useState(0);
+  const { retry: retryStatus } = status;
+  const { retry: retryChecklist } = checklist;
+  const onPromotionFinished = useCallback(() => {
+    retryStatus();
+    retryChecklist();
+    setHistoryKey(key => key + 1);
+  }, [retryStatus, retryChecklist]);
+
+  if (status.loading && !status.value) return <Progress />;
+  if (status.error && !status.value) {
+    return (
+      <Content>
+        <ResponseErrorPanel
+          title="Could not read the environments"
+          error={status.error}
+        />
+      </Content>
+    );
+  }
+  const response = status.value!;
+  if (!response.configured) {
+    return <MissingAnnotationsEmptyState entityName={response.entityRef} />;
+  }
+  if (response.stages.length === 0) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No stages configured"
+        description="Add environments.stages (name, cluster, namespace) to app-config.yaml."
+      />
+    );
+  }
+  const stageNames = response.stages.map(s => s.stage);
+  const stage =
+    selected && stageNames.includes(selected) ? selected : stageNames[0];
+  const stageChecklist = checklist.value?.stages.find(s => s.stage === stage);
+
   return (
     <Content>
-      <InfoCard title="Environments">
-        {stages.length === 0
-          ? 'No stages are configured: add environments.stages to app-config.yaml.'
-          : `Stages: ${stages.join(' → ')}`}
-      </InfoCard>
+      <Grid container spacing={3}>
+        <Grid item xs={12}>
+          {status.error && (
+            <Box mb={2}>
+              <ResponseErrorPanel
+                title="Showing the last answer: refreshing failed"
+                error={status.error}
+              />
+            </Box>
+          )}
+          <EnvironmentsPipeline
+            stages={response.stages}
+            onPromotionFinished={onPromotionFinished}
+          />
+        </Grid>
+        <Grid item xs={12}>
+          <Tabs
+            value={stage}
+            onChange={(_e, value) => setSelected(value)}
+            indicatorColor="primary"
+            aria-label="Stage details"
+          >
+            {stageNames.map(name => (
+              <Tab key={name} value={name} label={name} />
+            ))}
+          </Tabs>
+        </Grid>
+        <Grid item xs={12} lg={6}>
+          {checklist.error && !checklist.value && (
+            <ResponseErrorPanel
+              title="Could not read the checklist"
+              error={checklist.error}
+            />
+          )}
+          {!checklist.value && checklist.loading && <Progress />}
+          {stageChecklist && <ChecklistPanel checklist={stageChecklist} />}
+        </Grid>
+        <Grid item xs={12} lg={6}>
+          <MetricsPanel stage={stage} />
+        </Grid>
+        <Grid item xs={12}>
+          <PromotionHistoryTable key={historyKey} />
+        </Grid>
+      </Grid>
     </Content>
   );
 };

@@ -1,0 +1,3 @@
+export { EnvironmentsClient } from './EnvironmentsClient';
+export { environmentsApiRef, METRICS_RANGES } from './types';
+export type { EnvironmentsApi, MetricsRange, PromotionRequest } from './types';

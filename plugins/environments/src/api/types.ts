@@ -1,0 +1,58 @@
+import { CompoundEntityRef } from '@backstage/catalog-model';
+import { createApiRef } from '@backstage/frontend-plugin-api';
+import {
+  ChecklistResponse,
+  EnvironmentsStatusResponse,
+  MetricsResponse,
+  Promotion,
+  PromotionList,
+  PromotionPreview,
+} from '@envportal/plugin-environments-common';
+
+/** The time windows the metrics panel offers; the backend turns each into a fixed range and step. */
+export const METRICS_RANGES = ['15m', '1h', '6h', '24h'] as const;
+/** @public */
+export type MetricsRange = (typeof METRICS_RANGES)[number];
+
+/** @public */
+export type PromotionRequest = {
+  from: string;
+  to: string;
+  overrideReason?: string;
+  /** Lets a retried click land as the same promotion instead of a second one. */
+  idempotencyKey?: string;
+};
+
+/**
+ * What the Environments tab reads from and asks of environments-backend.
+ * @public
+ */
+export interface EnvironmentsApi {
+  getStatus(entity: CompoundEntityRef): Promise<EnvironmentsStatusResponse>;
+  getChecklist(
+    entity: CompoundEntityRef,
+    options?: { stage?: string },
+  ): Promise<ChecklistResponse>;
+  getMetrics(
+    entity: CompoundEntityRef,
+    options: { range: MetricsRange; stage?: string },
+  ): Promise<MetricsResponse>;
+  previewPromotion(
+    entity: CompoundEntityRef,
+    request: { from: string; to: string },
+  ): Promise<PromotionPreview>;
+  createPromotion(
+    entity: CompoundEntityRef,
+    request: PromotionRequest,
+  ): Promise<Promotion>;
+  listPromotions(
+    entity: CompoundEntityRef,
+    options: { limit: number; offset: number },
+  ): Promise<PromotionList>;
+  getPromotion(id: string): Promise<Promotion>;
+}
+
+/** @public */
+export const environmentsApiRef = createApiRef<EnvironmentsApi>({
+  id: 'plugin.environments.service',
+});

@@ -1,0 +1,1 @@
+export { ChecklistPanel, groupChecklist } from './ChecklistPanel';

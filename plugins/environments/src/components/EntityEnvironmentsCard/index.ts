@@ -1,0 +1,1 @@
+export { EntityEnvironmentsCard } from './EntityEnvironmentsCard';

@@ -1,0 +1,77 @@
+import { StageStatus, Promotion } from '@envportal/plugin-environments-common';
+import Box from '@material-ui/core/Box';
+import { makeStyles } from '@material-ui/core/styles';
+import { Fragment, useState } from 'react';
+import { PromoteButton } from '../PromoteButton';
+import { PromoteDialog } from '../PromoteDialog';
+import { StageCard } from '../StageCard';
+import { displayVersion } from '../StageCard/stageSummary';
+import { usePromotionPreviews } from './usePromotionPreviews';
+
+const useStyles = makeStyles(theme => ({
+  pipeline: {
+    display: 'flex',
+    alignItems: 'stretch',
+    overflowX: 'auto',
+    paddingBottom: theme.spacing(1),
+  },
+  stage: { flex: '1 1 0', minWidth: 240 },
+}));
+
+/** The stages left to right, with the promote button between each stage and the next. */
+export const EnvironmentsPipeline = (props: {
+  stages: StageStatus[];
+  onPromotionFinished?: (promotion: Promotion) => void;
+}) => {
+  const { stages, onPromotionFinished } = props;
+  const classes = useStyles();
+  const previewFor = usePromotionPreviews(stages);
+  const [promoting, setPromoting] = useState<
+    { from: StageStatus; to: StageStatus } | undefined
+  >();
+
+  return (
+    <>
+      <Box
+        className={classes.pipeline}
+        component="ol"
+        aria-label="Stages, in promotion order"
+        m={0}
+        p={0}
+        style={{ listStyle: 'none' }}
+      >
+        {stages.map((stage, index) => (
+          <Fragment key={stage.stage}>
+            {index > 0 && (
+              <li
+                aria-label={`From ${stages[index - 1].stage} to ${stage.stage}`}
+              >
+                <PromoteButton
+                  from={stages[index - 1]}
+                  to={stage}
+                  preview={previewFor(stages[index - 1].stage, stage.stage)}
+                  onPromote={() =>
+                    setPromoting({ from: stages[index - 1], to: stage })
+                  }
+                />
+              </li>
+            )}
+            <li className={classes.stage}>
+              <StageCard stage={stage} />
+            </li>
+          </Fragment>
+        ))}
+      </Box>
+      {promoting && (
+        <PromoteDialog
+          open
+          from={promoting.from.stage}
+          to={promoting.to.stage}
+          version={displayVersion(promoting.from)}
+          onClose={() => setPromoting(undefined)}
+          onFinished={onPromotionFinished}
+        />
+      )}
+    </>
+  );
+};

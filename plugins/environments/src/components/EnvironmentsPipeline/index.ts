@@ -1,0 +1,1 @@
+export { EnvironmentsPipeline } from './EnvironmentsPipeline';

@@ -1,0 +1,56 @@
+import { useApi } from '@backstage/frontend-plugin-api';
+import {
+  Promotion,
+  PromotionState,
+} from '@envportal/plugin-environments-common';
+import { useEffect, useState } from 'react';
+import { environmentsApiRef } from '../../api';
+
+export const TERMINAL_STATES: readonly PromotionState[] = [
+  'succeeded',
+  'failed',
+  'rolled-back',
+];
+
+/** How often a running promotion is re-read: rollouts on the local cluster finish in seconds. */
+export const PROGRESS_POLL_MS = 1_000;
+
+/**
+ * Follows one promotion until it reaches a terminal state. Errors of single polls are kept but do not
+ * stop the polling: a blip of the backend must not leave the dialog frozen mid-rollout.
+ */
+export function usePromotionProgress(initial: Promotion | undefined) {
+  const api = useApi(environmentsApiRef);
+  const [promotion, setPromotion] = useState<Promotion | undefined>(initial);
+  const [error, setError] = useState<Error | undefined>();
+
+  useEffect(() => setPromotion(initial), [initial]);
+
+  const id = promotion?.id;
+  const done = promotion ? TERMINAL_STATES.includes(promotion.state) : false;
+  useEffect(() => {
+    if (!id || done) return undefined;
+    let cancelled = false;
+    const timer = setTimeout(async () => {
+      try {
+        const next = await api.getPromotion(id);
+        if (!cancelled) {
+          setPromotion(next);
+          setError(undefined);
+        }
+      } catch (e) {
+        if (!cancelled) {
+          setError(e as Error);
+          // a new object re-arms the timer for another try
+          setPromotion(current => (current ? { ...current } : current));
+        }
+      }
+    }, PROGRESS_POLL_MS);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [api, id, done, promotion]);
+
+  return { promotion, error, done };
+}

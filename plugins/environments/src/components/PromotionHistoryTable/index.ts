@@ -1,0 +1,4 @@
+export {
+  PromotionHistoryTable,
+  HISTORY_PAGE_SIZE,
+} from './PromotionHistoryTable';

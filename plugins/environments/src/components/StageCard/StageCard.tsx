@@ -1,0 +1,119 @@
+import { InfoCard, LinearGauge } from '@backstage/core-components';
+import { StageStatus } from '@envportal/plugin-environments-common';
+import Box from '@material-ui/core/Box';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { StatusLabel } from '../StatusLabel';
+import {
+  displayVersion,
+  formatAge,
+  healthSummary,
+  rolloutSummary,
+  stageWarnings,
+} from './stageSummary';
+
+const useStyles = makeStyles(theme => ({
+  image: { wordBreak: 'break-all', fontFamily: 'monospace' },
+  warnings: { margin: 0, paddingLeft: theme.spacing(2) },
+  row: { marginTop: theme.spacing(1) },
+}));
+
+/** One stage of the pipeline: what runs there, whether it is ready, and what to look at. */
+export const StageCard = (props: { stage: StageStatus }) => {
+  const { stage } = props;
+  const classes = useStyles();
+  const headingId = `environments-stage-${stage.stage}`;
+  const workload = stage.workload;
+  const version = displayVersion(stage);
+  const warnings = stageWarnings(stage);
+  const rollout = rolloutSummary(stage);
+  const health = healthSummary(stage);
+
+  return (
+    <section
+      aria-labelledby={headingId}
+      data-testid={`stage-card-${stage.stage}`}
+    >
+      <InfoCard
+        title={<span id={headingId}>{stage.stage}</span>}
+        subheader={`${stage.cluster} / ${stage.namespace}`}
+      >
+        {stage.stale && (
+          <Box mb={1}>
+            <StatusLabel tone="warning">
+              Stale: last known state, {formatAge(stage.dataAgeSeconds)} old
+            </StatusLabel>
+          </Box>
+        )}
+        {!workload ? (
+          <Typography variant="body2">
+            {stage.state === 'not-found'
+              ? `Not deployed: no workload found in ${stage.namespace}.`
+              : 'No data from this stage yet.'}
+          </Typography>
+        ) : (
+          <>
+            <Typography
+              variant="h5"
+              component="p"
+              aria-label={`Version ${version}`}
+            >
+              {version}
+            </Typography>
+            <Typography
+              variant="caption"
+              className={classes.image}
+              component="p"
+            >
+              {workload.image}
+            </Typography>
+            <Box className={classes.row}>
+              <Typography variant="body2" id={`${headingId}-replicas`}>
+                {workload.replicas.ready} of {workload.replicas.desired}{' '}
+                replicas ready
+              </Typography>
+              <Box
+                role="meter"
+                aria-labelledby={`${headingId}-replicas`}
+                aria-valuemin={0}
+                aria-valuemax={workload.replicas.desired}
+                aria-valuenow={workload.replicas.ready}
+              >
+                <LinearGauge
+                  value={
+                    workload.replicas.desired > 0
+                      ? workload.replicas.ready / workload.replicas.desired
+                      : 0
+                  }
+                />
+              </Box>
+            </Box>
+            <Box className={classes.row}>
+              <StatusLabel tone={rollout.tone}>{rollout.text}</StatusLabel>
+            </Box>
+            <Box>
+              <StatusLabel tone={health.tone}>{health.text}</StatusLabel>
+            </Box>
+          </>
+        )}
+        <Typography variant="caption" component="p" className={classes.row}>
+          Data age: {formatAge(stage.dataAgeSeconds)}
+        </Typography>
+        {warnings.length > 0 && (
+          <Box className={classes.row}>
+            <Typography variant="subtitle2" component="h4">
+              Warnings
+            </Typography>
+            <ul className={classes.warnings}>
+              {warnings.map(warning => (
+                <li key={warning}>
+                  <Typography variant="body2">{warning}</Typography>
+                </li>
+              ))}
+            </ul>
+          </Box>
+        )}
+      </InfoCard>
+    </section>
+  );
+};

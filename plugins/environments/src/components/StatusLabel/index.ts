@@ -1,0 +1,2 @@
+export { StatusLabel, toneOfResult } from './StatusLabel';
+export type { StatusTone } from './StatusLabel';

@@ -1,0 +1,33 @@
+import { DependencyList, useEffect, useRef } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { usePageVisible } from './usePageVisible';
+
+/**
+ * useAsyncRetry that re-runs every `intervalMs` while the page is visible, and at once when it becomes
+ * visible again. The previous value stays in place while a refresh is in flight, so cards do not
+ * flash a spinner on every poll.
+ */
+export function usePolledAsync<T>(
+  fn: () => Promise<T>,
+  deps: DependencyList,
+  intervalMs: number,
+) {
+  const state = useAsyncRetry(fn, deps);
+  const visible = usePageVisible();
+  const { retry } = state;
+
+  useEffect(() => {
+    if (!visible || intervalMs <= 0) return undefined;
+    const timer = setInterval(retry, intervalMs);
+    return () => clearInterval(timer);
+  }, [visible, intervalMs, retry]);
+
+  // Catch up as soon as the tab is shown again (the first load is useAsyncRetry's own).
+  const wasVisible = useRef(visible);
+  useEffect(() => {
+    if (visible && !wasVisible.current) retry();
+    wasVisible.current = visible;
+  }, [visible, retry]);
+
+  return state;
+}
