@@ -1,7 +1,16 @@
 /**
- * Scaffolder actions that deploy a new service into a stage.
+ * Scaffolder actions that create a service and deploy it into a stage: fetch the reference sources,
+ * publish, register, helm upgrade, rollout status, promotion and Terraform.
  *
  * @packageDocumentation
  */
 export { scaffolderModuleEnvironments as default } from './module';
 export { createStageAction } from './actions/stage';
+export { createFetchReferenceAction } from './actions/fetchReference';
+export { createPublishLocalAction } from './actions/publishLocal';
+export { createRegisterFileAction } from './actions/registerFile';
+export { createHelmUpgradeAction } from './actions/helmUpgrade';
+export { createRolloutStatusAction } from './actions/rolloutStatus';
+export { createPromoteAction } from './actions/promote';
+export { createTerraformPlanAction } from './actions/terraformPlan';
+export { createTerraformApplyAction } from './actions/terraformApply';

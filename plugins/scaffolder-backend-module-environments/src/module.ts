@@ -2,8 +2,18 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { createFetchReferenceAction } from './actions/fetchReference';
+import { createHelmUpgradeAction } from './actions/helmUpgrade';
+import { createPromoteAction } from './actions/promote';
+import { createPublishLocalAction } from './actions/publishLocal';
+import { createRegisterFileAction } from './actions/registerFile';
+import { createRolloutStatusAction } from './actions/rolloutStatus';
 import { createStageAction } from './actions/stage';
+import { createTerraformApplyAction } from './actions/terraformApply';
+import { createTerraformPlanAction } from './actions/terraformPlan';
 
 /**
  * Registers the environments scaffolder actions.
@@ -18,9 +28,27 @@ export const scaffolderModuleEnvironments = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        reader: coreServices.urlReader,
+        catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config }) {
-        scaffolder.addActions(createStageAction({ config }));
+      async init({ scaffolder, config, discovery, auth, reader, catalog }) {
+        scaffolder.addActions(
+          createStageAction({ config }),
+          createFetchReferenceAction({
+            config,
+            reader,
+            integrations: ScmIntegrations.fromConfig(config),
+          }),
+          createPublishLocalAction({ config }),
+          createRegisterFileAction({ config, catalog }),
+          createHelmUpgradeAction({ config }),
+          createRolloutStatusAction({ config }),
+          createPromoteAction({ discovery, auth }),
+          createTerraformPlanAction(),
+          createTerraformApplyAction(),
+        );
       },
     });
   },

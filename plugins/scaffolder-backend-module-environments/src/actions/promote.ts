@@ -1,0 +1,147 @@
+import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
+import { InputError, ResponseError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import type {
+  Promotion,
+  PromotionPreview,
+} from '@envportal/plugin-environments-common';
+import { examples } from './promote.examples';
+import { DNS_LABEL, DNS_LABEL_MESSAGE } from './validation';
+
+/**
+ * `environments:promote` asks the environments backend to promote an entity from one stage to the
+ * next, on behalf of the user who runs the template, so the same gates and permission checks apply
+ * as for the Promote button. A dry run asks for the preview (gates, diff, risk) and changes nothing.
+ */
+export function createPromoteAction(options: {
+  discovery: DiscoveryService;
+  auth: AuthService;
+}) {
+  const { discovery, auth } = options;
+  return createTemplateAction({
+    id: 'environments:promote',
+    description:
+      'Requests a promotion of an entity between two stages through the environments backend, as the user running the task.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        entityRef: z =>
+          z
+            .string()
+            .regex(/^[a-z]+:([a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]*$/i, {
+              message:
+                'must be an entity reference such as component:default/orders',
+            })
+            .describe('The entity to promote'),
+        from: z => z.string().regex(DNS_LABEL, { message: DNS_LABEL_MESSAGE }),
+        to: z => z.string().regex(DNS_LABEL, { message: DNS_LABEL_MESSAGE }),
+        overrideReason: z =>
+          z
+            .string()
+            .min(10)
+            .max(500)
+            .optional()
+            .describe(
+              'Why failed gates may be overridden (only users allowed to override)',
+            ),
+      },
+      output: {
+        promotionId: z => z.string().optional(),
+        state: z => z.string(),
+        gatesPassed: z => z.boolean().optional(),
+      },
+    },
+    async handler(ctx) {
+      let entity: CompoundEntityRef;
+      try {
+        entity = parseEntityRef(ctx.input.entityRef, {
+          defaultKind: 'component',
+        });
+      } catch (error) {
+        throw new InputError(`entityRef: ${(error as Error).message}`);
+      }
+      if (ctx.input.from === ctx.input.to) {
+        throw new InputError('from and to must be different stages');
+      }
+      const baseUrl = await discovery.getBaseUrl('environments');
+      const entityPath = [
+        'entities',
+        entity.kind,
+        entity.namespace,
+        entity.name,
+      ]
+        .map(encodeURIComponent)
+        .join('/');
+      // The token carries the task user's identity: the backend decides as if the user clicked.
+      const { token } = await auth.getPluginRequestToken({
+        onBehalfOf: await ctx.getInitiatorCredentials(),
+        targetPluginId: 'environments',
+      });
+      const post = async (path: string, body: object) => {
+        const response = await fetch(`${baseUrl}/${entityPath}/${path}`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify(body),
+          signal: ctx.signal,
+        });
+        if (!response.ok) throw await ResponseError.fromResponse(response);
+        return response.json();
+      };
+      const request = { from: ctx.input.from, to: ctx.input.to };
+
+      if (ctx.isDryRun) {
+        const preview = (await post(
+          'promotions/preview',
+          request,
+        )) as PromotionPreview;
+        for (const gate of preview.gates) {
+          ctx.logger.info(
+            `gate ${gate.title}: ${gate.result} (${gate.detail})`,
+          );
+        }
+        ctx.logger.info(
+          `Dry run: ${preview.from} → ${preview.to} would move ${
+            preview.source.image
+          }; risk ${preview.risk.level}${
+            preview.blockedReason ? `; blocked: ${preview.blockedReason}` : ''
+          }`,
+        );
+        ctx.output(
+          'state',
+          preview.allowed && preview.gatesPassed ? 'would-promote' : 'blocked',
+        );
+        ctx.output('gatesPassed', preview.gatesPassed);
+        return;
+      }
+
+      // The idempotency key makes a retried step return the promotion it already started.
+      const promotion = await ctx.checkpoint({
+        key: `environments.promote.${ctx.input.entityRef}.${ctx.input.from}.${ctx.input.to}`,
+        fn: async () => {
+          const created = (await post('promotions', {
+            ...request,
+            overrideReason: ctx.input.overrideReason,
+            idempotencyKey: `scaffolder:${ctx.task.id}:${
+              ctx.step?.id ?? 'promote'
+            }`,
+          })) as Promotion;
+          return {
+            id: created.id,
+            state: created.state,
+            summary: created.summary,
+          };
+        },
+      });
+      ctx.logger.info(
+        `Promotion ${promotion.id}: ${promotion.state} — ${promotion.summary}`,
+      );
+      ctx.output('promotionId', promotion.id);
+      ctx.output('state', promotion.state);
+    },
+  });
+}
