@@ -25,6 +25,13 @@ exports.up = async function up(knex) {
     table.string('from_stage', 63).notNullable();
     table.string('to_stage', 63).notNullable();
     table.string('strategy', 16).notNullable().comment('image or helm');
+    table
+      .string('deployment', 253)
+      .notNullable()
+      .comment(
+        'Target Deployment name, so a restarted backend can resume without the catalog',
+      );
+    table.string('container', 253).notNullable();
     table.string('state', 16).notNullable();
     table.text('image_before').nullable();
     table.text('image_after').notNullable();

@@ -22,6 +22,8 @@ function newPromotion(overrides: Partial<NewPromotion> = {}): NewPromotion {
     from: 'dev',
     to: 'staging',
     strategy: 'image',
+    deployment: 'orders',
+    container: 'app',
     imageBefore: 'registry.local/orders:1.1.0',
     imageAfter: 'registry.local/orders:1.2.0',
     gates: [],

@@ -23,6 +23,9 @@ export const ACTIVE_STATES: PromotionState[] = [
 /** A promotion as stored, with the fields the API does not show. */
 export type StoredPromotion = Promotion & {
   kind: 'promotion' | 'rollback';
+  /** The target Deployment and container being changed. */
+  deployment: string;
+  container: string;
   idempotencyKey?: string;
   rolloutCompletedAt?: string;
 };
@@ -53,6 +56,8 @@ type Row = {
   from_stage: string;
   to_stage: string;
   strategy: string;
+  deployment: string;
+  container: string;
   state: string;
   image_before: string | null;
   image_after: string;
@@ -134,6 +139,8 @@ export class PromotionStore {
         from_stage: promotion.from,
         to_stage: promotion.to,
         strategy: promotion.strategy,
+        deployment: promotion.deployment,
+        container: promotion.container,
         state: 'pending',
         image_before: promotion.imageBefore ?? null,
         image_after: promotion.imageAfter,
@@ -295,6 +302,8 @@ function toPromotion(row: Row): StoredPromotion {
     from: row.from_stage,
     to: row.to_stage,
     strategy: row.strategy as Promotion['strategy'],
+    deployment: row.deployment,
+    container: row.container,
     state: row.state as PromotionState,
     imageBefore: row.image_before ?? undefined,
     imageAfter: row.image_after,

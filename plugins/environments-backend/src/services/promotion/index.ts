@@ -1,0 +1,9 @@
+export { createPromotionService } from './createPromotionService';
+export { readPromotionSettings } from './settings';
+export type { PromotionSettings, StagePromotionSettings } from './settings';
+export type { ChecklistSource, PromotionService } from './types';
+export {
+  environmentsConditions,
+  createEnvironmentsConditionalDecision,
+  isTargetStage,
+} from './permissions';

@@ -1,0 +1,102 @@
+import type { WorkloadCacheService } from '../cache';
+import { RolloutProgress, rolloutProgress } from './workload';
+
+export type RolloutOutcome = RolloutProgress & {
+  /** Epoch ms when this process saw the rollout reach its final state. */
+  observedAt: number;
+};
+
+/**
+ * Follows a Deployment's rollout through the watch-fed cache: every cache change of the namespace
+ * re-evaluates progress at once (no polling of the API server); a slow timer only guards the deadline.
+ * Resolves `complete`, or `failed` on ProgressDeadlineExceeded or when readiness is not reached in time.
+ */
+export function watchRollout(options: {
+  workloadCache: WorkloadCacheService;
+  clusterName: string;
+  namespace: string;
+  deploymentName: string;
+  container: string;
+  expectedImage: string;
+  timeoutMs: number;
+  onProgress?: (progress: RolloutProgress) => void;
+  signal?: AbortSignal;
+}): Promise<RolloutOutcome> {
+  const cache = options.workloadCache.namespace(
+    options.clusterName,
+    options.namespace,
+  );
+  const deadline = Date.now() + options.timeoutMs;
+  return new Promise(resolve => {
+    let last = '';
+    let settled = false;
+    const finish = (outcome: RolloutProgress) => {
+      if (settled) return;
+      settled = true;
+      unsubscribe();
+      clearInterval(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      resolve({ ...outcome, observedAt: Date.now() });
+    };
+    const evaluate = () => {
+      if (settled) return;
+      const deployment = cache.get('Deployment', options.deploymentName);
+      if (!deployment) {
+        if (Date.now() > deadline) {
+          finish({
+            desired: 0,
+            updated: 0,
+            ready: 0,
+            state: 'failed',
+            message: 'Deployment disappeared',
+          });
+        }
+        return;
+      }
+      const progress = rolloutProgress(
+        cache,
+        deployment,
+        options.expectedImage,
+        options.container,
+      );
+      const key = `${progress.desired}/${progress.updated}/${progress.ready}/${progress.state}`;
+      if (key !== last) {
+        last = key;
+        options.onProgress?.(progress);
+      }
+      if (progress.state !== 'progressing') {
+        finish(progress);
+      } else if (Date.now() > deadline) {
+        finish({
+          ...progress,
+          state: 'failed',
+          message: `readiness not reached within ${Math.round(
+            options.timeoutMs / 1000,
+          )} s (${progress.ready}/${progress.desired} new pods ready)`,
+        });
+      }
+    };
+    const unsubscribe = options.workloadCache.onChange(change => {
+      if (
+        change.clusterName === options.clusterName &&
+        change.namespace === options.namespace &&
+        (change.kind === 'Deployment' ||
+          change.kind === 'ReplicaSet' ||
+          change.kind === 'Pod')
+      ) {
+        evaluate();
+      }
+    });
+    const timer = setInterval(evaluate, 1000);
+    const onAbort = () =>
+      finish({
+        desired: 0,
+        updated: 0,
+        ready: 0,
+        state: 'failed',
+        message: 'aborted',
+      });
+    options.signal?.addEventListener('abort', onAbort);
+    evaluate();
+  });
+}

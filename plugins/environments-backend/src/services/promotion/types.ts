@@ -1,0 +1,87 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import {
+  Promotion,
+  PromotionList,
+  PromotionPreview,
+  StageChecklist,
+} from '@envportal/plugin-environments-common';
+import type { Request } from 'express';
+import type { EnvironmentsConfig } from '../../config';
+import type { WorkloadCacheService } from '../cache';
+import type { ClusterRegistry } from '../clusters';
+import type { EntityRefParts, EntityResolver } from '../entities';
+import type { PromotionStore } from '../../database/PromotionStore';
+import type { PromotionSettings } from './settings';
+import type { PromotionStrategy } from './strategies';
+
+/** Computes one stage's verification checklist (the status engineer's checklist service fits this). */
+export interface ChecklistSource {
+  forStage(
+    entity: Entity,
+    stage: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<StageChecklist>;
+}
+
+export type PromotionRequest = {
+  entity: EntityRefParts;
+  from: string;
+  to: string;
+  overrideReason?: string;
+  idempotencyKey?: string;
+};
+
+export type RollbackRequest = {
+  entity: EntityRefParts;
+  stage: string;
+  reason?: string;
+};
+
+export type CallOptions = {
+  credentials: BackstageCredentials;
+  /** The HTTP request, when there is one, so audit events carry its context. */
+  request?: Request;
+};
+
+export interface PromotionService {
+  preview(
+    input: { entity: EntityRefParts; from: string; to: string },
+    options: CallOptions,
+  ): Promise<PromotionPreview>;
+  /** `created: false` when the idempotency key matched an earlier request. */
+  create(
+    input: PromotionRequest,
+    options: CallOptions,
+  ): Promise<{ promotion: Promotion; created: boolean }>;
+  rollback(input: RollbackRequest, options: CallOptions): Promise<Promotion>;
+  get(id: string, options: CallOptions): Promise<Promotion>;
+  list(
+    input: { entity: EntityRefParts; limit: number; offset: number },
+    options: CallOptions,
+  ): Promise<PromotionList>;
+  /** Finishes or fails promotions a previous process left active. */
+  recover(): Promise<void>;
+  /** Resolves when every promotion this process runs has ended (tests and shutdown). */
+  idle(): Promise<void>;
+}
+
+export type PromotionServiceDeps = {
+  logger: LoggerService;
+  auditor: AuditorService;
+  permissions: PermissionsService;
+  store: PromotionStore;
+  registry: ClusterRegistry;
+  workloadCache: WorkloadCacheService;
+  entities: EntityResolver;
+  environments: EnvironmentsConfig;
+  settings: PromotionSettings;
+  checklist?: ChecklistSource;
+  /** Overrides the strategy per stage (tests); default from settings. */
+  strategyFor?: (stage: string) => PromotionStrategy;
+};
