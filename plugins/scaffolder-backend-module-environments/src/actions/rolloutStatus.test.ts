@@ -1,0 +1,156 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import yaml from 'yaml';
+import {
+  describeWithCluster,
+  kubectl,
+  localClusterConfig,
+} from '../testing/localCluster';
+import { createRolloutStatusAction, rolloutProgress } from './rolloutStatus';
+
+function deploymentManifest(
+  name: string,
+  tag: string,
+  progressDeadlineSeconds = 600,
+) {
+  const labels = { app: name };
+  return yaml.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'dev' },
+    spec: {
+      replicas: 2,
+      progressDeadlineSeconds,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          // What Pod Security "restricted" in dev demands.
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 10001,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [
+            {
+              name: 'app',
+              image: `registry.local/sctest/app:${tag}`,
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                capabilities: { drop: ['ALL'] },
+              },
+            },
+          ],
+        },
+      },
+    },
+  });
+}
+
+describeWithCluster('kubernetes:rollout-status on the local cluster', () => {
+  jest.setTimeout(120_000);
+  const name = `sctest-rollout-${process.pid}`;
+  let config: ReturnType<typeof localClusterConfig>;
+  beforeAll(() => {
+    config = localClusterConfig();
+  });
+  afterAll(() => {
+    kubectl([
+      '-n',
+      'dev',
+      'delete',
+      'deployment',
+      name,
+      '--ignore-not-found',
+      '--wait=false',
+    ]);
+  });
+
+  const run = (input: Record<string, unknown>) => {
+    const logger = mockServices.logger.mock();
+    const ctx = createMockActionContext({
+      input: { stage: 'dev', deployment: name, ...input },
+      logger,
+    });
+    const action = createRolloutStatusAction({ config, pollIntervalMs: 250 });
+    return { ctx, logger, done: action.handler(ctx as any) };
+  };
+
+  it('waits for a new Deployment to become available, logging progress', async () => {
+    kubectl(['apply', '-f', '-'], deploymentManifest(name, '1.0.0'));
+    const { ctx, logger, done } = run({ timeoutSeconds: 60 });
+    await done;
+    expect(ctx.output).toHaveBeenCalledWith('available', 2);
+    const lines = logger.info.mock.calls.map(call => String(call[0]));
+    expect(lines[lines.length - 1]).toBe(
+      `deployment/${name}: 2 of 2 replicas available`,
+    );
+  });
+
+  it('fails when the rollout does not finish in time, saying where it stopped', async () => {
+    kubectl(['apply', '-f', '-'], deploymentManifest(name, '1.0.1-fail'));
+    const { done } = run({ timeoutSeconds: 5 });
+    await expect(done).rejects.toThrow(
+      /did not finish within 5s: .*(updated|available|old replicas)/,
+    );
+  });
+
+  it("fails as soon as the Deployment's progress deadline is exceeded", async () => {
+    kubectl(['apply', '-f', '-'], deploymentManifest(name, '1.0.2-fail', 3));
+    const { done } = run({ timeoutSeconds: 90 });
+    await expect(done).rejects.toThrow(
+      /failed: .*progress deadline|ProgressDeadlineExceeded|has timed out progressing/i,
+    );
+  });
+
+  it('reports a Deployment that does not exist', async () => {
+    const { done } = run({ deployment: 'sctest-missing', timeoutSeconds: 5 });
+    await expect(done).rejects.toThrow(
+      `Deployment sctest-missing not found in dev on cluster local`,
+    );
+  });
+});
+
+describe('rolloutProgress', () => {
+  const base = { metadata: { generation: 2 }, spec: { replicas: 3 } };
+  it('is not done before the controller observed the new generation', () => {
+    expect(
+      rolloutProgress({
+        ...base,
+        status: {
+          observedGeneration: 1,
+          updatedReplicas: 3,
+          availableReplicas: 3,
+          replicas: 3,
+        },
+      }).done,
+    ).toBe(false);
+  });
+  it('waits for old replicas to go', () => {
+    expect(
+      rolloutProgress({
+        ...base,
+        status: {
+          observedGeneration: 2,
+          replicas: 4,
+          updatedReplicas: 3,
+          availableReplicas: 3,
+        },
+      }).message,
+    ).toBe('1 old replicas pending termination');
+  });
+  it('is done when every desired replica is updated and available', () => {
+    expect(
+      rolloutProgress({
+        ...base,
+        status: {
+          observedGeneration: 2,
+          replicas: 3,
+          updatedReplicas: 3,
+          availableReplicas: 3,
+          readyReplicas: 3,
+        },
+      }),
+    ).toMatchObject({ done: true, available: 3 });
+  });
+});
