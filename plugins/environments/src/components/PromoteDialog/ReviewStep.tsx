@@ -117,6 +117,7 @@ export const ReviewStep = (props: {
       {needsOverride && (
         <Box mt={2}>
           <TextField
+            id="environments-override-reason"
             label="Override reason"
             helperText={`Why promote although the gates failed? At least ${MIN_OVERRIDE_REASON_LENGTH} characters; it is kept in the audit trail.`}
             value={props.overrideReason}

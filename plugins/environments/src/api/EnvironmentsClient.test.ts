@@ -1,0 +1,100 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { createClient, ENTITY_PATH, BASE_URL } from '../testing/renderWithApi';
+import { promotion, statusResponse } from '../testing/fixtures';
+
+const server = setupServer();
+registerMswTestHooks(server);
+
+const ref = { kind: 'Component', namespace: 'default', name: 'payments' };
+
+describe('EnvironmentsClient', () => {
+  it('reads the status of an entity from its path under the plugin', async () => {
+    server.use(
+      http.get(`${ENTITY_PATH}/status`, () => HttpResponse.json(statusResponse())),
+    );
+    const status = await createClient().getStatus(ref);
+    expect(status.stages.map(s => s.stage)).toEqual(['dev', 'staging', 'prod']);
+  });
+
+  it('passes the range and stage of a metrics request as query parameters', async () => {
+    let seen: URL | undefined;
+    server.use(
+      http.get(`${ENTITY_PATH}/metrics`, ({ request }) => {
+        seen = new URL(request.url);
+        return HttpResponse.json({ stages: [] });
+      }),
+    );
+    await createClient().getMetrics(ref, { range: '6h', stage: 'prod' });
+    expect(seen?.searchParams.get('range')).toBe('6h');
+    expect(seen?.searchParams.get('stage')).toBe('prod');
+  });
+
+  it('posts a promotion with its override reason and idempotency key', async () => {
+    let body: unknown;
+    server.use(
+      http.post(`${ENTITY_PATH}/promotions`, async ({ request }) => {
+        body = await request.json();
+        return HttpResponse.json(promotion(), { status: 202 });
+      }),
+    );
+    const created = await createClient().createPromotion(ref, {
+      from: 'dev',
+      to: 'staging',
+      overrideReason: 'hotfix for incident 42',
+      idempotencyKey: 'k-1',
+    });
+    expect(created.id).toBe('p-1');
+    expect(body).toEqual({
+      from: 'dev',
+      to: 'staging',
+      overrideReason: 'hotfix for incident 42',
+      idempotencyKey: 'k-1',
+    });
+  });
+
+  it('pages the history with limit and offset', async () => {
+    let seen: URL | undefined;
+    server.use(
+      http.get(`${ENTITY_PATH}/promotions`, ({ request }) => {
+        seen = new URL(request.url);
+        return HttpResponse.json({ items: [], total: 0 });
+      }),
+    );
+    await createClient().listPromotions(ref, { limit: 5, offset: 10 });
+    expect(seen?.searchParams.get('limit')).toBe('5');
+    expect(seen?.searchParams.get('offset')).toBe('10');
+  });
+
+  it('encodes a promotion id in its path', async () => {
+    server.use(
+      http.get(`${BASE_URL}/promotions/a%2Fb`, () =>
+        HttpResponse.json(promotion({ id: 'a/b' })),
+      ),
+    );
+    expect((await createClient().getPromotion('a/b')).id).toBe('a/b');
+  });
+
+  it("keeps the backend's error message and status for the error panels", async () => {
+    server.use(
+      http.post(`${ENTITY_PATH}/promotions`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'NotAllowedError', message: 'guests may not promote to prod' },
+            request: { method: 'POST', url: '/promotions' },
+            response: { statusCode: 403 },
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    await expect(
+      createClient().createPromotion(ref, { from: 'staging', to: 'prod' }),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 403,
+      body: { error: { message: 'guests may not promote to prod' } },
+    });
+  });
+});
