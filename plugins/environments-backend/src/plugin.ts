@@ -6,8 +6,13 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { readEnvironmentsConfig } from './config';
 import { createRouter } from './router';
 import { createWorkloadCache } from './services/cache';
+import { createChecklistService, createLogReader } from './services/checklist';
 import { createClusterRegistry, readClusters } from './services/clusters';
 import { createEntityResolver } from './services/entities';
+import {
+  createMetricsService,
+  createPrometheusClient,
+} from './services/metrics';
 import { createHealthProber, createStatusService } from './services/status';
 
 /**
@@ -45,6 +50,21 @@ export const environmentsPlugin = createBackendPlugin({
           health: createHealthProber(),
           logger,
         });
+        const prometheus =
+          environments.prometheus &&
+          createPrometheusClient(environments.prometheus);
+        const checklist = createChecklistService({
+          config: environments,
+          clusters,
+          status,
+          prometheus,
+          logs: createLogReader(),
+        });
+        const metrics = createMetricsService({
+          status,
+          prometheus,
+          gates: environments.gates,
+        });
         // Warm the caches now so the first page view does not wait for the initial lists.
         lifecycle.addStartupHook(() => {
           for (const stage of environments.stages) {
@@ -54,7 +74,15 @@ export const environmentsPlugin = createBackendPlugin({
           }
         });
 
-        httpRouter.use(await createRouter({ logger, httpAuth, status }));
+        httpRouter.use(
+          await createRouter({
+            logger,
+            httpAuth,
+            status,
+            checklist,
+            metrics,
+          }),
+        );
         // Liveness of the plugin is public on purpose: load balancers and the CLI probe it without a token.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },

@@ -1,13 +1,19 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import Router from 'express-promise-router';
+import { createChecklistRoutes } from './routes/checklistRoutes';
+import { createMetricsRoutes } from './routes/metricsRoutes';
 import { createStatusRoutes } from './routes/statusRoutes';
+import { ChecklistService } from './services/checklist';
+import { MetricsService } from './services/metrics';
 import { EnvironmentStatusService } from './services/status';
 
 export async function createRouter(options: {
   logger: LoggerService;
   httpAuth: HttpAuthService;
   status: EnvironmentStatusService;
+  checklist: ChecklistService;
+  metrics: MetricsService;
 }): Promise<express.Router> {
   const { logger } = options;
   const router = Router();
@@ -17,7 +23,10 @@ export async function createRouter(options: {
     res.json({ status: 'ok' });
   });
 
+  // Reads: status, checklist, metrics (catalog read permission applies through the entity lookup).
   router.use(createStatusRoutes(options));
+  router.use(createChecklistRoutes(options));
+  router.use(createMetricsRoutes(options));
 
   logger.debug('environments router ready');
   return router;

@@ -17,7 +17,9 @@ export function parseEntityParams(params: unknown) {
   const parsed = entityParamsSchema.safeParse(params);
   if (!parsed.success) {
     throw new InputError(
-      `Invalid entity reference: ${parsed.error.issues.map(i => i.message).join(', ')}`,
+      `Invalid entity reference: ${parsed.error.issues
+        .map(i => i.message)
+        .join(', ')}`,
     );
   }
   return parsed.data;

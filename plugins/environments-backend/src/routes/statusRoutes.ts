@@ -4,9 +4,7 @@ import { z } from 'zod';
 import { EnvironmentStatusService } from '../services/status';
 import { parseEntityParams, parseQuery, stageNameSchema } from './entityParams';
 
-const statusQuery = z
-  .object({ stage: stageNameSchema.optional() })
-  .strict();
+const statusQuery = z.object({ stage: stageNameSchema.optional() }).strict();
 
 /** GET /entities/:kind/:namespace/:name/status */
 export function createStatusRoutes(options: {

@@ -52,10 +52,14 @@ function createNamespaceCache(
       return {
         synced,
         // A kind without a live watch for over 2 s may miss changes; say so rather than look current.
-        stale: relevant.some(k => k.syncedAt === undefined || now - k.syncedAt > 2000),
+        stale: relevant.some(
+          k => k.syncedAt === undefined || now - k.syncedAt > 2000,
+        ),
         observedAt: synced && times.length ? Math.min(...times) : undefined,
         errors: [
-          ...new Set(relevant.filter(k => k.error).map(k => `${k.kind}: ${k.error}`)),
+          ...new Set(
+            relevant.filter(k => k.error).map(k => `${k.kind}: ${k.error}`),
+          ),
         ],
         kinds,
       };

@@ -58,7 +58,10 @@ async function open(
           }
           reject(
             new KubeHttpError(
-              `GET ${url.pathname} answered ${status}: ${message.slice(0, 300)}`,
+              `GET ${url.pathname} answered ${status}: ${message.slice(
+                0,
+                300,
+              )}`,
               status,
             ),
           );

@@ -62,7 +62,12 @@ export const RESOURCES: readonly ResourceDefinition[] = [
     version: 'v1',
     plural: 'networkpolicies',
   },
-  { kind: 'ServiceAccount', group: '', version: 'v1', plural: 'serviceaccounts' },
+  {
+    kind: 'ServiceAccount',
+    group: '',
+    version: 'v1',
+    plural: 'serviceaccounts',
+  },
   {
     kind: 'Role',
     group: 'rbac.authorization.k8s.io',
@@ -82,7 +87,13 @@ export const RESOURCES: readonly ResourceDefinition[] = [
     plural: 'configmaps',
     metadataOnly: true,
   },
-  { kind: 'Secret', group: '', version: 'v1', plural: 'secrets', metadataOnly: true },
+  {
+    kind: 'Secret',
+    group: '',
+    version: 'v1',
+    plural: 'secrets',
+    metadataOnly: true,
+  },
   {
     kind: 'ServiceMonitor',
     group: 'monitoring.coreos.com',

@@ -52,10 +52,7 @@ export interface NamespaceCache {
 
 export interface WorkloadCacheService {
   /** The cache for a cluster and namespace, started on first use. */
-  namespace(
-    clusterName: string,
-    namespace: string,
-  ): NamespaceCache;
+  namespace(clusterName: string, namespace: string): NamespaceCache;
   /** Called synchronously for every applied change, so a rollout watcher learns of it at once. */
   onChange(listener: CacheChangeListener): () => void;
   /** Restart every watch of a cluster now instead of waiting for the backoff. */

@@ -2,7 +2,9 @@
  * Parses the Kubernetes label selector syntax of the `backstage.io/kubernetes-label-selector`
  * annotation (`a=b`, `a==b`, `a!=b`, `a in (x,y)`, `a notin (x)`, `a`, `!a`) into a matcher.
  */
-export type LabelMatcher = (labels: Record<string, string> | undefined) => boolean;
+export type LabelMatcher = (
+  labels: Record<string, string> | undefined,
+) => boolean;
 
 const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_./]{0,251}[a-z0-9A-Z])?)$/;
 const VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
@@ -36,7 +38,10 @@ export function parseLabelSelector(selector: string): LabelMatcher {
     };
     if ((m = term.match(/^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
       const [, key, op, list] = m;
-      const values = list.split(',').map(v => v.trim()).filter(Boolean);
+      const values = list
+        .split(',')
+        .map(v => v.trim())
+        .filter(Boolean);
       check(key, values);
       tests.push(l =>
         op === 'in'
@@ -64,10 +69,18 @@ export function parseLabelSelector(selector: string): LabelMatcher {
 }
 
 /** Matcher for a Kubernetes LabelSelector object (matchLabels + matchExpressions). */
-export function matcherFromLabelSelector(selector: {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-} | undefined): LabelMatcher {
+export function matcherFromLabelSelector(
+  selector:
+    | {
+        matchLabels?: Record<string, string>;
+        matchExpressions?: Array<{
+          key: string;
+          operator: string;
+          values?: string[];
+        }>;
+      }
+    | undefined,
+): LabelMatcher {
   const matchLabels = selector?.matchLabels ?? {};
   const expressions = selector?.matchExpressions ?? [];
   return labels =>

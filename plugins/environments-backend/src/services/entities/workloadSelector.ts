@@ -20,7 +20,9 @@ export type WorkloadSelector = {
  * ("not configured"). A label-selector annotation wins over the id, as in Backstage's Kubernetes plugin.
  * Throws when the selector annotation cannot be parsed.
  */
-export function workloadSelectorFor(entity: Entity): WorkloadSelector | undefined {
+export function workloadSelectorFor(
+  entity: Entity,
+): WorkloadSelector | undefined {
   const annotations = entity.metadata.annotations ?? {};
   const selector = annotations[KUBERNETES_LABEL_SELECTOR_ANNOTATION]?.trim();
   const id = annotations[KUBERNETES_ID_ANNOTATION]?.trim();

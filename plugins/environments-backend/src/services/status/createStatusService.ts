@@ -11,11 +11,7 @@ import {
   workloadSelectorFor,
 } from '../entities';
 import { HealthProber } from './healthProbe';
-import {
-  recentWarnings,
-  summarizePods,
-  summarizeWorkload,
-} from './summarize';
+import { recentWarnings, summarizePods, summarizeWorkload } from './summarize';
 import { EnvironmentStatusService, StageView } from './types';
 import { takeWorkloadSnapshot } from './workloadSnapshot';
 
@@ -82,9 +78,9 @@ export function createStatusService(options: {
         clusterName: target.clusterName,
         status: {
           ...base,
-          error: `cluster "${target.clusterName}" not reachable within ${config.clusterDeadlineMs} ms${
-            cacheHealth.errors.length ? `: ${cacheHealth.errors[0]}` : ''
-          }`,
+          error: `cluster "${target.clusterName}" not reachable within ${
+            config.clusterDeadlineMs
+          } ms${cacheHealth.errors.length ? `: ${cacheHealth.errors[0]}` : ''}`,
         },
       };
     }
@@ -109,7 +105,13 @@ export function createStatusService(options: {
     } else if (!snapshot.deployment) {
       status.error = `no Deployment labelled ${selector.description} in namespace ${stage.namespace}`;
     }
-    return { stage, clusterName: target.clusterName, cache: nsCache, snapshot, status };
+    return {
+      stage,
+      clusterName: target.clusterName,
+      cache: nsCache,
+      snapshot,
+      status,
+    };
   }
 
   async function getStageViews(
@@ -124,7 +126,9 @@ export function createStatusService(options: {
       selector = workloadSelectorFor(entity);
     } catch (error) {
       throw new InputError(
-        `Entity ${entityRef} has an invalid kubernetes-label-selector annotation: ${(error as Error).message}`,
+        `Entity ${entityRef} has an invalid kubernetes-label-selector annotation: ${
+          (error as Error).message
+        }`,
       );
     }
     if (!selector) {
@@ -136,7 +140,9 @@ export function createStatusService(options: {
         withDeadline(
           viewStage(stage, selector!).catch(error => {
             if (error instanceof NotFoundError) throw error;
-            logger.warn(`status of ${entityRef} in ${stage.name} failed: ${error}`);
+            logger.warn(
+              `status of ${entityRef} in ${stage.name} failed: ${error}`,
+            );
             return {
               stage,
               clusterName: stage.cluster,
@@ -176,7 +182,10 @@ export function createStatusService(options: {
   return {
     getStageViews,
     async getStatus(input, options) {
-      const { entityRef, selector, views } = await getStageViews(input, options);
+      const { entityRef, selector, views } = await getStageViews(
+        input,
+        options,
+      );
       return {
         entityRef,
         configured: selector !== undefined,

@@ -11,7 +11,9 @@ export interface HealthProber {
   probe(healthUrl: string | undefined): Promise<HealthEndpointResult>;
 }
 
-async function probeOne(url: string): Promise<{ result: CheckResult; detail: string }> {
+async function probeOne(
+  url: string,
+): Promise<{ result: CheckResult; detail: string }> {
   try {
     const res = await fetch(url, {
       signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
@@ -25,14 +27,19 @@ async function probeOne(url: string): Promise<{ result: CheckResult; detail: str
     const reason =
       error instanceof Error && error.name === 'TimeoutError'
         ? `no answer within ${PROBE_TIMEOUT_MS} ms`
-        : `unreachable (${(error as any)?.cause?.code ?? (error as Error).message})`;
+        : `unreachable (${
+            (error as any)?.cause?.code ?? (error as Error).message
+          })`;
     return { result: 'fail', detail: reason };
   }
 }
 
 /** Probes `<healthUrl>/health/live` and `/health/ready`, remembering each answer for a few seconds. */
 export function createHealthProber(): HealthProber {
-  const recent = new Map<string, { at: number; value: Promise<HealthEndpointResult> }>();
+  const recent = new Map<
+    string,
+    { at: number; value: Promise<HealthEndpointResult> }
+  >();
   return {
     async probe(healthUrl) {
       if (!healthUrl) {

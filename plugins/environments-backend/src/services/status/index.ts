@@ -1,7 +1,11 @@
 export { createStatusService } from './createStatusService';
 export { createHealthProber } from './healthProbe';
 export type { HealthProber } from './healthProbe';
-export type { EnvironmentStatusService, StageView, EntityStageViews } from './types';
+export type {
+  EnvironmentStatusService,
+  StageView,
+  EntityStageViews,
+} from './types';
 export type { WorkloadSnapshot } from './workloadSnapshot';
 export { takeWorkloadSnapshot } from './workloadSnapshot';
 export { rolloutOf, podReady, podRestarts, imageTag } from './summarize';

@@ -49,20 +49,34 @@ export function rolloutOf(deployment: any): {
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     return { state: 'failed', message: progressing.message };
   }
-  if ((status.observedGeneration ?? 0) < (deployment.metadata.generation ?? 0)) {
-    return { state: 'progressing', message: 'waiting for the controller to observe the change' };
+  if (
+    (status.observedGeneration ?? 0) < (deployment.metadata.generation ?? 0)
+  ) {
+    return {
+      state: 'progressing',
+      message: 'waiting for the controller to observe the change',
+    };
   }
   const updated = status.updatedReplicas ?? 0;
   const total = status.replicas ?? 0;
   const available = status.availableReplicas ?? 0;
   if (updated < desired) {
-    return { state: 'progressing', message: `${updated} of ${desired} replicas updated` };
+    return {
+      state: 'progressing',
+      message: `${updated} of ${desired} replicas updated`,
+    };
   }
   if (total > updated) {
-    return { state: 'progressing', message: `${total - updated} old replicas pending termination` };
+    return {
+      state: 'progressing',
+      message: `${total - updated} old replicas pending termination`,
+    };
   }
   if (available < updated) {
-    return { state: 'progressing', message: `${available} of ${updated} updated replicas available` };
+    return {
+      state: 'progressing',
+      message: `${available} of ${updated} updated replicas available`,
+    };
   }
   return { state: 'complete' };
 }
@@ -125,12 +139,18 @@ export function recentWarnings(
   snapshot: WorkloadSnapshot,
 ): WorkloadEvent[] {
   const names = new Set<string>([
-    ...(snapshot.deployment ? [`Deployment/${snapshot.deployment.metadata.name}`] : []),
+    ...(snapshot.deployment
+      ? [`Deployment/${snapshot.deployment.metadata.name}`]
+      : []),
     ...snapshot.replicaSets.map(r => `ReplicaSet/${r.metadata.name}`),
     ...snapshot.pods.map(p => `Pod/${p.metadata.name}`),
   ]);
   const lastSeen = (e: any) =>
-    e.lastTimestamp ?? e.eventTime ?? e.series?.lastObservedTime ?? e.metadata.creationTimestamp ?? '';
+    e.lastTimestamp ??
+    e.eventTime ??
+    e.series?.lastObservedTime ??
+    e.metadata.creationTimestamp ??
+    '';
   return cache
     .list('Event')
     .filter(

@@ -16,7 +16,8 @@ export type WorkloadSnapshot = {
   pdbs: any[];
 };
 
-const labelsOf = (o: any) => o?.metadata?.labels as Record<string, string> | undefined;
+const labelsOf = (o: any) =>
+  o?.metadata?.labels as Record<string, string> | undefined;
 
 /**
  * Finds the entity's Deployment (the one named after its kubernetes-id when there are several) and
@@ -30,7 +31,10 @@ export function takeWorkloadSnapshot(
   const byName = (a: any, b: any) =>
     String(a.metadata.name).localeCompare(String(b.metadata.name));
   const mine = (kind: Parameters<NamespaceCache['list']>[0]) =>
-    cache.list(kind).filter(o => selector.matches(labelsOf(o))).sort(byName);
+    cache
+      .list(kind)
+      .filter(o => selector.matches(labelsOf(o)))
+      .sort(byName);
 
   const deployments = mine('Deployment');
   const deployment =

@@ -1,0 +1,108 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeGetText } from '../cache/kubeHttp';
+import { LogSignal } from './types';
+
+const TAIL_LINES = 200;
+const MAX_BYTES = 256 * 1024;
+const MAX_PODS = 3;
+/** Logs are read on demand (no watch exists for them); a short memory keeps page reloads cheap. */
+const TTL_MS = 30_000;
+const TIMEOUT_MS = 2000;
+
+/** pino levels: 50 error, 60 fatal; text logs: an ERROR/FATAL word. */
+export function isErrorLine(line: string): boolean {
+  const trimmed = line.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const entry = JSON.parse(trimmed);
+      const level = entry.level;
+      if (typeof level === 'number') return level >= 50;
+      if (typeof level === 'string')
+        return /^(error|fatal|critical)$/i.test(level);
+      return false;
+    } catch {
+      // not JSON after all
+    }
+  }
+  return /\b(ERROR|FATAL|CRITICAL)\b/.test(trimmed);
+}
+
+export interface LogReader {
+  read(
+    kubeConfig: KubeConfig,
+    cacheKey: string,
+    namespace: string,
+    pods: Array<{ name: string; container?: string }>,
+  ): Promise<LogSignal>;
+}
+
+/**
+ * Reads the last lines of a few pods through the API server (pods/log). Only counts leave this module:
+ * log lines may carry personal data or secrets, so they are never copied into an answer.
+ */
+export function createLogReader(): LogReader {
+  const recent = new Map<string, { at: number; value: Promise<LogSignal> }>();
+  return {
+    read(kubeConfig, cacheKey, namespace, pods) {
+      const hit = recent.get(cacheKey);
+      if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+      const value = (async (): Promise<LogSignal> => {
+        if (pods.length === 0)
+          return { readable: false, reason: 'no pods to read logs from' };
+        let lines = 0;
+        let errorLines = 0;
+        let firstErrorPod: string | undefined;
+        const sample = pods.slice(0, MAX_PODS);
+        try {
+          // In parallel: one slow pod must not multiply the wait.
+          const texts = await Promise.all(
+            sample.map(pod => {
+              const query = new URLSearchParams({
+                tailLines: String(TAIL_LINES),
+                limitBytes: String(MAX_BYTES),
+                ...(pod.container ? { container: pod.container } : {}),
+              });
+              return kubeGetText(
+                kubeConfig,
+                `/api/v1/namespaces/${encodeURIComponent(
+                  namespace,
+                )}/pods/${encodeURIComponent(pod.name)}/log?${query}`,
+                {
+                  idleTimeoutMs: TIMEOUT_MS,
+                  signal: AbortSignal.timeout(TIMEOUT_MS),
+                  maxBytes: MAX_BYTES,
+                },
+              );
+            }),
+          );
+          texts.forEach((text, i) => {
+            for (const line of text.split('\n')) {
+              if (!line.trim()) continue;
+              lines++;
+              if (isErrorLine(line)) {
+                errorLines++;
+                firstErrorPod ??= sample[i].name;
+              }
+            }
+          });
+        } catch (error) {
+          return {
+            readable: false,
+            reason: `the API server could not return logs of pod ${
+              sample[0].name
+            }: ${(error as Error).message.slice(0, 200)}`,
+          };
+        }
+        return {
+          readable: true,
+          pods: sample.length,
+          lines,
+          errorLines,
+          firstErrorPod,
+        };
+      })();
+      recent.set(cacheKey, { at: Date.now(), value });
+      return value;
+    },
+  };
+}

@@ -1,0 +1,137 @@
+import { PrometheusConfig } from '../../config';
+
+const TIMEOUT_MS = 2500;
+
+export class PrometheusUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PrometheusUnavailableError';
+  }
+}
+
+export type InstantSample = { labels: Record<string, string>; value: number };
+export type RangeSeries = {
+  labels: Record<string, string>;
+  points: Array<[number, number]>;
+};
+
+export interface PrometheusClient {
+  readonly url: string;
+  /** True when /-/ready answers 200. */
+  ready(): Promise<{ ready: boolean; detail: string }>;
+  query(promql: string): Promise<InstantSample[]>;
+  queryRange(
+    promql: string,
+    start: number,
+    end: number,
+    step: number,
+  ): Promise<RangeSeries[]>;
+  /** Loaded alerting rules with their labels. */
+  alertRules(): Promise<
+    Array<{ name: string; labels: Record<string, string> }>
+  >;
+}
+
+/**
+ * Talks to the Prometheus HTTP API. The Authorization header comes from config and is never logged;
+ * error messages name the URL path, never headers.
+ */
+export function createPrometheusClient(
+  config: PrometheusConfig,
+): PrometheusClient {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (config.authorization) headers.Authorization = config.authorization;
+
+  async function get(path: string, params?: URLSearchParams): Promise<any> {
+    const url = `${config.url}${path}${params ? `?${params}` : ''}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        headers,
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+    } catch (error) {
+      const reason =
+        (error as Error).name === 'TimeoutError'
+          ? `no answer within ${TIMEOUT_MS} ms`
+          : (error as any)?.cause?.code ?? (error as Error).message;
+      throw new PrometheusUnavailableError(
+        `Prometheus at ${config.url} is unreachable: ${reason}`,
+      );
+    }
+    const body = await res.json().catch(() => undefined);
+    if (!res.ok || body?.status !== 'success') {
+      throw new PrometheusUnavailableError(
+        `Prometheus ${path} answered ${res.status}: ${String(
+          body?.error ?? 'no JSON body',
+        ).slice(0, 200)}`,
+      );
+    }
+    return body.data;
+  }
+
+  return {
+    url: config.url,
+    async ready() {
+      try {
+        const res = await fetch(`${config.url}/-/ready`, {
+          headers,
+          signal: AbortSignal.timeout(TIMEOUT_MS),
+        });
+        await res.arrayBuffer().catch(() => undefined);
+        return res.ok
+          ? { ready: true, detail: `Prometheus at ${config.url} is ready` }
+          : {
+              ready: false,
+              detail: `Prometheus at ${config.url} answered ${res.status} on /-/ready`,
+            };
+      } catch (error) {
+        return {
+          ready: false,
+          detail: `Prometheus at ${config.url} is unreachable: ${
+            (error as any)?.cause?.code ?? (error as Error).message
+          }`,
+        };
+      }
+    },
+    async query(promql) {
+      const data = await get(
+        '/api/v1/query',
+        new URLSearchParams({ query: promql }),
+      );
+      return (data.result ?? []).map((r: any) => ({
+        labels: r.metric ?? {},
+        value: Number(r.value?.[1]),
+      }));
+    },
+    async queryRange(promql, start, end, step) {
+      const data = await get(
+        '/api/v1/query_range',
+        new URLSearchParams({
+          query: promql,
+          start: String(start),
+          end: String(end),
+          step: String(step),
+        }),
+      );
+      return (data.result ?? []).map((r: any) => ({
+        labels: r.metric ?? {},
+        points: (r.values ?? [])
+          .map(([t, v]: [number, string]) => [t, Number(v)] as [number, number])
+          .filter(([, v]: [number, number]) => Number.isFinite(v)),
+      }));
+    },
+    async alertRules() {
+      const data = await get(
+        '/api/v1/rules',
+        new URLSearchParams({ type: 'alert' }),
+      );
+      return (data.groups ?? []).flatMap((g: any) =>
+        (g.rules ?? []).map((r: any) => ({
+          name: r.name,
+          labels: r.labels ?? {},
+        })),
+      );
+    },
+  };
+}
