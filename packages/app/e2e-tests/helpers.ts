@@ -1,0 +1,17 @@
+import { Page } from '@playwright/test';
+import path from 'path';
+
+/** Where screenshots go: the git-ignored .artifacts/screenshots at the repo root. */
+export const screenshotPath = (name: string) =>
+  path.resolve(__dirname, '../../../.artifacts/screenshots', `${name}.png`);
+
+/** Signs in with the guest provider, as a first-time visitor does. */
+export async function signInAsGuest(page: Page) {
+  await page.goto('/');
+  const enter = page.getByRole('button', { name: 'Enter' });
+  await enter.click();
+  await page
+    .getByRole('navigation', { name: 'sidebar nav' })
+    .getByRole('link', { name: 'Catalog', exact: true })
+    .waitFor({ state: 'visible' });
+}

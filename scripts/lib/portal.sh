@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Starting and stopping the portal and what it shows: shared by scripts/start-demo and the browser tests.
+# Source after common.sh.
+
+ENVPORTAL_RUN="$ENVPORTAL_CACHE/run"
+mkdir -p "$ENVPORTAL_RUN"
+
+# portal_cluster_config: brings up the local cluster (or uses $KUBECONFIG when ENVPORTAL_USE_KUBECONFIG=1),
+# deploys the demo, and prints the path of the generated app-config that points the portal at them.
+# Prints nothing when no cluster can be had; the portal then runs without live data.
+portal_cluster_config() {
+  [ "${ENVPORTAL_NO_CLUSTER:-0}" = 1 ] && return 0
+  if [ "${ENVPORTAL_USE_KUBECONFIG:-0}" != 1 ]; then
+    if [ ! -x "$REPO_ROOT/scripts/local-cluster" ]; then
+      log "no local cluster script; starting without a cluster" && return 0
+    fi
+    "$REPO_ROOT/scripts/local-cluster" up >&2
+  fi
+  if [ -x "$REPO_ROOT/scripts/demo-deploy" ] && [ "${ENVPORTAL_SKIP_DEMO_DEPLOY:-0}" != 1 ]; then
+    "$REPO_ROOT/scripts/demo-deploy" up >&2
+  fi
+  if [ -x "$REPO_ROOT/scripts/portal-k8s-config" ]; then
+    "$REPO_ROOT/scripts/portal-k8s-config" | tail -n 1
+  fi
+}
+
+# portal_backend_start [--config FILE...]: starts the backend (which also serves the built app) in its own
+# process group, waits for it, and records the group id for portal_backend_stop.
+portal_backend_start() {
+  local log_file="$ENVPORTAL_RUN/backend.log"
+  (
+    cd "$REPO_ROOT/packages/backend"
+    # The backend runs from source through the Backstage CLI's transform, without its file watcher, so
+    # edits elsewhere in the tree never restart it mid-test.
+    NODE_ENV="${NODE_ENV:-development}" exec setsid node --enable-source-maps \
+      --require "$(node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs")')" \
+      src/index.ts --config ../../app-config.yaml "$@" >"$log_file" 2>&1
+  ) &
+  echo $! >"$ENVPORTAL_RUN/backend.pid"
+  log "backend starting (log: $log_file)"
+  if ! wait_http http://127.0.0.1:7007/api/environments/health 240; then
+    tail -n 40 "$log_file" >&2
+    die "backend did not become healthy in 240 s"
+  fi
+  # The catalog reads its file locations shortly after start; wait until the reference service is in.
+  local deadline=$((SECONDS + 120))
+  until curl -fsS "http://127.0.0.1:7007/api/catalog/entities/by-name/component/default/express-service" \
+    -H "Authorization: Bearer $(portal_guest_token)" -o /dev/null 2>/dev/null; do
+    [ $SECONDS -lt $deadline ] || die "catalog did not load the example entities in 120 s"
+    sleep 2
+  done
+  log "backend ready on http://127.0.0.1:7007"
+}
+
+# A guest user token, as the browser gets it, for scripted calls.
+portal_guest_token() {
+  curl -fsS http://127.0.0.1:7007/api/auth/guest/refresh | node -e \
+    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).backstageIdentity.token))'
+}
+
+portal_backend_stop() {
+  local pid
+  pid="$(cat "$ENVPORTAL_RUN/backend.pid" 2>/dev/null || true)"
+  [ -n "$pid" ] || return 0
+  kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+  local i
+  for i in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -9 -- "-$pid" 2>/dev/null || true
+  rm -f "$ENVPORTAL_RUN/backend.pid"
+}
