@@ -1,6 +1,12 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
 import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
-import { InputError, ResponseError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ResponseError,
+} from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type {
   Promotion,
@@ -89,7 +95,7 @@ export function createPromoteAction(options: {
           body: JSON.stringify(body),
           signal: ctx.signal,
         });
-        if (!response.ok) throw await ResponseError.fromResponse(response);
+        if (!response.ok) throw await promotionError(response);
         return response.json();
       };
       const request = { from: ctx.input.from, to: ctx.input.to };
@@ -144,4 +150,23 @@ export function createPromoteAction(options: {
       ctx.output('state', promotion.state);
     },
   });
+}
+
+// The task log shows the environments backend's own reason (failed gate, missing permission).
+async function promotionError(response: Response): Promise<Error> {
+  const error = await ResponseError.fromResponse(response);
+  const reason = error.body?.error?.message ?? error.message;
+  const message = `Promotion refused (${response.status}): ${reason}`;
+  switch (response.status) {
+    case 400:
+      return new InputError(message);
+    case 403:
+      return new NotAllowedError(message);
+    case 404:
+      return new NotFoundError(message);
+    case 409:
+      return new ConflictError(message);
+    default:
+      return error;
+  }
 }
