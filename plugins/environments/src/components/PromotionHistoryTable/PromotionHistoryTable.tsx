@@ -72,12 +72,13 @@ export const PromotionHistoryTable = () => {
         sorting: false,
         padding: 'dense',
       }}
-      emptyContent={
-        <Typography variant="body2" style={{ padding: 16 }}>
-          No promotions yet. Promote a version from one stage to the next to
-          start the history.
-        </Typography>
-      }
+      localization={{
+        body: {
+          // emptyContent only applies to array data; with server paging the table's own message shows
+          emptyDataSourceMessage:
+            'No promotions yet. Promote a version from one stage to the next to start the history.',
+        },
+      }}
       data={async query => {
         const page = query?.page ?? 0;
         const pageSize = query?.pageSize ?? HISTORY_PAGE_SIZE;
