@@ -14,6 +14,10 @@ import {
   createPrometheusClient,
 } from './services/metrics';
 import { createHealthProber, createStatusService } from './services/status';
+// ---- promotion (issue 8) ----
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { setupPromotions } from './services/promotion';
+// ---- end promotion ----
 
 /**
  * The environments backend plugin: per-stage status, checklist, metrics and promotion of catalog entities.
@@ -31,8 +35,23 @@ export const environmentsPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
+        // ---- promotion (issue 8) ----
+        database: coreServices.database,
+        auditor: coreServices.auditor,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        actionsRegistry: actionsRegistryServiceRef,
+        // ---- end promotion ----
       },
-      async init({ httpRouter, httpAuth, logger, config, lifecycle, catalog }) {
+      async init({
+        httpRouter,
+        httpAuth,
+        logger,
+        config,
+        lifecycle,
+        catalog,
+        ...promotionDeps
+      }) {
         const environments = readEnvironmentsConfig(config);
         const clusterList = readClusters(config);
         const clusters = createClusterRegistry({
@@ -74,8 +93,25 @@ export const environmentsPlugin = createBackendPlugin({
           }
         });
 
+        // ---- promotion (issue 8) ----
+        const promotions = await setupPromotions({
+          ...promotionDeps,
+          config,
+          logger,
+          lifecycle,
+          environments,
+          registry: clusters,
+          workloadCache: cache,
+          entities,
+          status,
+          checklist,
+          prometheus,
+        });
+        // ---- end promotion ----
+
         httpRouter.use(
           await createRouter({
+            promotions, // promotion (issue 8)
             logger,
             httpAuth,
             status,

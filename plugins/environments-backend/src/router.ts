@@ -7,6 +7,10 @@ import { createStatusRoutes } from './routes/statusRoutes';
 import { ChecklistService } from './services/checklist';
 import { MetricsService } from './services/metrics';
 import { EnvironmentStatusService } from './services/status';
+// ---- promotion (issue 8) ----
+import { createPromotionRoutes } from './routes/promotions';
+import type { PromotionService } from './services/promotion';
+// ---- end promotion ----
 
 export async function createRouter(options: {
   logger: LoggerService;
@@ -14,6 +18,8 @@ export async function createRouter(options: {
   status: EnvironmentStatusService;
   checklist: ChecklistService;
   metrics: MetricsService;
+  /** Promotion, rollback and history routes (issue 8). */
+  promotions?: PromotionService;
 }): Promise<express.Router> {
   const { logger } = options;
   const router = Router();
@@ -27,6 +33,14 @@ export async function createRouter(options: {
   router.use(createStatusRoutes(options));
   router.use(createChecklistRoutes(options));
   router.use(createMetricsRoutes(options));
+
+  // ---- promotion (issue 8) ----
+  if (options.promotions) {
+    router.use(
+      createPromotionRoutes({ httpAuth: options.httpAuth, promotions: options.promotions }),
+    );
+  }
+  // ---- end promotion ----
 
   logger.debug('environments router ready');
   return router;

@@ -1,4 +1,4 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import {
   environmentsPromotionCreatePermission,
@@ -265,9 +265,13 @@ export function createPromotionService(
       }
     },
 
-    async get(id) {
+    async get(id, { credentials }) {
       const promotion = await deps.store.get(id);
       if (!promotion) throw new NotFoundError(`No promotion ${id}`);
+      // Readable only by whoever may read the entity: the catalog lookup applies its read permission.
+      await deps.entities.resolve(parseEntityRef(promotion.entityRef), {
+        credentials,
+      });
       return toApi(promotion);
     },
 

@@ -90,6 +90,24 @@ export async function readStageWorkload(
   );
 }
 
+/** The `service` label of the stage's series, chosen as the metrics view chooses it (Service, else Deployment). */
+function metricsServiceLabel(
+  deps: PromotionServiceDeps,
+  stage: string,
+  selector: WorkloadSelector,
+  workload: WorkloadSnapshot,
+): string {
+  const target = deps.registry.forStage(stage);
+  const cache = deps.workloadCache.namespace(
+    target.clusterName,
+    target.namespace,
+  );
+  const service = cache
+    .list('Service')
+    .find((s: any) => selector.matches(s.metadata?.labels));
+  return service?.metadata?.name ?? workload.name;
+}
+
 /** Gates of one stage: its checklist, its metrics over the gate window, its pods' restarts. */
 export async function stageGates(
   deps: PromotionServiceDeps,
@@ -116,17 +134,16 @@ export async function stageGates(
   }
   let metrics;
   let metricsError: string | undefined;
-  if (deps.environments.prometheus) {
+  if (deps.prometheus) {
     try {
       metrics = await readGateMetrics({
-        prometheusUrl: deps.environments.prometheus.url,
-        authorization: deps.environments.prometheus.authorization,
+        prometheus: deps.prometheus,
         namespace: target.namespace,
-        service: selector.id ?? workload.name,
+        service: metricsServiceLabel(deps, stage, selector, workload),
         windowSeconds,
       });
     } catch (error) {
-      metricsError = `Prometheus query failed: ${(error as Error).message}`;
+      metricsError = (error as Error).message;
     }
   } else {
     metricsError = 'no Prometheus configured (environments.prometheus.url)';

@@ -17,6 +17,7 @@ import type { WorkloadCacheService } from '../cache';
 import type { ClusterRegistry } from '../clusters';
 import type { EntityRefParts, EntityResolver } from '../entities';
 import type { PromotionStore } from '../../database/PromotionStore';
+import type { PrometheusClient } from '../metrics';
 import type { PromotionSettings } from './settings';
 import type { PromotionStrategy } from './strategies';
 
@@ -82,6 +83,8 @@ export type PromotionServiceDeps = {
   environments: EnvironmentsConfig;
   settings: PromotionSettings;
   checklist?: ChecklistSource;
+  /** The shared Prometheus client; without it metric gates are unknown. */
+  prometheus?: PrometheusClient;
   /** Overrides the strategy per stage (tests); default from settings. */
   strategyFor?: (stage: string) => PromotionStrategy;
 };
