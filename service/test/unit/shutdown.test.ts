@@ -66,7 +66,7 @@ describe('graceful shutdown', () => {
     assert.equal(exitCode, 0);
     const took = exitedAt - t0;
     assert.ok(took >= 290, `waited the delay before closing (${took} ms)`);
-    assert.ok(took < 1500, `exited soon after the last request (${took} ms)`);
+    assert.ok(took < 2500, `exited soon after the last request (${took} ms)`);
     assert.equal(server.listening, false);
     agent.destroy();
   });
@@ -85,7 +85,7 @@ describe('graceful shutdown', () => {
     });
     const took = performance.now() - t0;
     assert.equal(code, 1);
-    assert.ok(took >= 390 && took < 1000, `hard stop at the timeout (${took} ms)`);
+    assert.ok(took >= 390 && took < 2000, `hard stop at the timeout (${took} ms)`);
     server.closeAllConnections();
     await stuck;
   });
