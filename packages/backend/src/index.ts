@@ -1,5 +1,6 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { ConfigSources } from '@backstage/config-loader';
+import { environmentsPermissionPolicyModule } from './permissionPolicy';
 import { findConfigProblems } from './preflight';
 
 const backend = createBackend();
@@ -34,9 +35,8 @@ backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // permission plugin
 backend.add(import('@backstage/plugin-permission-backend'));
 // See https://backstage.io/docs/permissions/getting-started for how to create your own permission policy
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The demo policy: environments promotion by target stage (guest: dev and staging), everything else allowed.
+backend.add(environmentsPermissionPolicyModule);
 
 // search plugin
 backend.add(import('@backstage/plugin-search-backend'));

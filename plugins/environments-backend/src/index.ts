@@ -4,3 +4,12 @@
  * @packageDocumentation
  */
 export { environmentsPlugin as default } from './plugin';
+/**
+ * Condition helpers for permission policies, e.g.
+ * `createEnvironmentsConditionalDecision(permission, environmentsConditions.isTargetStage({ stages: ['dev'] }))`.
+ */
+export {
+  createEnvironmentsConditionalDecision,
+  environmentsConditions,
+  isTargetStage,
+} from './services/promotion';
