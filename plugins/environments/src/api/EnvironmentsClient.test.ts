@@ -12,7 +12,9 @@ const ref = { kind: 'Component', namespace: 'default', name: 'payments' };
 describe('EnvironmentsClient', () => {
   it('reads the status of an entity from its path under the plugin', async () => {
     server.use(
-      http.get(`${ENTITY_PATH}/status`, () => HttpResponse.json(statusResponse())),
+      http.get(`${ENTITY_PATH}/status`, () =>
+        HttpResponse.json(statusResponse()),
+      ),
     );
     const status = await createClient().getStatus(ref);
     expect(status.stages.map(s => s.stage)).toEqual(['dev', 'staging', 'prod']);
@@ -81,7 +83,10 @@ describe('EnvironmentsClient', () => {
       http.post(`${ENTITY_PATH}/promotions`, () =>
         HttpResponse.json(
           {
-            error: { name: 'NotAllowedError', message: 'guests may not promote to prod' },
+            error: {
+              name: 'NotAllowedError',
+              message: 'guests may not promote to prod',
+            },
             request: { method: 'POST', url: '/promotions' },
             response: { statusCode: 403 },
           },

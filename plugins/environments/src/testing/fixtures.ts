@@ -11,9 +11,11 @@ import {
 
 /** Test data shaped as environments-backend answers, for the unit tests of the tab. */
 
-export const entity = (annotations: Record<string, string> = {
-  'backstage.io/kubernetes-id': 'payments',
-}): Entity => ({
+export const entity = (
+  annotations: Record<string, string> = {
+    'backstage.io/kubernetes-id': 'payments',
+  },
+): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name: 'payments', namespace: 'default', annotations },
@@ -39,7 +41,12 @@ export function stage(
       rollout: { state: 'complete', revision: '4' },
     },
     pods: [
-      { name: `payments-${name}-a`, phase: 'Running', ready: true, restarts: 0 },
+      {
+        name: `payments-${name}-a`,
+        phase: 'Running',
+        ready: true,
+        restarts: 0,
+      },
     ],
     events: [],
     health: { live: 'pass', ready: 'pass', detail: '200 from both' },

@@ -15,7 +15,8 @@ export const BASE_URL = 'http://backstage.test/api/environments';
 export const ENTITY_PATH = `${BASE_URL}/entities/Component/default/payments`;
 
 export const discoveryApi = {
-  getBaseUrl: async (pluginId: string) => `http://backstage.test/api/${pluginId}`,
+  getBaseUrl: async (pluginId: string) =>
+    `http://backstage.test/api/${pluginId}`,
 };
 
 export function createClient() {

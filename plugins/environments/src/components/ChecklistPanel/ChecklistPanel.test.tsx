@@ -5,11 +5,24 @@ import { ChecklistPanel } from './ChecklistPanel';
 
 describe('ChecklistPanel', () => {
   it('groups the items as the seed does, each with its result and evidence', async () => {
-    await renderInTestApp(<ChecklistPanel checklist={checklistResponse('staging').stages[0]} />);
-    expect(screen.getByText('Verification checklist: staging')).toBeInTheDocument();
-    expect(screen.getByText('4 pass, 4 fail, 4 warning, 4 unknown')).toBeInTheDocument();
-    const headings = screen.getAllByRole('heading', { level: 4 }).map(h => h.textContent);
-    expect(headings).toEqual(['Application health', 'Infrastructure', 'Security', 'Monitoring']);
+    await renderInTestApp(
+      <ChecklistPanel checklist={checklistResponse('staging').stages[0]} />,
+    );
+    expect(
+      screen.getByText('Verification checklist: staging'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('4 pass, 4 fail, 4 warning, 4 unknown'),
+    ).toBeInTheDocument();
+    const headings = screen
+      .getAllByRole('heading', { level: 4 })
+      .map(h => h.textContent);
+    expect(headings).toEqual([
+      'Application health',
+      'Infrastructure',
+      'Security',
+      'Monitoring',
+    ]);
 
     const health = screen.getByRole('list', { name: 'Application health' });
     const items = within(health).getAllByRole('listitem');
@@ -26,11 +39,23 @@ describe('ChecklistPanel', () => {
       <ChecklistPanel
         checklist={{
           stage: 'dev',
-          items: [{ id: 'x', group: 'Cost', title: 'Budget set', result: 'unknown', evidence: 'no data' }],
+          items: [
+            {
+              id: 'x',
+              group: 'Cost',
+              title: 'Budget set',
+              result: 'unknown',
+              evidence: 'no data',
+            },
+          ],
           summary: { pass: 0, fail: 0, warn: 0, unknown: 1 },
         }}
       />,
     );
-    expect(within(screen.getByRole('list', { name: 'Other' })).getByText('Budget set: unknown')).toBeInTheDocument();
+    expect(
+      within(screen.getByRole('list', { name: 'Other' })).getByText(
+        'Budget set: unknown',
+      ),
+    ).toBeInTheDocument();
   });
 });

@@ -12,7 +12,11 @@ registerMswTestHooks(server);
 
 describe('MetricsPanel', () => {
   it('draws one chart per series with the latest value and the gate threshold', async () => {
-    server.use(http.get(`${ENTITY_PATH}/metrics`, () => HttpResponse.json(metricsResponse('dev'))));
+    server.use(
+      http.get(`${ENTITY_PATH}/metrics`, () =>
+        HttpResponse.json(metricsResponse('dev')),
+      ),
+    );
     const { container } = await renderWithApi(<MetricsPanel stage="dev" />);
     const figures = await screen.findAllByRole('figure');
     // ordered traffic first, then errors and latency
@@ -22,7 +26,9 @@ describe('MetricsPanel', () => {
       'p95 latency: latest 120 ms, gate 500 ms',
     ]);
     // recharts renders into a responsive container; the no-data series has no chart at all
-    expect(container.querySelectorAll('.recharts-responsive-container')).toHaveLength(2);
+    expect(
+      container.querySelectorAll('.recharts-responsive-container'),
+    ).toHaveLength(2);
   });
 
   it('asks the backend again for the range the user picks', async () => {
@@ -35,10 +41,16 @@ describe('MetricsPanel', () => {
     );
     await renderWithApi(<MetricsPanel stage="dev" />);
     await screen.findAllByRole('figure');
-    expect(screen.getByRole('button', { name: '1h' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('button', { name: '1h' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
     await userEvent.click(screen.getByRole('button', { name: '24h' }));
     await waitFor(() => expect(ranges).toEqual(['1h', '24h']));
-    expect(screen.getByRole('button', { name: '24h' })).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('button', { name: '24h' })).toHaveAttribute(
+      'aria-pressed',
+      'true',
+    );
   });
 
   it('says metrics are unavailable, with the reason, when Prometheus is down', async () => {
@@ -54,7 +66,9 @@ describe('MetricsPanel', () => {
       ),
     );
     await renderWithApi(<MetricsPanel stage="prod" />);
-    expect(await screen.findByText(/Metrics unavailable for prod/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Metrics unavailable for prod/),
+    ).toBeInTheDocument();
     expect(screen.getByText(/ECONNREFUSED/)).toBeInTheDocument();
     expect(screen.queryByRole('figure')).not.toBeInTheDocument();
   });

@@ -15,7 +15,9 @@ describe('PromoteButton', () => {
         onPromote={onPromote}
       />,
     );
-    await userEvent.click(screen.getByRole('button', { name: 'Promote 1.4.2 to staging' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Promote 1.4.2 to staging' }),
+    );
     expect(onPromote).toHaveBeenCalledTimes(1);
   });
 
@@ -24,24 +26,56 @@ describe('PromoteButton', () => {
       <PromoteButton
         from={stage('staging', '1.1.0')}
         to={stage('prod', '1.0.0')}
-        preview={preview({ allowed: false, blockedReason: 'Only release managers may promote to prod.' })}
+        preview={preview({
+          allowed: false,
+          blockedReason: 'Only release managers may promote to prod.',
+        })}
         onPromote={jest.fn()}
       />,
     );
-    const button = screen.getByRole('button', { name: 'Promote 1.1.0 to prod' });
+    const button = screen.getByRole('button', {
+      name: 'Promote 1.1.0 to prod',
+    });
     expect(button).toBeDisabled();
-    expect(button).toHaveAccessibleDescription('Only release managers may promote to prod.');
+    expect(button).toHaveAccessibleDescription(
+      'Only release managers may promote to prod.',
+    );
   });
 
   it.each([
-    ['the source is still rolling out', stage('dev', '1.4.2', {
-      workload: { ...stage('dev', '1.4.2').workload!, rollout: { state: 'progressing' } },
-    }), stage('staging', '1.1.0'), 'dev has not finished rolling out 1.4.2.'],
-    ['the target already runs it', stage('dev', '1.4.2'), stage('staging', '1.4.2'), 'staging already runs 1.4.2.'],
-    ['nothing runs in the source', stage('dev', '1.4.2', { workload: undefined, state: 'not-found' }), stage('staging', '1.1.0'), 'Nothing runs in dev to promote.'],
-    ['the source cluster cannot be read', stage('dev', '1.4.2', { state: 'error', stale: true }), stage('staging', '1.1.0'), 'dev cannot be read right now, so what runs there is not certain.'],
+    [
+      'the source is still rolling out',
+      stage('dev', '1.4.2', {
+        workload: {
+          ...stage('dev', '1.4.2').workload!,
+          rollout: { state: 'progressing' },
+        },
+      }),
+      stage('staging', '1.1.0'),
+      'dev has not finished rolling out 1.4.2.',
+    ],
+    [
+      'the target already runs it',
+      stage('dev', '1.4.2'),
+      stage('staging', '1.4.2'),
+      'staging already runs 1.4.2.',
+    ],
+    [
+      'nothing runs in the source',
+      stage('dev', '1.4.2', { workload: undefined, state: 'not-found' }),
+      stage('staging', '1.1.0'),
+      'Nothing runs in dev to promote.',
+    ],
+    [
+      'the source cluster cannot be read',
+      stage('dev', '1.4.2', { state: 'error', stale: true }),
+      stage('staging', '1.1.0'),
+      'dev cannot be read right now, so what runs there is not certain.',
+    ],
   ])('is disabled when %s', async (_case, from, to, reason) => {
-    await renderInTestApp(<PromoteButton from={from} to={to} onPromote={jest.fn()} />);
+    await renderInTestApp(
+      <PromoteButton from={from} to={to} onPromote={jest.fn()} />,
+    );
     expect(screen.getByRole('button')).toBeDisabled();
     expect(screen.getByText(reason)).toBeInTheDocument();
   });

@@ -4,7 +4,11 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { preview, promotion } from '../../testing/fixtures';
-import { BASE_URL, ENTITY_PATH, renderWithApi } from '../../testing/renderWithApi';
+import {
+  BASE_URL,
+  ENTITY_PATH,
+  renderWithApi,
+} from '../../testing/renderWithApi';
 import { PromoteDialog } from './PromoteDialog';
 
 // Progress is polled every second for real, and typing is slow under jsdom on a busy machine.
@@ -39,7 +43,9 @@ describe('PromoteDialog', () => {
   it('goes from review to confirm to live progress until the rollout is done', async () => {
     let posted: any;
     server.use(
-      http.post(`${ENTITY_PATH}/promotions/preview`, () => HttpResponse.json(preview())),
+      http.post(`${ENTITY_PATH}/promotions/preview`, () =>
+        HttpResponse.json(preview()),
+      ),
       http.post(`${ENTITY_PATH}/promotions`, async ({ request }) => {
         posted = await request.json();
         return HttpResponse.json(promotion(), { status: 202 });
@@ -56,31 +62,51 @@ describe('PromoteDialog', () => {
     const onFinished = jest.fn();
     await renderDialog(onFinished);
 
-    const dialog = screen.getByRole('dialog', { name: 'Promote 1.4.2 from dev to staging' });
+    const dialog = screen.getByRole('dialog', {
+      name: 'Promote 1.4.2 from dev to staging',
+    });
     // review: diff, gates, risk
-    expect(await within(dialog).findByText('registry.local/payments:1.4.2')).toBeInTheDocument();
+    expect(
+      await within(dialog).findByText('registry.local/payments:1.4.2'),
+    ).toBeInTheDocument();
     expect(within(dialog).getByText('Gates (all passed)')).toBeInTheDocument();
-    expect(within(dialog).getByText('Error rate below 1 %: pass. 0.4 % over 15 min')).toBeInTheDocument();
+    expect(
+      within(dialog).getByText('Error rate below 1 %: pass. 0.4 % over 15 min'),
+    ).toBeInTheDocument();
     expect(within(dialog).getByText('Risk: low')).toBeInTheDocument();
-    expect(within(dialog).getByText('3 minor versions ahead')).toBeInTheDocument();
-    expect(within(dialog).queryByLabelText(/Override reason/)).not.toBeInTheDocument();
+    expect(
+      within(dialog).getByText('3 minor versions ahead'),
+    ).toBeInTheDocument();
+    expect(
+      within(dialog).queryByLabelText(/Override reason/),
+    ).not.toBeInTheDocument();
 
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Continue' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Continue' }),
+    );
     // focus moves to the step heading so screen readers announce the step
     expect(within(dialog).getByText('Step 2 of 3: confirm')).toHaveFocus();
     expect(posted).toBeUndefined();
 
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Promote to staging' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Promote to staging' }),
+    );
     expect(posted).toMatchObject({ from: 'dev', to: 'staging' });
     expect(posted.overrideReason).toBeUndefined();
     expect(typeof posted.idempotencyKey).toBe('string');
 
     const status = await within(dialog).findByRole('status');
-    await waitFor(() => expect(status).toHaveTextContent('2 of 3 pods updated, 1 ready'), {
-      timeout: 4000,
-    });
     await waitFor(
-      () => expect(status).toHaveTextContent('Done: staging runs registry.local/payments:1.4.2'),
+      () => expect(status).toHaveTextContent('2 of 3 pods updated, 1 ready'),
+      {
+        timeout: 4000,
+      },
+    );
+    await waitFor(
+      () =>
+        expect(status).toHaveTextContent(
+          'Done: staging runs registry.local/payments:1.4.2',
+        ),
       { timeout: 4000 },
     );
     expect(status).toHaveTextContent('3 of 3 pods updated, 3 ready');
@@ -90,19 +116,30 @@ describe('PromoteDialog', () => {
 
   it('shows "rolled back" with the reason when the rollout fails', async () => {
     server.use(
-      http.post(`${ENTITY_PATH}/promotions/preview`, () => HttpResponse.json(preview())),
-      http.post(`${ENTITY_PATH}/promotions`, () => HttpResponse.json(promotion(), { status: 202 })),
+      http.post(`${ENTITY_PATH}/promotions/preview`, () =>
+        HttpResponse.json(preview()),
+      ),
+      http.post(`${ENTITY_PATH}/promotions`, () =>
+        HttpResponse.json(promotion(), { status: 202 }),
+      ),
       promotionSequence([
         {
           state: 'rolled-back',
           progress: { desired: 3, updated: 1, ready: 0 },
-          rollback: { reason: 'new pods not ready within 60 s', at: '2026-11-26T04:02:00Z' },
+          rollback: {
+            reason: 'new pods not ready within 60 s',
+            at: '2026-11-26T04:02:00Z',
+          },
         },
       ]),
     );
     await renderDialog();
-    await userEvent.click(await screen.findByRole('button', { name: 'Continue' }));
-    await userEvent.click(screen.getByRole('button', { name: 'Promote to staging' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Continue' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Promote to staging' }),
+    );
     await waitFor(
       () =>
         expect(screen.getByRole('status')).toHaveTextContent(
@@ -127,7 +164,12 @@ describe('PromoteDialog', () => {
                 result: 'fail',
                 detail: '730 ms over 15 min',
               },
-              { id: 'traffic', title: 'Enough traffic', result: 'insufficient-data', detail: '3 requests' },
+              {
+                id: 'traffic',
+                title: 'Enough traffic',
+                result: 'insufficient-data',
+                detail: '3 requests',
+              },
             ],
             risk: { level: 'high', reasons: ['gates failed'] },
           }),
@@ -140,21 +182,41 @@ describe('PromoteDialog', () => {
       promotionSequence([{ state: 'running' }]),
     );
     await renderDialog();
-    expect(await screen.findByText('Gates (not all passed)')).toBeInTheDocument();
-    expect(screen.getByText('p95 latency below 500 ms: fail. 730 ms over 15 min')).toBeInTheDocument();
-    expect(screen.getByText('Enough traffic: insufficient data. 3 requests')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Gates (not all passed)'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('p95 latency below 500 ms: fail. 730 ms over 15 min'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Enough traffic: insufficient data. 3 requests'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Risk: high')).toBeInTheDocument();
 
     const continueButton = screen.getByRole('button', { name: 'Continue' });
     expect(continueButton).toBeDisabled();
-    await userEvent.type(screen.getByRole('textbox', { name: /Override reason/ }), 'too short');
+    await userEvent.type(
+      screen.getByRole('textbox', { name: /Override reason/ }),
+      'too short',
+    );
     expect(continueButton).toBeDisabled();
-    await userEvent.type(screen.getByRole('textbox', { name: /Override reason/ }), ' — incident 42 hotfix');
+    await userEvent.type(
+      screen.getByRole('textbox', { name: /Override reason/ }),
+      ' — incident 42 hotfix',
+    );
     expect(continueButton).toBeEnabled();
     await userEvent.click(continueButton);
-    expect(screen.getByText('Gates overridden because: too short — incident 42 hotfix')).toBeInTheDocument();
-    await userEvent.click(screen.getByRole('button', { name: 'Promote to staging' }));
-    await waitFor(() => expect(posted?.overrideReason).toBe('too short — incident 42 hotfix'));
+    expect(
+      screen.getByText(
+        'Gates overridden because: too short — incident 42 hotfix',
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Promote to staging' }),
+    );
+    await waitFor(() =>
+      expect(posted?.overrideReason).toBe('too short — incident 42 hotfix'),
+    );
   });
 
   it('cannot continue when gates fail and the user may not override', async () => {
@@ -165,7 +227,9 @@ describe('PromoteDialog', () => {
     );
     await renderDialog();
     expect(
-      await screen.findByText('The gates did not pass and you may not override them.'),
+      await screen.findByText(
+        'The gates did not pass and you may not override them.',
+      ),
     ).toBeInTheDocument();
     expect(screen.queryByRole('textbox')).not.toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Continue' })).toBeDisabled();
@@ -173,11 +237,16 @@ describe('PromoteDialog', () => {
 
   it('shows the backend refusal on the confirm step and stays there', async () => {
     server.use(
-      http.post(`${ENTITY_PATH}/promotions/preview`, () => HttpResponse.json(preview())),
+      http.post(`${ENTITY_PATH}/promotions/preview`, () =>
+        HttpResponse.json(preview()),
+      ),
       http.post(`${ENTITY_PATH}/promotions`, () =>
         HttpResponse.json(
           {
-            error: { name: 'ConflictError', message: 'a promotion to staging is already running' },
+            error: {
+              name: 'ConflictError',
+              message: 'a promotion to staging is already running',
+            },
             request: { method: 'POST', url: '/' },
             response: { statusCode: 409 },
           },
@@ -186,8 +255,12 @@ describe('PromoteDialog', () => {
       ),
     );
     await renderDialog();
-    await userEvent.click(await screen.findByRole('button', { name: 'Continue' }));
-    await userEvent.click(screen.getByRole('button', { name: 'Promote to staging' }));
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Continue' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Promote to staging' }),
+    );
     expect(
       await screen.findByText(/a promotion to staging is already running/),
     ).toBeInTheDocument();
@@ -196,7 +269,9 @@ describe('PromoteDialog', () => {
 
   it('is operable with the keyboard alone', async () => {
     server.use(
-      http.post(`${ENTITY_PATH}/promotions/preview`, () => HttpResponse.json(preview())),
+      http.post(`${ENTITY_PATH}/promotions/preview`, () =>
+        HttpResponse.json(preview()),
+      ),
     );
     await renderDialog();
     await screen.findByText('Gates (all passed)');

@@ -29,24 +29,41 @@ describe('PromotionHistoryTable', () => {
         const limit = Number(url.searchParams.get('limit'));
         const offset = Number(url.searchParams.get('offset'));
         offsets.push(String(offset));
-        return HttpResponse.json({ items: all.slice(offset, offset + limit), total: all.length });
+        return HttpResponse.json({
+          items: all.slice(offset, offset + limit),
+          total: all.length,
+        });
       }),
     );
     await renderWithApi(<PromotionHistoryTable />);
-    expect(await screen.findByText('payments 1.0.0 to staging')).toBeInTheDocument();
-    expect(screen.getByText('Gates overridden: incident 42 hotfix')).toBeInTheDocument();
+    expect(
+      await screen.findByText('payments 1.0.0 to staging'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Gates overridden: incident 42 hotfix'),
+    ).toBeInTheDocument();
     expect(screen.getByText('rolled-back')).toBeInTheDocument();
     expect(screen.getAllByText('42 s')).toHaveLength(5);
-    expect(screen.queryByText('payments 1.5.0 to staging')).not.toBeInTheDocument();
+    expect(
+      screen.queryByText('payments 1.5.0 to staging'),
+    ).not.toBeInTheDocument();
 
-    await userEvent.click(screen.getAllByRole('button', { name: /next page/i })[0]);
-    expect(await screen.findByText('payments 1.5.0 to staging')).toBeInTheDocument();
+    await userEvent.click(
+      screen.getAllByRole('button', { name: /next page/i })[0],
+    );
+    expect(
+      await screen.findByText('payments 1.5.0 to staging'),
+    ).toBeInTheDocument();
     expect(screen.getByText('payments 1.6.0 to staging')).toBeInTheDocument();
     await waitFor(() => expect(offsets).toEqual(['0', '5']));
   });
 
   it('explains an empty history', async () => {
-    server.use(http.get(`${ENTITY_PATH}/promotions`, () => HttpResponse.json({ items: [], total: 0 })));
+    server.use(
+      http.get(`${ENTITY_PATH}/promotions`, () =>
+        HttpResponse.json({ items: [], total: 0 }),
+      ),
+    );
     await renderWithApi(<PromotionHistoryTable />);
     expect(await screen.findByText(/No promotions yet/)).toBeInTheDocument();
   });

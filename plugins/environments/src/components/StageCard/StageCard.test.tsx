@@ -8,12 +8,13 @@ describe('StageCard', () => {
     await renderInTestApp(<StageCard stage={stage('staging', '1.1.0')} />);
     const card = screen.getByRole('region', { name: 'staging' });
     expect(within(card).getByText('1.1.0')).toBeInTheDocument();
-    expect(within(card).getByText('registry.local/payments:1.1.0')).toBeInTheDocument();
+    expect(
+      within(card).getByText('registry.local/payments:1.1.0'),
+    ).toBeInTheDocument();
     expect(within(card).getByText('3 of 3 replicas ready')).toBeInTheDocument();
-    expect(within(card).getByRole('meter', { name: '3 of 3 replicas ready' })).toHaveAttribute(
-      'aria-valuenow',
-      '3',
-    );
+    expect(
+      within(card).getByRole('meter', { name: '3 of 3 replicas ready' }),
+    ).toHaveAttribute('aria-valuenow', '3');
     expect(within(card).getByText('Rollout complete')).toBeInTheDocument();
     expect(within(card).getByText('Healthy')).toBeInTheDocument();
     expect(within(card).getByText('Data age: 2 s')).toBeInTheDocument();
@@ -31,10 +32,14 @@ describe('StageCard', () => {
         })}
       />,
     );
-    expect(screen.getByText('Stale: last known state, 3 min old')).toBeInTheDocument();
+    expect(
+      screen.getByText('Stale: last known state, 3 min old'),
+    ).toBeInTheDocument();
     expect(screen.getByText('1.0.0')).toBeInTheDocument();
     expect(
-      screen.getByText('Cluster local could not be read: connect ECONNREFUSED 127.0.0.1:6443'),
+      screen.getByText(
+        'Cluster local could not be read: connect ECONNREFUSED 127.0.0.1:6443',
+      ),
     ).toBeInTheDocument();
   });
 
@@ -47,9 +52,14 @@ describe('StageCard', () => {
           workload: {
             ...base.workload!,
             replicas: { desired: 3, ready: 2, updated: 1, available: 2 },
-            rollout: { state: 'progressing', message: 'Waiting for 1 new replica to become ready' },
+            rollout: {
+              state: 'progressing',
+              message: 'Waiting for 1 new replica to become ready',
+            },
           },
-          pods: [{ name: 'payments-x', phase: 'Running', ready: false, restarts: 7 }],
+          pods: [
+            { name: 'payments-x', phase: 'Running', ready: false, restarts: 7 },
+          ],
           events: [
             {
               type: 'Warning',
@@ -75,13 +85,23 @@ describe('StageCard', () => {
 
   it('says when nothing is deployed in a stage', async () => {
     await renderInTestApp(
-      <StageCard stage={stage('prod', '1.0.0', { state: 'not-found', workload: undefined, pods: [] })} />,
+      <StageCard
+        stage={stage('prod', '1.0.0', {
+          state: 'not-found',
+          workload: undefined,
+          pods: [],
+        })}
+      />,
     );
-    expect(screen.getByText('Not deployed: no workload found in prod.')).toBeInTheDocument();
+    expect(
+      screen.getByText('Not deployed: no workload found in prod.'),
+    ).toBeInTheDocument();
   });
 
   it('shows unknown health as unknown, not as healthy', async () => {
-    await renderInTestApp(<StageCard stage={stage('dev', '1.4.2', { health: undefined })} />);
+    await renderInTestApp(
+      <StageCard stage={stage('dev', '1.4.2', { health: undefined })} />,
+    );
     expect(screen.getByText('Health unknown')).toBeInTheDocument();
     expect(screen.queryByText('Healthy')).not.toBeInTheDocument();
   });

@@ -1,0 +1,90 @@
+import { registerMswTestHooks } from '@backstage/test-utils';
+import { screen, waitFor } from '@testing-library/react';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import userEvent from '@testing-library/user-event';
+import { useState } from 'react';
+import { preview, stage } from '../../testing/fixtures';
+import { ENTITY_PATH, renderWithApi } from '../../testing/renderWithApi';
+import { EnvironmentsPipeline } from './EnvironmentsPipeline';
+
+const server = setupServer();
+
+/** Re-renders the pipeline as a status poll does: same images, new objects. */
+const PollingHarness = () => {
+  const [polls, setPolls] = useState(0);
+  const stages = [
+    stage('dev', '1.4.2'),
+    stage('staging', '1.1.0'),
+    stage('prod', '1.0.0'),
+  ].map(s => ({ ...s, dataAgeSeconds: polls }));
+  return (
+    <>
+      <button onClick={() => setPolls(p => p + 1)}>poll</button>
+      <EnvironmentsPipeline stages={stages} />
+    </>
+  );
+};
+registerMswTestHooks(server);
+
+describe('EnvironmentsPipeline', () => {
+  it('asks for a preview per pair only when an image changes, not on every status poll', async () => {
+    const asked: string[] = [];
+    server.use(
+      http.post(`${ENTITY_PATH}/promotions/preview`, async ({ request }) => {
+        const body = (await request.json()) as { from: string; to: string };
+        asked.push(`${body.from}>${body.to}`);
+        return HttpResponse.json(preview(body));
+      }),
+    );
+    await renderWithApi(<PollingHarness />);
+    await waitFor(() =>
+      expect(asked.sort()).toEqual(['dev>staging', 'staging>prod']),
+    );
+
+    // a poll with the same images (new objects, new data age) asks nothing
+    await userEvent.click(screen.getByRole('button', { name: 'poll' }));
+    expect(screen.getAllByText('Data age: 1 s')).toHaveLength(3);
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(asked).toHaveLength(2);
+  });
+
+  it('keeps the button usable when the preview cannot be fetched (the dialog shows the error)', async () => {
+    server.use(
+      http.post(`${ENTITY_PATH}/promotions/preview`, () =>
+        HttpResponse.error(),
+      ),
+    );
+    await renderWithApi(
+      <EnvironmentsPipeline
+        stages={[stage('dev', '1.4.2'), stage('staging', '1.1.0')]}
+      />,
+    );
+    expect(
+      screen.getByRole('button', { name: 'Promote 1.4.2 to staging' }),
+    ).toBeEnabled();
+  });
+
+  it('does not ask for a preview out of a stage where nothing runs', async () => {
+    const asked = jest.fn();
+    server.use(
+      http.post(`${ENTITY_PATH}/promotions/preview`, () => {
+        asked();
+        return HttpResponse.json(preview());
+      }),
+    );
+    await renderWithApi(
+      <EnvironmentsPipeline
+        stages={[
+          stage('dev', '1.4.2', { workload: undefined, state: 'not-found' }),
+          stage('staging', '1.1.0'),
+        ]}
+      />,
+    );
+    expect(
+      screen.getByText('Nothing runs in dev to promote.'),
+    ).toBeInTheDocument();
+    await new Promise(resolve => setTimeout(resolve, 100));
+    expect(asked).not.toHaveBeenCalled();
+  });
+});
