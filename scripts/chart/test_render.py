@@ -161,9 +161,12 @@ def hpa_follows_the_seed_and_owns_the_replica_count():
     assert (hpa["minReplicas"], hpa["maxReplicas"]) == (2, 10)
     targets = {m["resource"]["name"]: m["resource"]["target"]["averageUtilization"] for m in hpa["metrics"]}
     assert targets == {"cpu": 70, "memory": 80}, targets
-    assert "replicas" not in one(docs, "Deployment")["spec"]
-    dep = one(render("--set", "autoscaling.enabled=false"), "Deployment")
-    assert dep["spec"]["replicas"] == 2
+    # With no live Deployment (install, or helm template) it starts at the HPA minimum; on upgrade the
+    # live count is kept (lookup), so a deploy never resets what the HPA chose.
+    assert one(docs, "Deployment")["spec"]["replicas"] == 2
+    assert one(render(*env_values("prod")), "Deployment")["spec"]["replicas"] == 3
+    dep = one(render("--set", "autoscaling.enabled=false", "--set", "replicaCount=4"), "Deployment")
+    assert dep["spec"]["replicas"] == 4
     assert "HorizontalPodAutoscaler" not in kinds(render("--set", "autoscaling.enabled=false"))
 
 

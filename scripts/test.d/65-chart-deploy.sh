@@ -74,6 +74,16 @@ check "dev: every object is labelled for Backstage" bash -c '
   done; rm -f /tmp/65-labelled.$$'
 check "dev: no Pod Security warnings for restricted" bash -c \
   '! kubectl label --dry-run=server --overwrite ns dev pod-security.kubernetes.io/enforce=restricted 2>&1 | grep -qi warning'
+# The admission check is real: the same chart with privilege escalation allowed (schema bypassed)
+# draws a "restricted" warning from the API server; the chart as shipped draws none.
+pss_warnings() { # pss_warnings EXTRA_HELM_ARGS...: the API server's PodSecurity warnings for a dry-run apply
+  helm template "$RELEASE" charts/express-service -n dev --kube-version "$(kubectl version -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).serverVersion.gitVersion))')" \
+    -f charts/express-service/values-dev.yaml --show-only templates/deployment.yaml "$@" |
+    kubectl apply --dry-run=server -f - 2>&1 >/dev/null | grep -i 'violate PodSecurity' || true
+}
+check "dev: shipped pod spec passes restricted admission without warnings" test -z "$(pss_warnings)"
+check "dev: a weakened pod spec is flagged by restricted admission" test -n "$(pss_warnings --skip-schema-validation \
+  --set securityContext.allowPrivilegeEscalation=true --set podSecurityContext.runAsNonRoot=false)"
 check "dev: HPA 2..3 targets the Deployment" \
   test "$(jsonpath dev hpa/$RELEASE '{.spec.minReplicas}/{.spec.maxReplicas}/{.spec.scaleTargetRef.name}')" = "2/3/$RELEASE"
 
