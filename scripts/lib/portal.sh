@@ -28,22 +28,33 @@ portal_cluster_config() {
 # process group, waits for it, and records the group id for portal_backend_stop.
 portal_backend_start() {
   local log_file="$ENVPORTAL_RUN/backend.log"
+  local pid_file="$ENVPORTAL_RUN/backend.pid" transform
+  transform="$(cd "$REPO_ROOT/packages/backend" && node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs")')"
+  rm -f "$pid_file"
+  if curl -fsS -o /dev/null http://127.0.0.1:7007/api/environments/health 2>/dev/null; then
+    die "something already listens on 127.0.0.1:7007; stop it first"
+  fi
+  # The backend runs from source through the Backstage CLI's transform, without its file watcher, so
+  # edits elsewhere in the tree never restart it mid-test. It leads its own process group (setsid), and
+  # writes that group's id itself, so portal_backend_stop can end it and all its children.
   (
     cd "$REPO_ROOT/packages/backend"
-    # The backend runs from source through the Backstage CLI's transform, without its file watcher, so
-    # edits elsewhere in the tree never restart it mid-test.
-    NODE_ENV="${NODE_ENV:-development}" exec setsid node --enable-source-maps \
-      --require "$(node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs")')" \
-      src/index.ts --config ../../app-config.yaml "$@" >"$log_file" 2>&1
-  ) &
-  echo $! >"$ENVPORTAL_RUN/backend.pid"
+    NODE_ENV="${NODE_ENV:-development}" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pid_file" \
+      node --enable-source-maps --require "$transform" src/index.ts --config ../../app-config.yaml "$@" \
+      >"$log_file" 2>&1 </dev/null &
+  )
   log "backend starting (log: $log_file)"
-  if ! wait_http http://127.0.0.1:7007/api/environments/health 240; then
-    tail -n 40 "$log_file" >&2
-    die "backend did not become healthy in 240 s"
-  fi
+  local deadline=$((SECONDS + 240))
+  until curl -fsS -o /dev/null http://127.0.0.1:7007/api/environments/health 2>/dev/null; do
+    if [ $SECONDS -ge $deadline ] || { [ -s "$pid_file" ] && ! kill -0 "$(cat "$pid_file")" 2>/dev/null; }; then
+      tail -n 40 "$log_file" >&2
+      die "backend did not become healthy (log: $log_file)"
+    fi
+    sleep 1
+  done
   # The catalog reads its file locations shortly after start; wait until the reference service is in.
-  local deadline=$((SECONDS + 120))
+  [ "${ENVPORTAL_WAIT_CATALOG:-1}" = 1 ] || return 0
+  deadline=$((SECONDS + 120))
   until curl -fsS "http://127.0.0.1:7007/api/catalog/entities/by-name/component/default/express-service" \
     -H "Authorization: Bearer $(portal_guest_token)" -o /dev/null 2>/dev/null; do
     [ $SECONDS -lt $deadline ] || die "catalog did not load the example entities in 120 s"

@@ -36,25 +36,28 @@ export function findConfigProblems(config: Config): string[] {
       )}; allowed: ${SUPPORTED_DATABASE_CLIENTS.join(', ')}`,
     );
   } else if (client === 'pg') {
+    // Read the merged value once: walking into it key by key trips over a string in a lower config layer.
     const connection = config.getOptional('backend.database.connection');
-    if (typeof connection !== 'string') {
+    if (connection && typeof connection === 'object') {
+      const fields = connection as Record<string, unknown>;
       for (const key of ['host', 'user', 'password']) {
-        if (
-          config.getOptional(`backend.database.connection.${key}`) === undefined
-        ) {
+        if (fields[key] === undefined || fields[key] === '') {
           problems.push(
             `backend.database.connection.${key} is missing (app-config.production.yaml reads it from POSTGRES_${key.toUpperCase()})`,
           );
         }
       }
-      const port = config.getOptional('backend.database.connection.port');
-      if (port !== undefined && !isPort(port)) {
+      if (fields.port !== undefined && !isPort(fields.port)) {
         problems.push(
           `backend.database.connection.port is ${JSON.stringify(
-            port,
+            fields.port,
           )}; allowed: a whole number from 1 to 65535`,
         );
       }
+    } else if (typeof connection !== 'string') {
+      problems.push(
+        'backend.database.connection is missing; set POSTGRES_HOST, POSTGRES_PORT, POSTGRES_USER and POSTGRES_PASSWORD',
+      );
     }
   }
 
