@@ -66,12 +66,12 @@ export function createHelmUpgradeAction(options: { config: Config }) {
               }),
             )
             .max(10)
-            .default([])
+            .optional()
             .describe('Values files in the workspace, applied in order'),
         set: z =>
           z
             .record(z.union([z.string().max(1024), z.number(), z.boolean()]))
-            .default({})
+            .optional()
             .describe(
               'Values set on the command line (strings with --set-string, numbers and booleans with --set)',
             ),
@@ -81,8 +81,10 @@ export function createHelmUpgradeAction(options: { config: Config }) {
             .regex(/^[1-9][0-9]{0,3}[sm]$/, {
               message: 'must be a duration such as 90s or 5m',
             })
-            .default('5m')
-            .describe('How long Helm waits for the release to become ready'),
+            .optional()
+            .describe(
+              'How long Helm waits for the release to become ready (default 5m)',
+            ),
       },
       output: {
         revision: z => z.number().describe('Release revision (0 in a dry run)'),
@@ -92,7 +94,13 @@ export function createHelmUpgradeAction(options: { config: Config }) {
       },
     },
     async handler(ctx) {
-      const { input } = ctx;
+      // The scaffolder validates inputs against the JSON schema but does not fill zod defaults.
+      const input = {
+        ...ctx.input,
+        valuesFiles: ctx.input.valuesFiles ?? [],
+        set: ctx.input.set ?? {},
+        timeout: ctx.input.timeout ?? '5m',
+      };
       const target = resolveStageTarget(options.config, input.stage);
       const chartDir = resolveSafeChildPath(ctx.workspacePath, input.chart);
       if (!existsSync(chartDir)) {

@@ -132,8 +132,8 @@ export function createRolloutStatusAction(options: {
             .int()
             .min(1)
             .max(3600)
-            .default(300)
-            .describe('Give up after this many seconds'),
+            .optional()
+            .describe('Give up after this many seconds (default 300)'),
       },
       output: {
         available: z =>
@@ -157,7 +157,8 @@ export function createRolloutStatusAction(options: {
       }
       const path = `/apis/apps/v1/namespaces/${target.namespace}/deployments/${name}`;
       const started = Date.now();
-      const deadline = started + ctx.input.timeoutSeconds * 1000;
+      const timeoutSeconds = ctx.input.timeoutSeconds ?? 300;
+      const deadline = started + timeoutSeconds * 1000;
       let lastMessage = '';
       for (;;) {
         let deployment: Deployment;
@@ -191,7 +192,7 @@ export function createRolloutStatusAction(options: {
         }
         if (Date.now() >= deadline) {
           throw new Error(
-            `Rollout of ${name} in ${where} did not finish within ${ctx.input.timeoutSeconds}s: ${progress.message}`,
+            `Rollout of ${name} in ${where} did not finish within ${timeoutSeconds}s: ${progress.message}`,
           );
         }
         await sleep(pollIntervalMs, undefined, { signal: ctx.signal });

@@ -32,19 +32,19 @@ export const terraformInputSchema = {
   backendConfig: (z: Z) =>
     z
       .record(z.string().max(1024))
-      .default({})
+      .optional()
       .describe('Backend settings passed to init as -backend-config=key=value'),
   vars: (z: Z) =>
     z
       .record(z.union([z.string().max(4096), z.number(), z.boolean()]))
-      .default({})
+      .optional()
       .describe(
         'Extra variables (passed as TF_VAR_name in the environment, never on the command line)',
       ),
   secretVars: (z: Z) =>
     z
       .array(z.string().regex(IDENTIFIER))
-      .default([])
+      .optional()
       .describe(
         'Names of task secrets passed as TF_VAR_<name>; their values are masked in the log',
       ),
@@ -60,9 +60,9 @@ export const terraformInputSchema = {
 export type TerraformInput = {
   workingDirectory: string;
   varFile?: string;
-  backendConfig: Record<string, string>;
-  vars: Record<string, string | number | boolean>;
-  secretVars: string[];
+  backendConfig?: Record<string, string>;
+  vars?: Record<string, string | number | boolean>;
+  secretVars?: string[];
   binary?: 'terraform' | 'tofu';
 };
 
@@ -86,12 +86,23 @@ export class TerraformRunner {
   private readonly mask: (text: string) => string;
   private readonly varFileArgs: string[];
 
+  private readonly input: Required<Omit<TerraformInput, 'varFile' | 'binary'>> &
+    TerraformInput;
+
   constructor(
     workspacePath: string,
-    private readonly input: TerraformInput,
+    rawInput: TerraformInput,
     secrets: Record<string, string>,
     private readonly log: Log,
   ) {
+    // The scaffolder validates inputs against the JSON schema but does not fill zod defaults.
+    const input = {
+      ...rawInput,
+      backendConfig: rawInput.backendConfig ?? {},
+      vars: rawInput.vars ?? {},
+      secretVars: rawInput.secretVars ?? [],
+    };
+    this.input = input;
     this.cwd = resolveSafeChildPath(workspacePath, input.workingDirectory);
     if (!existsSync(this.cwd)) {
       throw new InputError(

@@ -91,6 +91,13 @@ function kubectlPath(): string {
 export function localClusterConfig(
   extra: Record<string, unknown> = {},
 ): ConfigReader {
+  return new ConfigReader(localClusterConfigData(extra));
+}
+
+/** The same configuration as plain data, for mockServices.rootConfig. */
+export function localClusterConfigData(
+  extra: Record<string, unknown> = {},
+): Record<string, any> {
   const kubeconfig = yaml.parse(
     readFileSync(localClusterKubeconfig()!, 'utf8'),
   );
@@ -107,7 +114,7 @@ export function localClusterConfig(
     'kube-system',
     '--duration=1h',
   ]).trim();
-  return new ConfigReader({
+  return {
     environments: {
       stages: [
         { name: 'dev', cluster: 'local', namespace: 'dev' },
@@ -131,7 +138,7 @@ export function localClusterConfig(
       ],
     },
     ...extra,
-  });
+  };
 }
 
 function serviceAccountManifests(): string {
