@@ -89,8 +89,8 @@ zones_of_pods() { # distinct zones of the nodes running the pods of app=$2 in na
     k get node "$node" -o jsonpath='{.metadata.labels.topology\.kubernetes\.io/zone}{"\n"}'
   done | sort -u | wc -l
 }
-pod_count() { k -n "$1" get pods -l "app=$2" --no-headers 2>/dev/null | wc -l; }
-wait_until() { # wait_until SECONDS COMMAND...
+pod_count_is() { [ "$(k -n "$1" get pods -l "app=$2" --no-headers 2>/dev/null | wc -l)" -eq "$3" ]; }
+wait_until() { # wait_until SECONDS COMMAND...: re-runs COMMAND each second until it succeeds
   local deadline=$((SECONDS + $1))
   shift
   until "$@"; do
@@ -102,6 +102,7 @@ prom_query() { # prom_query PROMQL: prints the values of the result vector
   curl -fsS --get "$ENVPORTAL_PROMETHEUS_URL/api/v1/query" --data-urlencode "query=$1" |
     python3 -c 'import json,sys; print(" ".join(r["value"][1] for r in json.load(sys.stdin)["data"]["result"]))'
 }
+prom_returns() { [ "$(prom_query "$1")" = "$2" ]; } # prom_returns PROMQL VALUE
 
 # no_leftover: fails, listing them, if any process still mentions the cluster state directory.
 no_leftover() {
@@ -153,7 +154,7 @@ k -n dev scale deployment/web --replicas=5 >/dev/null
 check "scaled up to 5, rollout completes" k -n dev rollout status deployment/web --timeout=120s
 check "5 replicas are Ready" equals "$(ready_replicas dev web)" 5
 k -n dev scale deployment/web --replicas=2 >/dev/null
-check "scaled down to 2, surplus pods are deleted" wait_until 60 test "$(pod_count dev web)" -eq 2
+check "scaled down to 2, surplus pods are deleted" wait_until 60 pod_count_is dev web 2
 
 log "Pod Security admission"
 root_pod='{"apiVersion":"v1","kind":"Pod","metadata":{"name":"as-root"},"spec":{"containers":[{"name":"c","image":"registry.local/busybox:1","securityContext":{"runAsUser":0}}]}}'
@@ -199,13 +200,13 @@ check "a 3-replica Deployment rolls out in the second cluster" kp -n prod rollou
 log "Prometheus"
 check "Prometheus is ready" curl -fsS "$ENVPORTAL_PROMETHEUS_URL/-/ready"
 check "Prometheus scrapes itself: up{job=\"prometheus\"} == 1" \
-  wait_until 30 test "$(prom_query 'up{job="prometheus"}')" = 1
+  wait_until 30 prom_returns 'up{job="prometheus"}' 1
 prom_hostport="${ENVPORTAL_PROMETHEUS_URL#http://}"
 cat >"$ENVPORTAL_PROMETHEUS_TARGETS_DIR/stage60-check.json" <<EOF
 [{"targets": ["$prom_hostport"], "labels": {"job": "stage60-check", "namespace": "dev", "service": "demo"}}]
 EOF
 check "a target dropped into the file_sd directory is scraped with its job/namespace/service labels" \
-  wait_until 45 test "$(prom_query 'up{job="stage60-check",namespace="dev",service="demo"}')" = 1
+  wait_until 45 prom_returns 'up{job="stage60-check",namespace="dev",service="demo"}' 1
 rm -f "$ENVPORTAL_PROMETHEUS_TARGETS_DIR/stage60-check.json"
 
 log "idempotent up"
