@@ -301,13 +301,15 @@ describeIt('environments-backend on the local clusters', () => {
     const cm = `${RELEASE}-dashboard`;
     kubectl(['-n', 'staging', 'label', 'configmap', cm, 'grafana_dashboard-']);
     try {
-      await waitFor(
+      const { value } = await waitFor(
         'grafana fail',
-        async () =>
-          (await checklistItem('staging', 'grafana-dashboards')).result ===
-          'fail',
+        async () => {
+          const i = await checklistItem('staging', 'grafana-dashboards');
+          return i.result === 'fail' && i;
+        },
         5_000,
       );
+      expect(value.evidence).toMatch(/grafana_dashboard label/);
     } finally {
       kubectl([
         '-n',

@@ -27,42 +27,50 @@ function splitTerms(selector: string): string[] {
   return terms.filter(Boolean);
 }
 
+function parseTerm(term: string): LabelMatcher {
+  const check = (key: string, values: string[]) => {
+    if (!KEY.test(key) || !values.every(v => VALUE.test(v))) {
+      throw new Error(`invalid label selector term "${term}"`);
+    }
+  };
+  const setBased = term.match(/^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/);
+  if (setBased) {
+    const [, key, op, list] = setBased;
+    const values = list
+      .split(',')
+      .map(v => v.trim())
+      .filter(Boolean);
+    check(key, values);
+    return l =>
+      op === 'in'
+        ? l?.[key] !== undefined && values.includes(l[key])
+        : l?.[key] === undefined || !values.includes(l[key]);
+  }
+  const equality = term.match(/^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/);
+  if (equality) {
+    const [, key, op, value] = equality;
+    check(key, [value]);
+    return l => (op === '!=' ? l?.[key] !== value : l?.[key] === value);
+  }
+  const absent = term.match(/^!\s*(\S+)$/);
+  if (absent) {
+    const key = absent[1];
+    check(key, []);
+    return l => l?.[key] === undefined;
+  }
+  const present = term.match(/^(\S+)$/);
+  if (present) {
+    const key = present[1];
+    check(key, []);
+    return l => l?.[key] !== undefined;
+  }
+  throw new Error(`invalid label selector term "${term}"`);
+}
+
 export function parseLabelSelector(selector: string): LabelMatcher {
   const tests: LabelMatcher[] = [];
   for (const term of splitTerms(selector)) {
-    let m: RegExpMatchArray | null;
-    const check = (key: string, values: string[]) => {
-      if (!KEY.test(key) || !values.every(v => VALUE.test(v))) {
-        throw new Error(`invalid label selector term "${term}"`);
-      }
-    };
-    if ((m = term.match(/^(\S+)\s+(in|notin)\s+\(([^)]*)\)$/))) {
-      const [, key, op, list] = m;
-      const values = list
-        .split(',')
-        .map(v => v.trim())
-        .filter(Boolean);
-      check(key, values);
-      tests.push(l =>
-        op === 'in'
-          ? l?.[key] !== undefined && values.includes(l[key])
-          : l?.[key] === undefined || !values.includes(l[key]),
-      );
-    } else if ((m = term.match(/^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/))) {
-      const [, key, op, value] = m;
-      check(key, [value]);
-      tests.push(l => (op === '!=' ? l?.[key] !== value : l?.[key] === value));
-    } else if ((m = term.match(/^!\s*(\S+)$/))) {
-      check(m[1], []);
-      const key = m[1];
-      tests.push(l => l?.[key] === undefined);
-    } else if ((m = term.match(/^(\S+)$/))) {
-      check(m[1], []);
-      const key = m[1];
-      tests.push(l => l?.[key] !== undefined);
-    } else {
-      throw new Error(`invalid label selector term "${term}"`);
-    }
+    tests.push(parseTerm(term));
   }
   if (tests.length === 0) throw new Error('empty label selector');
   return labels => tests.every(t => t(labels));

@@ -116,10 +116,10 @@ export function createStatusService(options: {
 
   async function getStageViews(
     input: Parameters<EnvironmentStatusService['getStageViews']>[0],
-    options: Parameters<EnvironmentStatusService['getStageViews']>[1],
+    request: Parameters<EnvironmentStatusService['getStageViews']>[1],
   ) {
     const stages = pickStages(input.stages);
-    const entity = await entities.resolve(input.entity, options);
+    const entity = await entities.resolve(input.entity, request);
     const entityRef = stringifyEntityRef(entity);
     let selector: WorkloadSelector | undefined;
     try {
@@ -181,10 +181,10 @@ export function createStatusService(options: {
 
   return {
     getStageViews,
-    async getStatus(input, options) {
+    async getStatus(input, request) {
       const { entityRef, selector, views } = await getStageViews(
         input,
-        options,
+        request,
       );
       return {
         entityRef,
