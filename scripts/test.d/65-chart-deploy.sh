@@ -117,5 +117,32 @@ eventually "prod: 3 pods Ready spread over 3 zones" 90 bash -c '
 # 6. Wrong input stops before touching the cluster.
 check "task deploy refuses ENV=qa" bash -c '! task deploy ENV=qa >/dev/null 2>&1'
 
+# 7. The demo: a different version per environment, the real service per environment scraped by the
+# local Prometheus with in-cluster labels, the chart's alert rules loaded, traffic flowing; down stops it.
+prom_query() { # prom_query PROMQL: the result vector as "labels=value" lines
+  curl -fsS "$ENVPORTAL_PROMETHEUS_URL/api/v1/query" --data-urlencode "query=$1" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const r of JSON.parse(s).data.result)console.log(JSON.stringify(r.metric)+"="+r.value[1])})'
+}
+export -f prom_query
+export ENVPORTAL_PROMETHEUS_URL
+if DEMO_TRAFFIC_MINUTES=2 scripts/demo-deploy up >"$ENVPORTAL_CACHE/65-demo.log" 2>&1; then
+  ok "scripts/demo-deploy up"
+else
+  bad "scripts/demo-deploy up"; tail -n 30 "$ENVPORTAL_CACHE/65-demo.log"
+fi
+for pair in dev=1.2.0 staging=1.1.0 prod=1.0.0; do
+  env="${pair%%=*}" version="${pair#*=}"
+  check "demo: $env runs $version in the cluster" test "$(jsonpath "$env" deploy/$RELEASE '{.metadata.labels.app\.kubernetes\.io/version}')" = "$version"
+  eventually "demo: $env scraped as job/service $RELEASE with a pod label, reporting $version" 40 bash -c \
+    "prom_query 'app_info{job=\"$RELEASE\",namespace=\"$env\",service=\"$RELEASE\",pod=~\"$RELEASE-.+\",version=\"$version\"} * on(instance) group_left up' | grep -q '=1\$'"
+  eventually "demo: $env has request traffic" 60 bash -c \
+    "prom_query 'sum(rate(http_requests_total{namespace=\"$env\",service=\"$RELEASE\"}[30s])) > 0' | grep -q ."
+done
+check "demo: the chart's alert rules are loaded for every environment" bash -c \
+  "curl -fsS $ENVPORTAL_PROMETHEUS_URL/api/v1/rules | grep -o '\"$RELEASE\.[a-z]*\.application\"' | sort -u | wc -l | grep -qx 3"
+scripts/demo-deploy down >>"$ENVPORTAL_CACHE/65-demo.log" 2>&1 || bad "scripts/demo-deploy down"
+check "demo: down stopped every process it started" bash -c \
+  "! ls $ENVPORTAL_CACHE/demo-deploy/pids/*.pid >/dev/null 2>&1 && ! scripts/demo-deploy status | grep -q running"
+
 echo "chart-deploy: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -11,7 +11,7 @@ container. Thresholds come from values.metrics.prometheusRule.thresholds.
 {{- $podSel := printf "namespace=%q, pod=~%q, container=%q" .Release.Namespace (printf "%s-[a-z0-9]+-[a-z0-9]+" $fullname) .Chart.Name }}
 {{- $labels := dict "namespace" .Release.Namespace "service" $fullname }}
 groups:
-  - name: {{ $fullname }}.application
+  - name: {{ $fullname }}.{{ .Release.Namespace }}.application
     rules:
       - alert: ExpressServiceHighErrorRate
         expr: |-
@@ -45,7 +45,7 @@ groups:
         annotations:
           summary: {{ printf "%s in %s: success rate below %v%%" $fullname .Release.Namespace (mulf $t.successRate 100) | quote }}
           description: "Success rate is {{ "{{" }} $value | humanizePercentage {{ "}}" }} over 5 minutes."
-  - name: {{ $fullname }}.infrastructure
+  - name: {{ $fullname }}.{{ .Release.Namespace }}.infrastructure
     rules:
       - alert: ExpressServicePodRestarts
         expr: |-
