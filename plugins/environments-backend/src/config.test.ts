@@ -8,17 +8,37 @@ describe('readEnvironmentsConfig', () => {
         environments: {
           stages: [
             { name: 'dev', cluster: 'local', namespace: 'dev' },
-            { name: 'prod', cluster: 'prod', namespace: 'prod', requiresApproval: true, healthUrl: 'http://127.0.0.1:1/' },
+            {
+              name: 'prod',
+              cluster: 'prod',
+              namespace: 'prod',
+              requiresApproval: true,
+              healthUrl: 'http://127.0.0.1:1/',
+            },
           ],
-          prometheus: { url: 'http://127.0.0.1:9090/', authorization: 'Bearer t' },
+          prometheus: {
+            url: 'http://127.0.0.1:9090/',
+            authorization: 'Bearer t',
+          },
           gates: { errorRate: 0.02 },
         },
       }),
     );
     expect(c.stages.map(s => s.name)).toEqual(['dev', 'prod']);
-    expect(c.stages[1]).toMatchObject({ requiresApproval: true, healthUrl: 'http://127.0.0.1:1' });
-    expect(c.gates).toEqual({ errorRate: 0.02, latencyP95Seconds: 0.5, successRate: 0.999, maxRestarts: 5 });
-    expect(c.prometheus).toEqual({ url: 'http://127.0.0.1:9090', authorization: 'Bearer t' });
+    expect(c.stages[1]).toMatchObject({
+      requiresApproval: true,
+      healthUrl: 'http://127.0.0.1:1',
+    });
+    expect(c.gates).toEqual({
+      errorRate: 0.02,
+      latencyP95Seconds: 0.5,
+      successRate: 0.999,
+      maxRestarts: 5,
+    });
+    expect(c.prometheus).toEqual({
+      url: 'http://127.0.0.1:9090',
+      authorization: 'Bearer t',
+    });
     expect(c.clusterDeadlineMs).toBe(3000);
   });
 
@@ -38,7 +58,9 @@ describe('readEnvironmentsConfig', () => {
   it('refuses a stage listed twice', () => {
     const stage = { name: 'dev', cluster: 'local', namespace: 'dev' };
     expect(() =>
-      readEnvironmentsConfig(new ConfigReader({ environments: { stages: [stage, stage] } })),
+      readEnvironmentsConfig(
+        new ConfigReader({ environments: { stages: [stage, stage] } }),
+      ),
     ).toThrow(/appears twice/);
   });
 });

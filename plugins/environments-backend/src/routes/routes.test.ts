@@ -2,7 +2,11 @@ import {
   createServiceFactory,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import request from 'supertest';
@@ -34,16 +38,22 @@ const catalogFactory = createServiceFactory({
   deps: {},
   factory: () =>
     ({
-      async getEntityByRef(ref: string, { credentials }: { credentials: BackstageCredentials }) {
-        const principal = (credentials.principal as any).userEntityRef ?? (credentials.principal as any).subject;
+      async getEntityByRef(
+        ref: string,
+        { credentials }: { credentials: BackstageCredentials },
+      ) {
+        const principal =
+          (credentials.principal as any).userEntityRef ??
+          (credentials.principal as any).subject;
         lookups.push({ ref, principal });
         const entity = [annotated, plain, secret].find(
           e => `component:default/${e.metadata.name}` === ref,
         );
-        if (entity === secret && principal !== 'user:default/payroll-admin') return undefined;
+        if (entity === secret && principal !== 'user:default/payroll-admin')
+          return undefined;
         return entity;
       },
-    }) as any,
+    } as any),
 });
 
 const config = {
@@ -60,7 +70,13 @@ const config = {
         type: 'config',
         clusters: [
           // Nothing listens on port 1: the stage must come back as an error within the deadline.
-          { name: 'unreachable', url: 'https://127.0.0.1:1', authProvider: 'serviceAccount', serviceAccountToken: 'x', skipTLSVerify: true },
+          {
+            name: 'unreachable',
+            url: 'https://127.0.0.1:1',
+            authProvider: 'serviceAccount',
+            serviceAccountToken: 'x',
+            skipTLSVerify: true,
+          },
         ],
       },
     ],
@@ -69,7 +85,11 @@ const config = {
 
 async function start() {
   const { server } = await startTestBackend({
-    features: [environmentsPlugin, mockServices.rootConfig.factory({ data: config }), catalogFactory],
+    features: [
+      environmentsPlugin,
+      mockServices.rootConfig.factory({ data: config }),
+      catalogFactory,
+    ],
   });
   return server;
 }
@@ -81,52 +101,83 @@ describe('environments read routes', () => {
   });
 
   it('says "not configured" for an entity without kubernetes annotations', async () => {
-    const res = await request(server).get('/api/environments/entities/component/default/docs/status');
+    const res = await request(server).get(
+      '/api/environments/entities/component/default/docs/status',
+    );
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ entityRef: 'component:default/docs', configured: false, stages: [] });
+    expect(res.body).toMatchObject({
+      entityRef: 'component:default/docs',
+      configured: false,
+      stages: [],
+    });
   });
 
   it('answers every stage within the deadline, with a per-stage error for a dead cluster', async () => {
     const started = Date.now();
-    const res = await request(server).get('/api/environments/entities/component/default/orders/status');
+    const res = await request(server).get(
+      '/api/environments/entities/component/default/orders/status',
+    );
     expect(res.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(2000);
     expect(res.body.configured).toBe(true);
     const [dev, prod] = res.body.stages;
     expect(dev).toMatchObject({ stage: 'dev', state: 'error', stale: true });
-    expect(dev.error).toMatch(/cluster "local", which kubernetes.clusterLocatorMethods does not define/);
+    expect(dev.error).toMatch(
+      /cluster "local", which kubernetes.clusterLocatorMethods does not define/,
+    );
     expect(prod).toMatchObject({ stage: 'prod', state: 'error', stale: true });
     expect(prod.error).toMatch(/not reachable within 500 ms/);
   });
 
   it('gives a checklist whose items are all unknown when the stage cannot be read', async () => {
-    const res = await request(server).get('/api/environments/entities/component/default/orders/checklist?stage=prod');
+    const res = await request(server).get(
+      '/api/environments/entities/component/default/orders/checklist?stage=prod',
+    );
     expect(res.status).toBe(200);
     expect(res.body.stages).toHaveLength(1);
     expect(res.body.stages[0].items).toHaveLength(16);
-    expect(res.body.stages[0].summary).toEqual({ pass: 0, fail: 0, warn: 0, unknown: 16 });
+    expect(res.body.stages[0].summary).toEqual({
+      pass: 0,
+      fail: 0,
+      warn: 0,
+      unknown: 16,
+    });
   });
 
   it('reports metrics as unavailable when no Prometheus is configured', async () => {
-    const res = await request(server).get('/api/environments/entities/component/default/orders/metrics?range=15m&stage=dev');
+    const res = await request(server).get(
+      '/api/environments/entities/component/default/orders/metrics?range=15m&stage=dev',
+    );
     expect(res.status).toBe(200);
-    expect(res.body.stages[0]).toMatchObject({ stage: 'dev', available: false });
+    expect(res.body.stages[0]).toMatchObject({
+      stage: 'dev',
+      available: false,
+    });
     expect(res.body.range.end - res.body.range.start).toBe(900);
   });
 
   it('looks the entity up with the caller credentials: unreadable is 404', async () => {
     lookups.length = 0;
-    const denied = await request(server).get('/api/environments/entities/component/default/payroll/status');
+    const denied = await request(server).get(
+      '/api/environments/entities/component/default/payroll/status',
+    );
     expect(denied.status).toBe(404);
-    expect(lookups).toEqual([{ ref: 'component:default/payroll', principal: 'user:default/mock' }]);
+    expect(lookups).toEqual([
+      { ref: 'component:default/payroll', principal: 'user:default/mock' },
+    ]);
     const allowed = await request(server)
       .get('/api/environments/entities/component/default/payroll/status')
-      .set('Authorization', mockCredentials.user.header('user:default/payroll-admin'));
+      .set(
+        'Authorization',
+        mockCredentials.user.header('user:default/payroll-admin'),
+      );
     expect(allowed.status).toBe(200);
   });
 
   it('answers 404 for an entity that does not exist', async () => {
-    const res = await request(server).get('/api/environments/entities/component/default/nope/checklist');
+    const res = await request(server).get(
+      '/api/environments/entities/component/default/nope/checklist',
+    );
     expect(res.status).toBe(404);
     expect(res.body.error.name).toBe('NotFoundError');
   });
@@ -142,14 +193,39 @@ describe('environments read routes', () => {
 
   it.each([
     ['a bad kind', '/entities/comp%20onent/default/orders/status'],
-    ['an injection in the name', `/entities/component/default/${encodeURIComponent('orders"} or vector(1)')}/status`],
-    ['a path traversal', `/entities/component/${encodeURIComponent('../etc')}/orders/status`],
+    [
+      'an injection in the name',
+      `/entities/component/default/${encodeURIComponent(
+        'orders"} or vector(1)',
+      )}/status`,
+    ],
+    [
+      'a path traversal',
+      `/entities/component/${encodeURIComponent('../etc')}/orders/status`,
+    ],
     ['an unknown stage', '/entities/component/default/orders/status?stage=qa'],
-    ['a hostile stage', `/entities/component/default/orders/checklist?stage=${encodeURIComponent('dev",x="')}`],
-    ['an oversized range', '/entities/component/default/orders/metrics?range=365d'],
-    ['a raw PromQL parameter', '/entities/component/default/orders/metrics?query=up'],
-    ['a repeated parameter', '/entities/component/default/orders/metrics?range=1h&range=7d'],
-    ['a step parameter', '/entities/component/default/orders/metrics?range=1h&step=1'],
+    [
+      'a hostile stage',
+      `/entities/component/default/orders/checklist?stage=${encodeURIComponent(
+        'dev",x="',
+      )}`,
+    ],
+    [
+      'an oversized range',
+      '/entities/component/default/orders/metrics?range=365d',
+    ],
+    [
+      'a raw PromQL parameter',
+      '/entities/component/default/orders/metrics?query=up',
+    ],
+    [
+      'a repeated parameter',
+      '/entities/component/default/orders/metrics?range=1h&range=7d',
+    ],
+    [
+      'a step parameter',
+      '/entities/component/default/orders/metrics?range=1h&step=1',
+    ],
   ])('answers 400 for %s, without looking anything up', async (_what, path) => {
     lookups.length = 0;
     const res = await request(server).get(`/api/environments${path}`);

@@ -92,9 +92,7 @@ export function logsNoErrors(input: CheckInput): Verdict {
   );
 }
 
-function prometheusUp(
-  input: CheckInput,
-):
+function prometheusUp(input: CheckInput):
   | { verdict: Verdict }
   | {
       up: Array<{ labels: Record<string, string>; value: number }>;

@@ -1,7 +1,11 @@
 import { matcherFromLabelSelector, parseLabelSelector } from './labelSelector';
 
 describe('parseLabelSelector', () => {
-  const labels = { app: 'orders', tier: 'web', 'backstage.io/kubernetes-id': 'orders' };
+  const labels = {
+    app: 'orders',
+    tier: 'web',
+    'backstage.io/kubernetes-id': 'orders',
+  };
 
   it.each([
     ['app=orders', true],
@@ -17,19 +21,25 @@ describe('parseLabelSelector', () => {
     expect(parseLabelSelector(selector)(labels)).toBe(expected);
   });
 
-  it.each(['', 'app=or ders', 'app=="x"', 'a in (x', '=x', 'app=orders; rm -rf /'])(
-    'refuses %j',
-    selector => {
-      expect(() => parseLabelSelector(selector)).toThrow();
-    },
-  );
+  it.each([
+    '',
+    'app=or ders',
+    'app=="x"',
+    'a in (x',
+    '=x',
+    'app=orders; rm -rf /',
+  ])('refuses %j', selector => {
+    expect(() => parseLabelSelector(selector)).toThrow();
+  });
 });
 
 describe('matcherFromLabelSelector', () => {
   it('applies matchLabels and matchExpressions together', () => {
     const m = matcherFromLabelSelector({
       matchLabels: { app: 'orders' },
-      matchExpressions: [{ key: 'track', operator: 'NotIn', values: ['canary'] }],
+      matchExpressions: [
+        { key: 'track', operator: 'NotIn', values: ['canary'] },
+      ],
     });
     expect(m({ app: 'orders' })).toBe(true);
     expect(m({ app: 'orders', track: 'canary' })).toBe(false);

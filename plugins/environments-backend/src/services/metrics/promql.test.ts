@@ -1,4 +1,9 @@
-import { escapePromqlString, METRIC_TEMPLATES, stepFor, windowFor } from './promql';
+import {
+  escapePromqlString,
+  METRIC_TEMPLATES,
+  stepFor,
+  windowFor,
+} from './promql';
 
 describe('PromQL templates', () => {
   it('keeps a hostile label value inside its string literal', () => {
