@@ -9,7 +9,12 @@ import {
   PromotionList,
   PromotionPreview,
 } from '@envportal/plugin-environments-common';
-import { EnvironmentsApi, MetricsRange, PromotionRequest } from './types';
+import {
+  EnvironmentsApi,
+  MetricsRange,
+  PromotionInFlightError,
+  PromotionRequest,
+} from './types';
 
 /**
  * Talks to environments-backend over REST. Requests go through the fetchApi so they carry the user's
@@ -55,11 +60,29 @@ export class EnvironmentsClient implements EnvironmentsApi {
     return this.post(`${entityPath(entity)}/promotions/preview`, request);
   }
 
-  createPromotion(
+  async createPromotion(
     entity: CompoundEntityRef,
     request: PromotionRequest,
   ): Promise<Promotion> {
-    return this.post(`${entityPath(entity)}/promotions`, request);
+    const response = await this.send(`${entityPath(entity)}/promotions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+    if (response.status === 409) {
+      // The backend names the promotion already running so the dialog can follow it.
+      const body = await response
+        .clone()
+        .json()
+        .catch(() => undefined);
+      if (typeof body?.runningPromotionId === 'string') {
+        throw new PromotionInFlightError(
+          body.error?.message ?? 'A promotion is already running.',
+          body.runningPromotionId,
+        );
+      }
+    }
+    return this.parse<Promotion>(response);
   }
 
   listPromotions(
@@ -99,8 +122,15 @@ export class EnvironmentsClient implements EnvironmentsApi {
   }
 
   private async request<T>(path: string, init: RequestInit): Promise<T> {
+    return this.parse<T>(await this.send(path, init));
+  }
+
+  private async send(path: string, init: RequestInit): Promise<Response> {
     const baseUrl = await this.discoveryApi.getBaseUrl('environments');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
+    return this.fetchApi.fetch(`${baseUrl}${path}`, init);
+  }
+
+  private async parse<T>(response: Response): Promise<T> {
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

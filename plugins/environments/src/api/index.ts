@@ -1,3 +1,7 @@
 export { EnvironmentsClient } from './EnvironmentsClient';
-export { environmentsApiRef, METRICS_RANGES } from './types';
+export {
+  environmentsApiRef,
+  METRICS_RANGES,
+  PromotionInFlightError,
+} from './types';
 export type { EnvironmentsApi, MetricsRange, PromotionRequest } from './types';

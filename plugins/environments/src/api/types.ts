@@ -10,7 +10,7 @@ import {
 } from '@envportal/plugin-environments-common';
 
 /** The time windows the metrics panel offers; the backend turns each into a fixed range and step. */
-export const METRICS_RANGES = ['15m', '1h', '6h', '24h'] as const;
+export const METRICS_RANGES = ['15m', '1h', '6h', '24h', '7d'] as const;
 /** @public */
 export type MetricsRange = (typeof METRICS_RANGES)[number];
 
@@ -22,6 +22,20 @@ export type PromotionRequest = {
   /** Lets a retried click land as the same promotion instead of a second one. */
   idempotencyKey?: string;
 };
+
+/**
+ * Thrown when the target stage already has a promotion running; carries its id so it can be followed.
+ * @public
+ */
+export class PromotionInFlightError extends Error {
+  readonly runningPromotionId: string;
+
+  constructor(message: string, runningPromotionId: string) {
+    super(message);
+    this.name = 'PromotionInFlightError';
+    this.runningPromotionId = runningPromotionId;
+  }
+}
 
 /**
  * What the Environments tab reads from and asks of environments-backend.

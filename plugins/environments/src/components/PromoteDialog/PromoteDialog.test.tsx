@@ -267,6 +267,44 @@ describe('PromoteDialog', () => {
     expect(screen.getByText('Step 2 of 3: confirm')).toBeInTheDocument();
   });
 
+  it('follows the promotion already running into the stage instead of failing', async () => {
+    server.use(
+      http.post(`${ENTITY_PATH}/promotions/preview`, () =>
+        HttpResponse.json(preview()),
+      ),
+      http.post(`${ENTITY_PATH}/promotions`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'ConflictError',
+              message: 'a promotion to staging is running',
+            },
+            runningPromotionId: 'p-1',
+          },
+          { status: 409 },
+        ),
+      ),
+      promotionSequence([
+        { state: 'verifying', progress: { desired: 3, updated: 3, ready: 3 } },
+      ]),
+    );
+    await renderDialog();
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Continue' }),
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Promote to staging' }),
+    );
+    expect(
+      await screen.findByText(
+        'A promotion to staging was already running; this is its progress.',
+      ),
+    ).toBeInTheDocument();
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Verifying the new version',
+    );
+  });
+
   it('is operable with the keyboard alone', async () => {
     server.use(
       http.post(`${ENTITY_PATH}/promotions/preview`, () =>

@@ -12,7 +12,7 @@ import Typography from '@material-ui/core/Typography';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { environmentsApiRef } from '../../api';
+import { environmentsApiRef, PromotionInFlightError } from '../../api';
 import { ProgressStep } from './ProgressStep';
 import { canContinue, ReviewStep } from './ReviewStep';
 import { usePromotionProgress } from './usePromotionProgress';
@@ -58,15 +58,24 @@ export const PromoteDialog = (props: {
     [api, entityRef, from, to, open],
   );
 
+  const [followingExisting, setFollowingExisting] = useState(false);
   const [created, createPromotion] = useAsyncFn(async () => {
-    const promotion = await api.createPromotion(entityRef, {
-      from,
-      to,
-      overrideReason: preview.value?.gatesPassed
-        ? undefined
-        : overrideReason.trim(),
-      idempotencyKey,
-    });
+    let promotion: Promotion;
+    try {
+      promotion = await api.createPromotion(entityRef, {
+        from,
+        to,
+        overrideReason: preview.value?.gatesPassed
+          ? undefined
+          : overrideReason.trim(),
+        idempotencyKey,
+      });
+    } catch (e) {
+      if (!(e instanceof PromotionInFlightError)) throw e;
+      // Someone else's promotion holds the stage: show its progress rather than a dead end.
+      promotion = await api.getPromotion(e.runningPromotionId);
+      setFollowingExisting(true);
+    }
     setStep('progress');
     return promotion;
   }, [api, entityRef, from, to, overrideReason, idempotencyKey, preview.value]);
@@ -90,6 +99,7 @@ export const PromoteDialog = (props: {
     if (!open) {
       setStep('review');
       setOverrideReason('');
+      setFollowingExisting(false);
     }
   }, [open]);
 
@@ -143,6 +153,11 @@ export const PromoteDialog = (props: {
             )}
             {created.error && <ResponseErrorPanel error={created.error} />}
           </>
+        )}
+        {step === 'progress' && followingExisting && (
+          <Typography variant="body2">
+            A promotion to {to} was already running; this is its progress.
+          </Typography>
         )}
         {step === 'progress' && progress.promotion && (
           <ProgressStep
