@@ -1,0 +1,716 @@
+/*
+ * Promotion against the local cluster (real kube-apiserver + kwok nodes), real Helm, real Prometheus and
+ * a real database. Run by scripts/test.d/72-promotion-integration.sh, which brings the cluster up and
+ * exports PROMOTION_IT_CONFIG (the portal's cluster config with its least-privilege token),
+ * PROMOTION_IT_ADMIN_KUBECONFIG, ENVPORTAL_PROMETHEUS_TARGETS_DIR and, for PostgreSQL,
+ * BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING. Skipped without them.
+ *
+ * The one double is the checklist source (computed and tested by the checklist module): gates here are
+ * driven by real Prometheus data from a small exporter this test runs and registers as a scrape target.
+ */
+import {
+  mockCredentials,
+  mockServices,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { NotAllowedError } from '@backstage/errors';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CHECKLIST,
+  StageChecklist,
+} from '@envportal/plugin-environments-common';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import { AddressInfo } from 'node:net';
+import path from 'node:path';
+import yaml from 'yaml';
+import { readEnvironmentsConfig } from '../../config';
+import {
+  PromotionInFlightError,
+  PromotionStore,
+} from '../../database/PromotionStore';
+import { createWorkloadCache } from '../cache';
+import { createClusterRegistry, readClusters } from '../clusters';
+import { createEntityResolver } from '../entities';
+import { createPrometheusClient } from '../metrics';
+import { createPromotionService } from './createPromotionService';
+import { readPromotionSettings } from './settings';
+import { PromotionService } from './types';
+
+const CONFIG_FILE = process.env.PROMOTION_IT_CONFIG;
+const ADMIN_KUBECONFIG = process.env.PROMOTION_IT_ADMIN_KUBECONFIG;
+const TARGETS_DIR = process.env.ENVPORTAL_PROMETHEUS_TARGETS_DIR;
+const ENGINE = (process.env.PROMOTION_IT_DB ?? 'SQLITE_3') as
+  | 'SQLITE_3'
+  | 'POSTGRES_15';
+const CHART = path.resolve(__dirname, '../../../../../charts/express-service');
+const run =
+  CONFIG_FILE && ADMIN_KUBECONFIG && TARGETS_DIR ? describe : describe.skip;
+
+const REPO = 'registry.local/envportal/promo';
+const GUEST = 'user:development/guest';
+const MANAGER = 'user:default/rita';
+const NOBODY = 'user:default/nobody';
+
+jest.setTimeout(240_000);
+
+function kubectl(...args: string[]): string {
+  return execFileSync('kubectl', args, {
+    env: { ...process.env, KUBECONFIG: ADMIN_KUBECONFIG },
+    encoding: 'utf8',
+  });
+}
+function helm(...args: string[]): string {
+  return execFileSync('helm', args, {
+    env: { ...process.env, KUBECONFIG: ADMIN_KUBECONFIG },
+    encoding: 'utf8',
+  });
+}
+function deployment(ns: string, name: string): any {
+  return JSON.parse(kubectl('-n', ns, 'get', 'deploy', name, '-o', 'json'));
+}
+function imageOf(ns: string, name: string): string {
+  return deployment(ns, name).spec.template.spec.containers[0].image;
+}
+function install(release: string, ns: string, tag: string) {
+  helm(
+    'upgrade',
+    '--install',
+    release,
+    CHART,
+    '--namespace',
+    ns,
+    '--values',
+    path.join(CHART, `values-${ns === 'prod' ? 'prod' : ns}.yaml`),
+    '--set',
+    `fullnameOverride=${release}`,
+    '--set',
+    `backstageId=${release}`,
+    '--set',
+    'autoscaling.enabled=false',
+    '--set',
+    'replicaCount=2',
+    '--set-string',
+    `image.repository=${REPO}`,
+    '--set-string',
+    `image.tag=${tag}`,
+    '--wait',
+    '--timeout',
+    '120s',
+  );
+}
+
+/** Changes dev's image without waiting: pods of a failing tag never turn Ready. */
+function setSourceImage(release: string, tag: string) {
+  const container = deployment('dev', release).spec.template.spec.containers[0]
+    .name;
+  kubectl(
+    '-n',
+    'dev',
+    'set',
+    'image',
+    `deploy/${release}`,
+    `${container}=${REPO}:${tag}`,
+  );
+}
+
+/** A scrape target with the reference service's metric names whose counters grow with time. */
+async function startExporter(labels: { namespace: string; service: string }) {
+  const started = Date.now();
+  let errorRatio = 0;
+  const server = http.createServer((_req, res) => {
+    const total = Math.round(((Date.now() - started) / 1000) * 40) + 1;
+    const errors = Math.round(total * errorRatio);
+    res.setHeader('Content-Type', 'text/plain; version=0.0.4');
+    res.end(
+      [
+        '# TYPE http_requests_total counter',
+        `http_requests_total{method="GET",route="/",status_code="200"} ${
+          total - errors
+        }`,
+        `http_requests_total{method="GET",route="/",status_code="500"} ${errors}`,
+        '# TYPE http_request_duration_seconds histogram',
+        `http_request_duration_seconds_bucket{le="0.1"} ${Math.round(
+          total * 0.9,
+        )}`,
+        `http_request_duration_seconds_bucket{le="0.25"} ${Math.round(
+          total * 0.99,
+        )}`,
+        `http_request_duration_seconds_bucket{le="0.5"} ${total}`,
+        `http_request_duration_seconds_bucket{le="+Inf"} ${total}`,
+        `http_request_duration_seconds_sum ${total * 0.05}`,
+        `http_request_duration_seconds_count ${total}`,
+        '',
+      ].join('\n'),
+    );
+  });
+  await new Promise<void>(r => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const file = path.join(
+    TARGETS_DIR!,
+    `promotion-it-${labels.namespace}-${labels.service}.json`,
+  );
+  fs.writeFileSync(
+    file,
+    JSON.stringify([
+      {
+        targets: [`127.0.0.1:${port}`],
+        labels: { job: `promotion-it-${labels.service}`, ...labels },
+      },
+    ]),
+  );
+  return {
+    setErrorRatio(r: number) {
+      errorRatio = r;
+    },
+    async stop() {
+      fs.rmSync(file, { force: true });
+      await new Promise(r => server.close(r));
+    },
+  };
+}
+
+const passingChecklist = (stage: string): StageChecklist => ({
+  stage,
+  items: CHECKLIST.map(i => ({
+    id: i.id,
+    group: i.group,
+    title: i.title,
+    result: 'pass',
+    evidence: 'test',
+  })),
+  summary: { pass: CHECKLIST.length, fail: 0, warn: 0, unknown: 0 },
+});
+
+/** The demo policy's decisions (packages/backend/src/permissionPolicy.ts), as a permissions service. */
+const permissions = {
+  async authorize() {
+    throw new Error('not used');
+  },
+  async authorizeConditional(requests: any[], { credentials }: any) {
+    const user = credentials.principal.userEntityRef;
+    return requests.map(({ permission }: any) => {
+      if (user === MANAGER) return { result: AuthorizeResult.ALLOW };
+      if (
+        user === NOBODY ||
+        permission.name === 'environments.promotion.override'
+      ) {
+        return { result: AuthorizeResult.DENY };
+      }
+      return {
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'environments',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_TARGET_STAGE',
+          resourceType: 'catalog-entity',
+          params: { stages: ['dev', 'staging'] },
+        },
+      };
+    });
+  },
+} as any;
+
+const entity = (name: string) => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name,
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': name },
+  },
+  spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+});
+const ref = (name: string) => ({
+  kind: 'component',
+  namespace: 'default',
+  name,
+});
+
+async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise(r => setTimeout(r, 250));
+  }
+}
+
+/** The watch-fed cache learns of a change a moment after kubectl returns; wait for it. */
+async function sourceSeen(
+  service: PromotionService,
+  name: string,
+  version: string,
+) {
+  await waitFor(`dev of ${name} to show ${version}`, async () => {
+    const p = await service.preview(
+      { entity: ref(name), from: 'dev', to: 'staging' },
+      { credentials: mockCredentials.user(MANAGER) },
+    );
+    return p.source.version === version;
+  });
+}
+
+run(`promotion on the local cluster (${ENGINE})`, () => {
+  const releases = ['promo-img', 'promo-helm'];
+  const databases = TestDatabases.create({
+    ids: [ENGINE],
+    disableDocker: true,
+  });
+  const caches: Array<{ stop(): void }> = [];
+  const exporters: Array<{ stop(): Promise<void> }> = [];
+  let exporter: Awaited<ReturnType<typeof startExporter>>;
+  let auditor: ReturnType<typeof mockServices.auditor.mock>;
+
+  async function build(
+    strategy: 'image' | 'helm',
+    knex?: any,
+  ): Promise<{ service: PromotionService; store: PromotionStore; knex: any }> {
+    const raw = yaml.parse(fs.readFileSync(CONFIG_FILE!, 'utf8'));
+    raw.environments.promotion = {
+      gateWindowSeconds: 60,
+      minRequests: 100,
+      stages: {
+        staging: {
+          strategy,
+          soakSeconds: 2,
+          rolloutTimeoutSeconds: 20,
+          ...(strategy === 'helm'
+            ? {
+                helm: {
+                  release: 'promo-helm',
+                  chart: CHART,
+                  valuesFiles: [
+                    path.join(CHART, 'values-staging.yaml'),
+                    path.join(__dirname, '__fixtures__/promo-helm-values.yaml'),
+                  ],
+                },
+              }
+            : {}),
+        },
+      },
+    };
+    const config = new ConfigReader(raw);
+    const environments = readEnvironmentsConfig(config);
+    const clusterList = readClusters(config);
+    const workloadCache = createWorkloadCache({
+      clusters: clusterList,
+      logger: mockServices.logger.mock(),
+    });
+    caches.push(workloadCache);
+    const db = knex ?? (await databases.init(ENGINE));
+    const store = await PromotionStore.create({
+      database: mockServices.database({
+        knex: db,
+        migrations: { skip: false },
+      }),
+    });
+    auditor = mockServices.auditor.mock();
+    const service = createPromotionService({
+      logger: mockServices.logger.mock(),
+      auditor,
+      permissions,
+      store,
+      registry: createClusterRegistry({
+        stages: environments.stages,
+        clusters: clusterList,
+      }),
+      workloadCache,
+      entities: createEntityResolver({
+        catalog: catalogServiceMock({ entities: releases.map(entity) }),
+      }),
+      environments,
+      settings: readPromotionSettings(config),
+      prometheus:
+        environments.prometheus &&
+        createPrometheusClient(environments.prometheus),
+      checklist: { forStage: async (_e, stage) => passingChecklist(stage) },
+    });
+    return { service, store, knex: db };
+  }
+
+  beforeAll(async () => {
+    for (const release of releases) {
+      install(release, 'dev', '1.2.0');
+      install(release, 'staging', '1.1.0');
+    }
+    for (const release of releases) {
+      exporters.push(
+        (exporter = await startExporter({
+          namespace: 'dev',
+          service: release,
+        })),
+      );
+    }
+    // Metric gates need a few scrapes of the exporters in the source stage.
+    const probe = await build('image');
+    await waitFor(
+      'Prometheus to see enough requests',
+      async () => {
+        const preview = await probe.service.preview(
+          { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+          { credentials: mockCredentials.user(GUEST) },
+        );
+        return preview.gates.every(g => g.result === 'pass');
+      },
+      90_000,
+    );
+  });
+
+  afterAll(async () => {
+    caches.forEach(c => c.stop());
+    await Promise.all(exporters.map(e => e.stop()));
+    for (const release of releases) {
+      for (const ns of ['dev', 'staging']) {
+        try {
+          helm('uninstall', release, '--namespace', ns, '--wait');
+        } catch {
+          // already gone
+        }
+      }
+    }
+  });
+
+  it('image: previews, then promotes the exact image, records it and marks it succeeded', async () => {
+    const { service, store } = await build('image');
+    install('promo-img', 'staging', '1.1.0');
+    const preview = await service.preview(
+      { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+      { credentials: mockCredentials.user(GUEST) },
+    );
+    expect(preview.allowed).toBe(true);
+    expect(preview.gatesPassed).toBe(true);
+    expect(preview.diff).toContainEqual({
+      field: 'image',
+      from: `${REPO}:1.1.0`,
+      to: `${REPO}:1.2.0`,
+    });
+    expect(preview.risk.level).toBe('medium'); // minor version jump
+    expect(preview.risk.reasons.join('\n')).toMatch(
+      /minor version changes 1.1.0 → 1.2.0/,
+    );
+
+    const { promotion, created } = await service.create(
+      { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+      { credentials: mockCredentials.user(GUEST) },
+    );
+    expect(created).toBe(true);
+    await service.idle();
+    const done = (await store.get(promotion.id))!;
+    expect(done.state).toBe('succeeded');
+    expect(done.imageBefore).toBe(`${REPO}:1.1.0`);
+    expect(done.imageAfter).toBe(`${REPO}:1.2.0`);
+    expect(done.progress).toEqual({ desired: 2, updated: 2, ready: 2 });
+    expect(done.summary).toMatch(
+      /promo-img 1.1.0 → 1.2.0 promoted dev → staging .* Result: succeeded/,
+    );
+    expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.2.0`);
+    expect(
+      deployment('staging', 'promo-img').metadata.annotations[
+        'kubernetes.io/change-cause'
+      ],
+    ).toContain(promotion.id);
+    expect(auditor.createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({ eventId: 'promotion' }),
+    );
+    expect(auditor.createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({
+        eventId: 'promotion-result',
+        meta: expect.objectContaining({ state: 'succeeded' }),
+      }),
+    );
+
+    // A manual rollback returns staging to the version before the promotion.
+    const rollback = await service.rollback(
+      { entity: ref('promo-img'), stage: 'staging', reason: 'customer report' },
+      { credentials: mockCredentials.user(GUEST) },
+    );
+    await service.idle();
+    expect((await store.get(rollback.id))!.state).toBe('succeeded');
+    expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+  });
+
+  it('image: new pods that never become ready are rolled back automatically and recorded', async () => {
+    const { service, store } = await build('image');
+    install('promo-img', 'staging', '1.1.0');
+    setSourceImage('promo-img', '1.3.0-fail'); // kwok keeps pods of a "fail" tag unready
+    try {
+      await sourceSeen(service, 'promo-img', '1.3.0-fail');
+      const { promotion } = await service.create(
+        {
+          entity: ref('promo-img'),
+          from: 'dev',
+          to: 'staging',
+          overrideReason: 'source pods unready in this test',
+        },
+        { credentials: mockCredentials.user(MANAGER) },
+      );
+      await service.idle();
+      const done = (await store.get(promotion.id))!;
+      expect(done.state).toBe('rolled-back');
+      expect(done.rollback?.reason).toMatch(
+        /readiness not reached within 20 s/,
+      );
+      expect(done.summary).toMatch(/Result: rolled back to 1.1.0/);
+      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+      expect(deployment('staging', 'promo-img').status.readyReplicas).toBe(2);
+    } finally {
+      install('promo-img', 'dev', '1.2.0');
+    }
+  });
+
+  it('20 concurrent requests for the same stage give exactly one rollout', async () => {
+    const { service } = await build('image');
+    install('promo-img', 'staging', '1.1.0');
+    const revisionBefore = Number(
+      deployment('staging', 'promo-img').metadata.annotations[
+        'deployment.kubernetes.io/revision'
+      ],
+    );
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        service.create(
+          { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+          { credentials: mockCredentials.user(GUEST) },
+        ),
+      ),
+    );
+    const created = results.filter(
+      r => r.status === 'fulfilled' && r.value.created,
+    );
+    const conflicts = results.filter(
+      r =>
+        r.status === 'rejected' && r.reason instanceof PromotionInFlightError,
+    ) as PromiseRejectedResult[];
+    expect(created).toHaveLength(1);
+    expect(conflicts).toHaveLength(19);
+    const id = (created[0] as PromiseFulfilledResult<any>).value.promotion.id;
+    expect(new Set(conflicts.map(c => c.reason.runningId))).toEqual(
+      new Set([id]),
+    );
+    await service.idle();
+    const revisionAfter = Number(
+      deployment('staging', 'promo-img').metadata.annotations[
+        'deployment.kubernetes.io/revision'
+      ],
+    );
+    expect(revisionAfter).toBe(revisionBefore + 1);
+  });
+
+  it('an idempotency key makes a retried click harmless', async () => {
+    const { service } = await build('image');
+    install('promo-img', 'staging', '1.1.0');
+    const first = await service.create(
+      {
+        entity: ref('promo-img'),
+        from: 'dev',
+        to: 'staging',
+        idempotencyKey: 'click-0001',
+      },
+      { credentials: mockCredentials.user(GUEST) },
+    );
+    await service.idle();
+    const again = await service.create(
+      {
+        entity: ref('promo-img'),
+        from: 'dev',
+        to: 'staging',
+        idempotencyKey: 'click-0001',
+      },
+      { credentials: mockCredentials.user(GUEST) },
+    );
+    expect(again.created).toBe(false);
+    expect(again.promotion.id).toBe(first.promotion.id);
+  });
+
+  it('denied users get NotAllowedError and nothing changes', async () => {
+    const { service, store } = await build('image');
+    install('promo-img', 'staging', '1.1.0');
+    const generation = deployment('staging', 'promo-img').metadata.generation;
+    await expect(
+      service.create(
+        { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+        { credentials: mockCredentials.user(NOBODY) },
+      ),
+    ).rejects.toThrow(NotAllowedError);
+    await expect(
+      service.create(
+        { entity: ref('promo-img'), from: 'staging', to: 'prod' },
+        { credentials: mockCredentials.user(GUEST) },
+      ),
+    ).rejects.toThrow(NotAllowedError);
+    expect(deployment('staging', 'promo-img').metadata.generation).toBe(
+      generation,
+    );
+    expect(
+      (
+        await store.list({
+          entityRef: 'component:default/promo-img',
+          limit: 100,
+          offset: 0,
+        })
+      ).total,
+    ).toBe(0);
+  });
+
+  it('failing gates block without an override; an override needs the permission and is recorded', async () => {
+    const { service, store } = await build('image');
+    install('promo-img', 'staging', '1.1.0');
+    exporters[0] && (exporter = exporters[0] as any);
+    (exporters[0] as any).setErrorRatio(0.2);
+    try {
+      await waitFor('the error-rate gate to fail', async () => {
+        const p = await service.preview(
+          { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+          { credentials: mockCredentials.user(GUEST) },
+        );
+        return p.gates.find(g => g.id === 'error-rate')?.result === 'fail'
+          ? p
+          : undefined;
+      });
+      await expect(
+        service.create(
+          { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+          { credentials: mockCredentials.user(GUEST) },
+        ),
+      ).rejects.toThrow(/Gates do not pass: error-rate: fail/);
+      await expect(
+        service.create(
+          {
+            entity: ref('promo-img'),
+            from: 'dev',
+            to: 'staging',
+            overrideReason: 'errors are a known test artefact',
+          },
+          { credentials: mockCredentials.user(GUEST) },
+        ),
+      ).rejects.toThrow(NotAllowedError);
+      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+      const { promotion } = await service.create(
+        {
+          entity: ref('promo-img'),
+          from: 'dev',
+          to: 'staging',
+          overrideReason: 'errors are a known test artefact',
+        },
+        { credentials: mockCredentials.user(MANAGER) },
+      );
+      await service.idle();
+      const done = (await store.get(promotion.id))!;
+      expect(done.overrideReason).toBe('errors are a known test artefact');
+      expect(done.risk.level).toBe('high');
+      expect(done.summary).toMatch(
+        /Gates overridden: "errors are a known test artefact"/,
+      );
+    } finally {
+      (exporters[0] as any).setErrorRatio(0);
+    }
+  });
+
+  it('after a restart, an interrupted promotion is finished and a never-started one is marked failed', async () => {
+    const first = await build('image');
+    install('promo-img', 'staging', '1.1.0');
+    const staging = deployment('staging', 'promo-img');
+    // A promotion the previous process had applied (running) and one it had not (pending).
+    const running = await first.store.insert({
+      id: '00000000-0000-4000-8000-000000000001',
+      kind: 'promotion',
+      entityRef: 'component:default/promo-img',
+      from: 'dev',
+      to: 'staging',
+      strategy: 'image',
+      deployment: 'promo-img',
+      container: staging.spec.template.spec.containers[0].name,
+      imageBefore: `${REPO}:1.1.0`,
+      imageAfter: `${REPO}:1.2.0`,
+      gates: [],
+      risk: { level: 'low', reasons: [] },
+      requestedBy: GUEST,
+      summary: 'interrupted',
+    });
+    await first.store.update(running.promotion.id, { state: 'running' });
+    kubectl(
+      '-n',
+      'staging',
+      'set',
+      'image',
+      'deploy/promo-img',
+      `${staging.spec.template.spec.containers[0].name}=${REPO}:1.2.0`,
+    );
+    const pending = await first.store.insert({
+      id: '00000000-0000-4000-8000-000000000002',
+      kind: 'promotion',
+      entityRef: 'component:default/promo-img',
+      from: 'staging',
+      to: 'prod',
+      strategy: 'image',
+      deployment: 'promo-img',
+      container: 'x',
+      imageAfter: `${REPO}:1.2.0`,
+      gates: [],
+      risk: { level: 'low', reasons: [] },
+      requestedBy: GUEST,
+      summary: 'interrupted',
+    });
+    // "Restart": a new service on the same database.
+    const second = await build('image', first.knex);
+    await second.service.recover();
+    await second.service.idle();
+    expect((await second.store.get(running.promotion.id))!.state).toBe(
+      'succeeded',
+    );
+    const failed = (await second.store.get(pending.promotion.id))!;
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toMatch(/before the rollout started/);
+    expect(await second.store.listActive()).toEqual([]);
+  });
+
+  it('helm: a clean promotion is a new release revision; a never-ready one is rolled back by --atomic', async () => {
+    const { service, store } = await build('helm');
+    const ok = await service.create(
+      { entity: ref('promo-helm'), from: 'dev', to: 'staging' },
+      { credentials: mockCredentials.user(GUEST) },
+    );
+    await service.idle();
+    const done = (await store.get(ok.promotion.id))!;
+    expect(done.state).toBe('succeeded');
+    expect(done.strategy).toBe('helm');
+    expect(imageOf('staging', 'promo-helm')).toBe(`${REPO}:1.2.0`);
+    const history = JSON.parse(
+      helm('history', 'promo-helm', '-n', 'staging', '-o', 'json'),
+    );
+    expect(history[history.length - 1].description).toContain(ok.promotion.id);
+
+    setSourceImage('promo-helm', '1.3.0-fail');
+    try {
+      await sourceSeen(service, 'promo-helm', '1.3.0-fail');
+      const bad = await service.create(
+        {
+          entity: ref('promo-helm'),
+          from: 'dev',
+          to: 'staging',
+          overrideReason: 'source pods unready in this test',
+        },
+        { credentials: mockCredentials.user(MANAGER) },
+      );
+      await service.idle();
+      const failed = (await store.get(bad.promotion.id))!;
+      expect(failed.state).toBe('rolled-back');
+      expect(imageOf('staging', 'promo-helm')).toBe(`${REPO}:1.2.0`);
+      const after = JSON.parse(
+        helm('history', 'promo-helm', '-n', 'staging', '-o', 'json'),
+      );
+      expect(after[after.length - 1].description).toMatch(/Rollback/i);
+    } finally {
+      install('promo-helm', 'dev', '1.2.0');
+    }
+  });
+});

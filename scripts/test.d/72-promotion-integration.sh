@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Promotion end to end on the local cluster: the promotion store on SQLite and a real PostgreSQL (Debian's
+# server, started here on loopback), then the promotion suite (image and helm strategies, rollback,
+# 20 concurrent requests, denial, gates, restart recovery) on each engine, then the latency figure
+# (scripts/bench/promotion-latency). Stops the PostgreSQL it started; scripts/test-all stops the cluster.
+source "$(dirname "$0")/../lib/common.sh"
+source "$REPO_ROOT/scripts/chart/tools.sh"
+cd "$REPO_ROOT"
+ensure_node22
+ensure_chart_tools helm
+ensure_apt postgresql
+scripts/local-cluster up >&2
+eval "$(scripts/local-cluster env)"
+export PROMOTION_IT_ADMIN_KUBECONFIG="$KUBECONFIG" ENVPORTAL_PROMETHEUS_TARGETS_DIR
+
+work="$(mktemp -d /tmp/envportal-promotion.XXXXXX)"
+pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
+pg_started=""
+cleanup() {
+  [ -n "$pg_started" ] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# PostgreSQL on loopback only, trust auth for the local test superuser, in a throwaway directory.
+mkdir -p "$work/pg" && chown postgres: "$work/pg"
+pg_port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
+runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 >/dev/null
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $work/pg" start >/dev/null
+pg_started=1
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="postgresql://postgres@127.0.0.1:$pg_port"
+log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
+
+# The portal's own identity (read + promote RBAC) and cluster config, written outside the repo.
+export PROMOTION_IT_CONFIG
+PROMOTION_IT_CONFIG="$(PORTAL_CONFIG_OUT="$work/app-config.portal.yaml" scripts/portal-k8s-config)"
+
+failed=0
+cd plugins/environments-backend
+log "promotion store: SQLite and PostgreSQL"
+CI=true yarn backstage-cli package test src/database || failed=1
+for engine in POSTGRES_15 SQLITE_3; do
+  log "promotion on the local cluster: $engine"
+  PROMOTION_IT_DB=$engine CI=true yarn backstage-cli package test src/services/promotion --runInBand || failed=1
+done
+cd "$REPO_ROOT"
+
+log "latency: rollout complete in the cluster → promotion marked succeeded"
+scripts/bench/promotion-latency || failed=1
+exit "$failed"
