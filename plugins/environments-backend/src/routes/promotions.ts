@@ -1,4 +1,5 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
+import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { PromotionInFlightError } from '../database/PromotionStore';
@@ -51,6 +52,8 @@ export function createPromotionRoutes(options: {
 }) {
   const { httpAuth, promotions } = options;
   const router = Router();
+  // Parsed here too so the routes stand alone; body-parser skips a body that is already parsed.
+  router.use(express.json({ limit: '64kb' }));
   const credentialsOf = (req: any) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
