@@ -44,17 +44,6 @@ describe('PromoteButton', () => {
 
   it.each([
     [
-      'the source is still rolling out',
-      stage('dev', '1.4.2', {
-        workload: {
-          ...stage('dev', '1.4.2').workload!,
-          rollout: { state: 'progressing' },
-        },
-      }),
-      stage('staging', '1.1.0'),
-      'dev has not finished rolling out 1.4.2.',
-    ],
-    [
       'the target already runs it',
       stage('dev', '1.4.2'),
       stage('staging', '1.4.2'),
@@ -78,5 +67,27 @@ describe('PromoteButton', () => {
     );
     expect(screen.getByRole('button')).toBeDisabled();
     expect(screen.getByText(reason)).toBeInTheDocument();
+  });
+
+  it('warns but leaves the decision to the gates while the source is still rolling out', async () => {
+    const dev = stage('dev', '1.4.2');
+    await renderInTestApp(
+      <PromoteButton
+        from={{
+          ...dev,
+          workload: { ...dev.workload!, rollout: { state: 'progressing' } },
+        }}
+        to={stage('staging', '1.1.0')}
+        preview={preview()}
+        onPromote={jest.fn()}
+      />,
+    );
+    const button = screen.getByRole('button', {
+      name: 'Promote 1.4.2 to staging',
+    });
+    expect(button).toBeEnabled();
+    expect(button).toHaveAccessibleDescription(
+      'dev has not finished rolling out 1.4.2.',
+    );
   });
 });

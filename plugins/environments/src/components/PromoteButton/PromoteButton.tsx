@@ -7,7 +7,7 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import ArrowForwardIcon from '@material-ui/icons/ArrowForward';
 import { displayVersion } from '../StageCard/stageSummary';
-import { promoteBlockReason } from './promoteBlockReason';
+import { promoteBlockReason, promoteCaution } from './promoteBlockReason';
 
 /**
  * The arrow between two stage cards. When promotion is not possible the button stays visible but
@@ -21,6 +21,7 @@ export const PromoteButton = (props: {
 }) => {
   const { from, to, preview, onPromote } = props;
   const reason = promoteBlockReason(from, to, preview);
+  const caution = reason ? undefined : promoteCaution(from);
   const version = displayVersion(from);
   const reasonId = `environments-promote-${from.stage}-${to.stage}-reason`;
   const label = version
@@ -40,19 +41,19 @@ export const PromoteButton = (props: {
         variant="contained"
         color="primary"
         disabled={Boolean(reason)}
-        aria-describedby={reason ? reasonId : undefined}
+        aria-describedby={reason || caution ? reasonId : undefined}
         onClick={onPromote}
       >
         {label}
       </Button>
-      {reason && (
+      {(reason || caution) && (
         <Typography
           id={reasonId}
           variant="caption"
-          color="textSecondary"
+          color={reason ? 'textSecondary' : 'error'}
           align="center"
         >
-          {reason}
+          {reason ?? caution}
         </Typography>
       )}
     </Box>

@@ -18,11 +18,6 @@ export function promoteBlockReason(
   if (from.state === 'error') {
     return `${from.stage} cannot be read right now, so what runs there is not certain.`;
   }
-  if (source.rollout.state !== 'complete') {
-    return `${from.stage} has not finished rolling out ${displayVersion(
-      from,
-    )}.`;
-  }
   if (to.workload && sameArtifact(source, to.workload)) {
     return `${to.stage} already runs ${displayVersion(to)}.`;
   }
@@ -40,4 +35,16 @@ function sameArtifact(
 ): boolean {
   if (a.imageDigest && b.imageDigest) return a.imageDigest === b.imageDigest;
   return a.image === b.image;
+}
+
+/**
+ * What the user should know before promoting that does not forbid it: the gates in the preview judge
+ * it, and a release manager may override them.
+ */
+export function promoteCaution(from: StageStatus): string | undefined {
+  const rollout = from.workload?.rollout;
+  if (!rollout || rollout.state === 'complete') return undefined;
+  return rollout.state === 'failed'
+    ? `The rollout of ${displayVersion(from)} in ${from.stage} failed.`
+    : `${from.stage} has not finished rolling out ${displayVersion(from)}.`;
 }
