@@ -19,8 +19,6 @@ import {
 } from '../../testing/renderWithApi';
 import { EntityEnvironmentsContent } from './EntityEnvironmentsContent';
 
-jest.setTimeout(30_000);
-
 const server = setupServer();
 registerMswTestHooks(server);
 

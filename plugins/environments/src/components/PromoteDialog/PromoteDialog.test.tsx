@@ -11,9 +11,6 @@ import {
 } from '../../testing/renderWithApi';
 import { PromoteDialog } from './PromoteDialog';
 
-// Progress is polled every second for real, and typing is slow under jsdom on a busy machine.
-jest.setTimeout(30_000);
-
 const server = setupServer();
 registerMswTestHooks(server);
 
