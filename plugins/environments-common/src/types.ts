@@ -90,7 +90,10 @@ export type StageStatus = {
   state: 'ok' | 'not-found' | 'error';
   error?: string;
   workload?: WorkloadStatus;
+  /** Pods of the workload, at most 100: not ready first, then most restarts, then by name. */
   pods: PodSummary[];
+  /** How many pods the workload has in all (`pods` may list fewer). */
+  podCount?: number;
   events: WorkloadEvent[];
   health?: HealthEndpointResult;
   /** When the cache behind this answer last heard from the cluster (ISO 8601). */
