@@ -81,6 +81,8 @@ reject "/metrics/serviceMonitor/create'" --set metrics.serviceMonitor.create=yes
 reject "additional properties" --set unknownKey=1
 reject "must be greater than shutdown.drainDelaySeconds" --set shutdown.timeoutSeconds=5
 reject "shorter than preStopSleepSeconds + timeoutSeconds" --set shutdown.terminationGracePeriodSeconds=10
+reject "is greater than autoscaling.maxReplicas" --set autoscaling.minReplicas=5 --set autoscaling.maxReplicas=3
+reject "must be below the replica floor" --set podDisruptionBudget.minAvailable=2
 reject "secretStoreRef.name is required" --set secrets.externalSecret.enabled=true
 
 # 6. checkov on what each environment would apply (monitoring objects included).
