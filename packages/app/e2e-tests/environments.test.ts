@@ -1,0 +1,279 @@
+/**
+ * The Environments tab in a real browser, against the running portal (http://localhost:7007), the
+ * local cluster and the demo deployment (scripts/demo-deploy up: express-service 1.2.0 in dev, 1.1.0
+ * in staging, 1.0.0 in prod). The tests run in order and change the cluster: dev → staging is
+ * promoted, then a new dev version is promoted into a staging that cannot start new pods.
+ *
+ * Screenshots go to .artifacts/environments/ (git-ignored); the time until the tab shows data is
+ * written to .artifacts/environments/timing.json.
+ */
+import { expect, Page, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const REPO_ROOT = resolve(__dirname, '../../..');
+const ARTIFACTS = join(REPO_ROOT, '.artifacts', 'environments');
+const TAB_PATH = '/catalog/default/component/express-service/environments';
+const RELEASE = 'express-service';
+
+/** The promotion engine soaks for up to its configured window after the rollout; allow for it. */
+const PROMOTION_TIMEOUT_MS = 180_000;
+
+test.describe.configure({ mode: 'serial' });
+
+/** KUBECONFIG (and friends) of the local cluster, as scripts/local-cluster prints them. */
+function clusterEnv(): NodeJS.ProcessEnv {
+  const out = execFileSync(join(REPO_ROOT, 'scripts/local-cluster'), ['env'], {
+    encoding: 'utf8',
+  });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const line of out.split('\n')) {
+    const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) env[match[1]] = match[2].replace(/^["']|["']$/g, '');
+  }
+  const bin =
+    process.env.ENVPORTAL_BIN ?? join(homedir(), '.cache/envportal/bin');
+  env.PATH = `${bin}:${env.PATH}`;
+  return env;
+}
+
+function kubectl(...args: string[]): string {
+  return execFileSync('kubectl', args, {
+    env: clusterEnv(),
+    encoding: 'utf8',
+  });
+}
+
+async function screenshot(page: Page, name: string) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({
+    path: join(ARTIFACTS, `${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** The demo signs in as the guest; the sign-in page is skipped when a session exists. */
+async function openTab(page: Page) {
+  await page.goto(TAB_PATH);
+  const enter = page.getByRole('button', { name: 'Enter' });
+  if (await enter.isVisible({ timeout: 5_000 }).catch(() => false)) {
+    await enter.click();
+    await page.goto(TAB_PATH);
+  }
+}
+
+const stageCard = (page: Page, stage: string) =>
+  page.getByRole('region', { name: stage, exact: true });
+
+test('the tab shows dev, staging and prod with live data, within a second', async ({
+  page,
+}) => {
+  // Sign in once, so the timed load below measures the tab and not the sign-in.
+  await openTab(page);
+  await expect(stageCard(page, 'dev')).toBeVisible({ timeout: 30_000 });
+
+  const started = Date.now();
+  await page.goto(TAB_PATH);
+  for (const [stage, version] of [
+    ['dev', '1.2.0'],
+    ['staging', '1.1.0'],
+    ['prod', '1.0.0'],
+  ]) {
+    await expect(
+      stageCard(page, stage).getByLabel(`Version ${version}`),
+    ).toBeVisible();
+  }
+  const msUntilData = Date.now() - started;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  writeFileSync(
+    join(ARTIFACTS, 'timing.json'),
+    `${JSON.stringify({
+      msUntilData,
+      measuredAt: new Date().toISOString(),
+    })}\n`,
+  );
+  test.info().annotations.push({
+    type: 'time until the tab shows data',
+    description: `${msUntilData} ms`,
+  });
+
+  // live data: readiness from the cluster, data age from the backend's caches
+  for (const stage of ['dev', 'staging', 'prod']) {
+    await expect(
+      stageCard(page, stage).getByText(/^\d+ of \d+ replicas ready$/),
+    ).toBeVisible();
+    await expect(stageCard(page, stage).getByText(/^Data age: /)).toBeVisible();
+  }
+  await expect(page.getByText('Verification checklist: dev')).toBeVisible();
+  await screenshot(page, '1-three-stages');
+  expect(msUntilData).toBeLessThan(1_000);
+});
+
+test('the guest cannot promote to prod, and is told why', async ({ page }) => {
+  await openTab(page);
+  const toProd = page.getByRole('button', { name: /^Promote .* to prod$/ });
+  await expect(toProd).toBeDisabled({ timeout: 30_000 });
+  const reason = await toProd.getAttribute('aria-describedby');
+  expect(reason).toBeTruthy();
+  await expect(page.locator(`[id="${reason}"]`)).not.toBeEmpty();
+  await screenshot(page, '2-guest-cannot-promote-to-prod');
+});
+
+test('promoting dev to staging moves 1.2.0 into staging, with live progress', async ({
+  page,
+}) => {
+  test.setTimeout(PROMOTION_TIMEOUT_MS + 60_000);
+  await openTab(page);
+  await page
+    .getByRole('button', { name: 'Promote 1.2.0 to staging' })
+    .click({ timeout: 30_000 });
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByText('Gates (all passed)')).toBeVisible({
+    timeout: 30_000,
+  });
+  await screenshot(page, '3a-promote-review');
+  await dialog.getByRole('button', { name: 'Continue' }).click();
+  await dialog.getByRole('button', { name: 'Promote to staging' }).click();
+  await expect(dialog.getByRole('status')).toBeVisible();
+  await screenshot(page, '3b-promote-progress');
+  await expect(dialog.getByRole('status')).toContainText('Done', {
+    timeout: PROMOTION_TIMEOUT_MS,
+  });
+  await screenshot(page, '3c-promote-done');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // without a reload: the pipeline refreshes itself
+  await expect(
+    stageCard(page, 'staging').getByLabel('Version 1.2.0'),
+  ).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText('staging already runs 1.2.0.')).toBeVisible();
+  await screenshot(page, '3d-staging-updated');
+});
+
+test.describe('a rollout that cannot finish', () => {
+  // A pod quota in staging lets no surge pod start; a short progress deadline turns that into a
+  // failed rollout the promotion engine must roll back.
+  const quota = `${RELEASE}-e2e-no-surge`;
+  let progressDeadline: string | undefined;
+
+  test.beforeAll(() => {
+    // A new, healthy version in dev: same repository, tag 1.3.0, labelled as the chart labels it.
+    const jsonpath = (field: string) =>
+      kubectl(
+        '-n',
+        'dev',
+        'get',
+        `deployment/${RELEASE}`,
+        '-o',
+        `jsonpath={${field}}`,
+      ).trim();
+    const container = jsonpath('.spec.template.spec.containers[0].name');
+    const image = jsonpath('.spec.template.spec.containers[0].image');
+    const newImage = image.replace(
+      /(:[^:/@]+)?(@sha256:[0-9a-f]+)?$/,
+      ':1.3.0',
+    );
+    const version = { 'app.kubernetes.io/version': '1.3.0' };
+    kubectl(
+      '-n',
+      'dev',
+      'patch',
+      `deployment/${RELEASE}`,
+      '--type=strategic',
+      '-p',
+      JSON.stringify({
+        metadata: { labels: version },
+        spec: {
+          template: {
+            metadata: { labels: version },
+            spec: { containers: [{ name: container, image: newImage }] },
+          },
+        },
+      }),
+    );
+    kubectl(
+      '-n',
+      'dev',
+      'rollout',
+      'status',
+      `deployment/${RELEASE}`,
+      '--timeout=60s',
+    );
+    const pods = kubectl(
+      '-n',
+      'staging',
+      'get',
+      'pods',
+      '-l',
+      `backstage.io/kubernetes-id=${RELEASE}`,
+      '-o',
+      'name',
+    )
+      .trim()
+      .split('\n')
+      .filter(Boolean).length;
+    kubectl('-n', 'staging', 'create', 'quota', quota, `--hard=pods=${pods}`);
+    progressDeadline = kubectl(
+      '-n',
+      'staging',
+      'get',
+      `deployment/${RELEASE}`,
+      '-o',
+      'jsonpath={.spec.progressDeadlineSeconds}',
+    ).trim();
+    kubectl(
+      '-n',
+      'staging',
+      'patch',
+      `deployment/${RELEASE}`,
+      '--type=merge',
+      '-p',
+      '{"spec":{"progressDeadlineSeconds":15}}',
+    );
+  });
+
+  test.afterAll(() => {
+    kubectl('-n', 'staging', 'delete', 'quota', quota, '--ignore-not-found');
+    if (progressDeadline) {
+      kubectl(
+        '-n',
+        'staging',
+        'patch',
+        `deployment/${RELEASE}`,
+        '--type=merge',
+        '-p',
+        JSON.stringify({
+          spec: { progressDeadlineSeconds: Number(progressDeadline) },
+        }),
+      );
+    }
+  });
+
+  test('a failing rollout into staging is shown as rolled back', async ({
+    page,
+  }) => {
+    test.setTimeout(PROMOTION_TIMEOUT_MS + 60_000);
+    await openTab(page);
+    await page
+      .getByRole('button', { name: 'Promote 1.3.0 to staging' })
+      .click({ timeout: 60_000 });
+    const dialog = page.getByRole('dialog');
+    await dialog
+      .getByRole('button', { name: 'Continue' })
+      .click({ timeout: 30_000 });
+    await dialog.getByRole('button', { name: 'Promote to staging' }).click();
+    await expect(dialog.getByRole('status')).toContainText('Rolled back', {
+      timeout: PROMOTION_TIMEOUT_MS,
+    });
+    await screenshot(page, '4a-rolled-back');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    // staging still runs what it ran before, and the history says what happened
+    await expect(
+      stageCard(page, 'staging').getByLabel('Version 1.2.0'),
+    ).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByText('rolled-back').first()).toBeVisible();
+    await screenshot(page, '4b-history-after-rollback');
+  });
+});
