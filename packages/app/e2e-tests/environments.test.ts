@@ -4,8 +4,8 @@
  * in staging, 1.0.0 in prod). The tests run in order and change the cluster: dev → staging is
  * promoted, then a new dev version is promoted into a staging that cannot start new pods.
  *
- * Screenshots go to .artifacts/environments/ (git-ignored); the time until the tab shows data is
- * written to .artifacts/environments/timing.json.
+ * Screenshots go to .artifacts/screenshots/environments-*.png (git-ignored); the time until the tab
+ * shows data is written to .artifacts/screenshots/environments-timing.json.
  */
 import { expect, Page, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const REPO_ROOT = resolve(__dirname, '../../..');
-const ARTIFACTS = join(REPO_ROOT, '.artifacts', 'environments');
+const ARTIFACTS = join(REPO_ROOT, '.artifacts', 'screenshots');
 const TAB_PATH = '/catalog/default/component/express-service/environments';
 const RELEASE = 'express-service';
 
@@ -49,7 +49,7 @@ function kubectl(...args: string[]): string {
 async function screenshot(page: Page, name: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({
-    path: join(ARTIFACTS, `${name}.png`),
+    path: join(ARTIFACTS, `environments-${name}.png`),
     fullPage: true,
   });
 }
@@ -88,7 +88,7 @@ test('the tab shows dev, staging and prod with live data, within a second', asyn
   const msUntilData = Date.now() - started;
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(
-    join(ARTIFACTS, 'timing.json'),
+    join(ARTIFACTS, 'environments-timing.json'),
     `${JSON.stringify({
       msUntilData,
       measuredAt: new Date().toISOString(),
