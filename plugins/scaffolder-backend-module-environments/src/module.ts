@@ -9,11 +9,11 @@ import { createFetchReferenceAction } from './actions/fetchReference';
 import { createHelmUpgradeAction } from './actions/helmUpgrade';
 import { createPromoteAction } from './actions/promote';
 import { createPublishLocalAction } from './actions/publishLocal';
-import { createRegisterFileAction } from './actions/registerFile';
 import { createRolloutStatusAction } from './actions/rolloutStatus';
 import { createStageAction } from './actions/stage';
 import { createTerraformApplyAction } from './actions/terraformApply';
 import { createTerraformPlanAction } from './actions/terraformPlan';
+import { createWaitForEntityAction } from './actions/waitForEntity';
 
 /**
  * Registers the environments scaffolder actions.
@@ -42,7 +42,7 @@ export const scaffolderModuleEnvironments = createBackendModule({
             integrations: ScmIntegrations.fromConfig(config),
           }),
           createPublishLocalAction({ config }),
-          createRegisterFileAction({ config, catalog }),
+          createWaitForEntityAction({ catalog }),
           createHelmUpgradeAction({ config }),
           createRolloutStatusAction({ config }),
           createPromoteAction({ discovery, auth }),

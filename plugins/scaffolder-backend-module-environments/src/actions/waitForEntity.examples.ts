@@ -3,15 +3,13 @@ import yaml from 'yaml';
 
 export const examples: TemplateExample[] = [
   {
-    description: 'Register what publish:local wrote',
+    description: 'Wait for the new component to be in the catalog',
     example: yaml.stringify({
       steps: [
         {
           id: 'register',
-          action: 'catalog:register:file',
-          input: {
-            catalogInfoPath: '${{ steps.publish.output.catalogInfoPath }}',
-          },
+          action: 'catalog:wait-for-entity',
+          input: { entityRef: 'component:default/orders', timeoutSeconds: 60 },
         },
       ],
     }),

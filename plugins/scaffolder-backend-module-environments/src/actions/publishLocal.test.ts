@@ -1,0 +1,85 @@
+import { createMockDirectory } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createPublishLocalAction } from './publishLocal';
+
+describe('publish:local', () => {
+  const publishDir = createMockDirectory();
+  const workspace = createMockDirectory();
+  const config = new ConfigReader({
+    environments: { templates: { localPublishDir: publishDir.path } },
+  });
+
+  beforeEach(() => {
+    publishDir.clear();
+    workspace.setContent({
+      'catalog-info.yaml': 'kind: Component',
+      service: { 'index.ts': 'export {}' },
+    });
+  });
+  const context = (input: Record<string, unknown>, isDryRun = false) => ({
+    ...createMockActionContext({
+      input,
+      workspacePath: workspace.path,
+      user: { ref: 'user:default/alice' },
+    }),
+    isDryRun,
+  });
+
+  it('writes the workspace as a new git repository with one commit', async () => {
+    const ctx = context({ repoName: 'orders', description: 'Create orders' });
+    await createPublishLocalAction({ config }).handler(ctx as any);
+    const repo = join(publishDir.path, 'orders');
+    expect(ctx.output).toHaveBeenCalledWith('repoPath', repo);
+    expect(readFileSync(join(repo, 'service/index.ts'), 'utf8')).toBe(
+      'export {}',
+    );
+    const log = execFileSync('git', ['-C', repo, 'log', '--format=%an|%s'], {
+      encoding: 'utf8',
+    }).trim();
+    expect(log).toBe('user:default/alice|Create orders');
+    expect(
+      execFileSync('git', ['-C', repo, 'status', '--porcelain'], {
+        encoding: 'utf8',
+      }),
+    ).toBe('');
+  });
+
+  it('never overwrites an existing repository', async () => {
+    publishDir.setContent({ orders: { 'README.md': 'someone else' } });
+    const ctx = context({ repoName: 'orders' });
+    await expect(
+      createPublishLocalAction({ config }).handler(ctx as any),
+    ).rejects.toThrow(
+      `A repository named orders already exists in ${publishDir.path}`,
+    );
+    expect(
+      readFileSync(join(publishDir.path, 'orders/README.md'), 'utf8'),
+    ).toBe('someone else');
+  });
+
+  it('writes nothing in a dry run', async () => {
+    const ctx = context({ repoName: 'orders' }, true);
+    await createPublishLocalAction({ config }).handler(ctx as any);
+    expect(existsSync(join(publishDir.path, 'orders'))).toBe(false);
+  });
+
+  it('refuses to run without a configured directory, and names outside it', async () => {
+    await expect(
+      createPublishLocalAction({ config: new ConfigReader({}) }).handler(
+        context({ repoName: 'orders' }) as any,
+      ),
+    ).rejects.toThrow(
+      'publish:local needs environments.templates.localPublishDir',
+    );
+    await expect(
+      createPublishLocalAction({ config }).handler(
+        context({ repoName: '../x' }) as any,
+      ),
+    ).rejects.toThrow();
+    expect(existsSync(join(publishDir.path, '..', 'x'))).toBe(false);
+  });
+});
