@@ -136,6 +136,9 @@ KUBE_PIN="$(sed -n 's/^KUBE_VERSION=\(v[0-9.]*\).*/\1/p' scripts/tools/build)"
 log "control plane"
 server_version() { k version -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["serverVersion"]["gitVersion"])'; }
 check "/version reports the pinned Kubernetes $KUBE_PIN" equals "$(server_version)" "$KUBE_PIN"
+check "the cluster runs the binaries from the tool cache" equals \
+  "$(readlink "$STATE/kwok/clusters/$MAIN/bin/kube-apiserver")" "$ENVPORTAL_BIN/kube-apiserver"
+check "kwokctl downloaded nothing at cluster start" sh -c "! grep -qi download '$STATE/$MAIN.create.log'"
 check "six fake nodes are Ready" equals "$(k get nodes --no-headers | grep -c ' Ready ')" 6
 check "nodes carry three zone labels" equals \
   "$(k get nodes -o jsonpath='{range .items[*]}{.metadata.labels.topology\.kubernetes\.io/zone}{"\n"}{end}' | sort -u | wc -l)" 3
