@@ -4,7 +4,8 @@
  *
  * @packageDocumentation
  */
-export { scaffolderModuleEnvironments as default } from './module';
+export { environmentsScaffolderFeatures as default } from './features';
+export { scaffolderModuleEnvironments } from './module';
 export { createStageAction } from './actions/stage';
 export { createFetchReferenceAction } from './actions/fetchReference';
 export { createPublishLocalAction } from './actions/publishLocal';

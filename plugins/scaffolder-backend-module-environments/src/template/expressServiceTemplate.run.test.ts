@@ -17,8 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { catalogModuleLocalPublish } from '../catalogModule';
-import { scaffolderModuleEnvironments } from '../module';
+// The package's default export, as packages/backend adds it: the actions and the catalog module.
+import environmentsScaffolderFeatures from '..';
 import {
   describeWithCluster,
   kubectl,
@@ -80,10 +80,8 @@ describeWithCluster('templates/express-service, run for real', () => {
         catalogPlugin,
         catalogModuleScaffolderEntityModel,
         scaffolderPlugin,
-        scaffolderModuleEnvironments,
-        catalogModuleLocalPublish,
+        environmentsScaffolderFeatures,
         mockServices.rootConfig.factory({ data }),
-        mockServices.rootLogger.factory({ level: 'debug' }),
       ],
     });
   });
