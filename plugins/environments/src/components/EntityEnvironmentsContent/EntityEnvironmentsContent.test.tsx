@@ -205,5 +205,8 @@ describe('EntityEnvironmentsContent', () => {
         'No Kubernetes workloads linked to this component',
       ),
     ).toBeInTheDocument();
+    expect(document.body).toHaveTextContent(
+      'backstage.io/kubernetes-id: payments',
+    );
   });
 });

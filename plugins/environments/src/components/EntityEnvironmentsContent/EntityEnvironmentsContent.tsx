@@ -27,10 +27,10 @@ export const EntityEnvironmentsContent = () => {
   if (!hasWorkloadAnnotations(entity)) {
     return <MissingAnnotationsEmptyState entityName={entity.metadata.name} />;
   }
-  return <EnvironmentsOverview />;
+  return <EnvironmentsOverview entityName={entity.metadata.name} />;
 };
 
-const EnvironmentsOverview = () => {
+const EnvironmentsOverview = (props: { entityName: string }) => {
   const status = useEnvironmentsStatus();
   const checklist = useChecklist();
   const [selected, setSelected] = useState<string | undefined>();
@@ -57,7 +57,7 @@ const EnvironmentsOverview = () => {
   }
   const response = status.value!;
   if (!response.configured) {
-    return <MissingAnnotationsEmptyState entityName={response.entityRef} />;
+    return <MissingAnnotationsEmptyState entityName={props.entityName} />;
   }
   if (response.stages.length === 0) {
     return (
