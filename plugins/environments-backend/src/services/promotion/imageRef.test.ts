@@ -6,9 +6,9 @@ describe('image references', () => {
       repository: 'registry.local:5000/team/app',
       tag: '1.2.3',
     });
-    expect(parseImageRef('app@sha256:' + 'a'.repeat(64))).toEqual({
+    expect(parseImageRef(`app@sha256:${'a'.repeat(64)}`)).toEqual({
       repository: 'app',
-      digest: 'sha256:' + 'a'.repeat(64),
+      digest: `sha256:${'a'.repeat(64)}`,
     });
     expect(parseImageRef('registry.local:5000/app')).toEqual({
       repository: 'registry.local:5000/app',
@@ -16,7 +16,7 @@ describe('image references', () => {
   });
 
   it('promotes by digest when the runtime reported one', () => {
-    const digest = 'sha256:' + 'b'.repeat(64);
+    const digest = `sha256:${'b'.repeat(64)}`;
     expect(exactImage('r/app:1.0.0', `docker-pullable://r/app@${digest}`)).toBe(
       `r/app@${digest}`,
     );

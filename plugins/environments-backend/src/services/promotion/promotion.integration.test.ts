@@ -564,7 +564,6 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
   it('failing gates block without an override; an override needs the permission and is recorded', async () => {
     const { service, store } = await build('image');
     install('promo-img', 'staging', '1.1.0');
-    exporters[0] && (exporter = exporters[0] as any);
     (exporters[0] as any).setErrorRatio(0.2);
     try {
       await waitFor('the error-rate gate to fail', async () => {

@@ -30,6 +30,10 @@ export function watchRollout(options: {
   return new Promise(resolve => {
     let last = '';
     let settled = false;
+    // Assigned below; declared first because finish() releases them.
+    let unsubscribe: () => void = () => undefined;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    let onAbort: () => void = () => undefined;
     const finish = (outcome: RolloutProgress) => {
       if (settled) return;
       settled = true;
@@ -76,7 +80,7 @@ export function watchRollout(options: {
         });
       }
     };
-    const unsubscribe = options.workloadCache.onChange(change => {
+    unsubscribe = options.workloadCache.onChange(change => {
       if (
         change.clusterName === options.clusterName &&
         change.namespace === options.namespace &&
@@ -87,8 +91,8 @@ export function watchRollout(options: {
         evaluate();
       }
     });
-    const timer = setInterval(evaluate, 1000);
-    const onAbort = () =>
+    timer = setInterval(evaluate, 1000);
+    onAbort = () =>
       finish({
         desired: 0,
         updated: 0,
