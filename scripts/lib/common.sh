@@ -112,3 +112,27 @@ wait_http() {
     sleep 1
   done
 }
+
+# Installs the workspace's packages from the lockfile, then the native SQLite addon. Yarn is told not to
+# build better-sqlite3 (see dependenciesMeta in package.json): its compiled addon is cached per version,
+# Node ABI and CPU outside the clone, so only the first install on a machine spends minutes compiling it.
+yarn_install() {
+  yarn install --immutable "$@"
+  local dir="$REPO_ROOT/node_modules/better-sqlite3"
+  local version abi cached
+  version="$(node -p "require('$dir/package.json').version")"
+  abi="$(node -p process.versions.modules)"
+  cached="$ENVPORTAL_CACHE/native/better-sqlite3-$version-abi$abi-$(uname -m).node"
+  if [ ! -f "$cached" ]; then
+    log "compiling better-sqlite3 $version for Node ABI $abi (once per machine)"
+    (cd "$dir" && "$REPO_ROOT/node_modules/.bin/node-gyp" rebuild --release >"$ENVPORTAL_CACHE/native-build.log" 2>&1) ||
+      { tail -n 30 "$ENVPORTAL_CACHE/native-build.log" >&2; die "better-sqlite3 did not compile"; }
+    mkdir -p "$(dirname "$cached")"
+    cp "$dir/build/Release/better_sqlite3.node" "$cached.tmp" && mv "$cached.tmp" "$cached"
+  else
+    mkdir -p "$dir/build/Release"
+    cp "$cached" "$dir/build/Release/better_sqlite3.node"
+  fi
+  (cd "$REPO_ROOT" && node -e 'new (require("better-sqlite3"))(":memory:").close()') ||
+    die "better-sqlite3 does not load under $(node --version)"
+}

@@ -6,6 +6,5 @@ cd "$REPO_ROOT"
 ensure_apt build-essential python3 curl
 ensure_node22
 log "node $(node --version), yarn $(yarn --version)"
-yarn install --immutable
-# The native SQLite addon must load under this Node (see README, "Node 22 and native addons").
-node -e 'new (require("better-sqlite3"))(":memory:").close()'
+# Installs from the lockfile, then the native SQLite addon, which must load under this Node.
+yarn_install
