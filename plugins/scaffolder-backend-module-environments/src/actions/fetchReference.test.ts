@@ -47,7 +47,7 @@ describe('fetch:reference', () => {
       reader: reader as any,
       integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
     });
-  const run = (input: Record<string, unknown>, config: object = {}) => {
+  const run = (input: Record<string, any>, config: object = {}) => {
     const ctx = createMockActionContext({
       input,
       workspacePath: workspace.path,

@@ -13,6 +13,7 @@ import {
 import fs from 'fs-extra';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { examples } from './fetchReference.examples';
 import { WORKSPACE_PATH } from './validation';
 
@@ -83,11 +84,7 @@ export function createFetchReferenceAction(options: {
         ctx.input.targetPath,
       );
       const baseUrl = ctx.templateInfo?.baseUrl;
-      const root = configuredRoot
-        ? resolve(configuredRoot)
-        : baseUrl?.startsWith('file://')
-        ? findRepositoryRoot(dirname(baseUrl.slice('file://'.length)))
-        : undefined;
+      const root = localSourceRoot(configuredRoot, baseUrl);
       if (root) {
         const source = resolveSafeChildPath(root, ctx.input.path);
         if (!existsSync(source)) {
@@ -117,6 +114,18 @@ export function createFetchReferenceAction(options: {
       ctx.logger.info(`Fetched ${ctx.input.path} into ${ctx.input.targetPath}`);
     },
   });
+}
+
+/** The checkout to copy from, or undefined when the template comes from an SCM URL. */
+function localSourceRoot(
+  configuredRoot: string | undefined,
+  baseUrl: string | undefined,
+): string | undefined {
+  if (configuredRoot) return resolve(configuredRoot);
+  if (baseUrl?.startsWith('file://')) {
+    return findRepositoryRoot(dirname(fileURLToPath(baseUrl)));
+  }
+  return undefined;
 }
 
 function isExcluded(name: string): boolean {

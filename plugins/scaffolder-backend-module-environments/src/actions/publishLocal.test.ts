@@ -20,7 +20,7 @@ describe('publish:local', () => {
       service: { 'index.ts': 'export {}' },
     });
   });
-  const context = (input: Record<string, unknown>, isDryRun = false) => ({
+  const context = (input: Record<string, any>, isDryRun = false) => ({
     ...createMockActionContext({
       input,
       workspacePath: workspace.path,

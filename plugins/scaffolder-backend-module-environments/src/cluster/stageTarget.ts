@@ -41,14 +41,16 @@ export function readClusters(config: Config): ClusterCredentials[] {
         url: cluster.getString('url'),
         serviceAccountToken:
           cluster.getOptionalString('serviceAccountToken') ?? '',
-        caPem: caData
-          ? Buffer.from(caData, 'base64').toString('utf8')
-          : caFile
-          ? readFileSync(caFile, 'utf8')
-          : undefined,
+        caPem: readCaPem(caData, caFile),
         skipTLSVerify: cluster.getOptionalBoolean('skipTLSVerify') ?? false,
       };
     });
+}
+
+function readCaPem(caData?: string, caFile?: string): string | undefined {
+  if (caData) return Buffer.from(caData, 'base64').toString('utf8');
+  if (caFile) return readFileSync(caFile, 'utf8');
+  return undefined;
 }
 
 /** Resolves a configured stage to its namespace and its cluster's credentials. */
