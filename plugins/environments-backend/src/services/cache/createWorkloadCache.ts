@@ -17,6 +17,11 @@ function createNamespaceCache(
   emit: CacheChangeListener,
 ): NamespaceCache & { stop(): void; poke(): void } {
   const reflectors = new Map<CachedKind, Reflector>();
+  let version = 0;
+  const emitCounted: CacheChangeListener = change => {
+    version++;
+    emit(change);
+  };
   for (const resource of RESOURCES) {
     const reflector = new Reflector({
       kubeConfig: cluster.kubeConfig,
@@ -24,7 +29,7 @@ function createNamespaceCache(
       namespace,
       resource,
       logger,
-      emit,
+      emit: emitCounted,
     });
     reflectors.set(resource.kind, reflector);
     reflector.start();
@@ -64,6 +69,7 @@ function createNamespaceCache(
         kinds,
       };
     },
+    version: () => version,
     listCalls: () =>
       [...reflectors.values()].reduce((sum, r) => sum + r.listCalls, 0),
     stop() {

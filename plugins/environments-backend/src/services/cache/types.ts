@@ -48,6 +48,8 @@ export interface NamespaceCache {
   health(): CacheHealth;
   /** Number of list calls made so far (relists after errors included). */
   listCalls(): number;
+  /** Grows with every change applied to this namespace; equal versions mean identical contents. */
+  version(): number;
 }
 
 export interface WorkloadCacheService {

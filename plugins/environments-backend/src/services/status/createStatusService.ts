@@ -13,7 +13,10 @@ import {
 import { HealthProber } from './healthProbe';
 import { recentWarnings, summarizePods, summarizeWorkload } from './summarize';
 import { EnvironmentStatusService, StageView } from './types';
-import { takeWorkloadSnapshot } from './workloadSnapshot';
+import { takeWorkloadSnapshot, WorkloadSnapshot } from './workloadSnapshot';
+import { NamespaceCache } from '../cache';
+
+const MEMO_ENTRIES = 1000;
 
 function withDeadline<T>(
   work: Promise<T>,
@@ -44,6 +47,39 @@ export function createStatusService(options: {
       if (!stage) throw new InputError(`Unknown stage "${name}"`);
       return stage;
     });
+  }
+
+  // What a stage shows changes only when its cache changes: recompute on a new cache version, else
+  // reuse. Thousands of pods per stage make the recomputation the dominant cost of an answer.
+  const derivedMemo = new Map<string, { version: number; value: Derived }>();
+  type Derived = {
+    snapshot: WorkloadSnapshot;
+    workload: StageStatus['workload'];
+    pods: StageStatus['pods'];
+    events: StageStatus['events'];
+  };
+  function derive(
+    nsCache: NamespaceCache,
+    selector: WorkloadSelector,
+  ): Derived {
+    const key = `${nsCache.clusterName}\u0000${nsCache.namespace}\u0000${
+      selector.description
+    }\u0000${selector.id ?? ''}`;
+    const version = nsCache.version();
+    const hit = derivedMemo.get(key);
+    if (hit && hit.version === version) return hit.value;
+    const snapshot = takeWorkloadSnapshot(nsCache, selector);
+    const value = {
+      snapshot,
+      workload: summarizeWorkload(snapshot),
+      pods: summarizePods(snapshot),
+      events: recentWarnings(nsCache, snapshot),
+    };
+    derivedMemo.delete(key); // re-insert so the Map's order is least recently computed first
+    derivedMemo.set(key, { version, value });
+    if (derivedMemo.size > MEMO_ENTRIES)
+      derivedMemo.delete(derivedMemo.keys().next().value!);
+    return value;
   }
 
   async function viewStage(
@@ -84,15 +120,17 @@ export function createStatusService(options: {
         },
       };
     }
-    const snapshot = takeWorkloadSnapshot(nsCache, selector);
+    const derived = derive(nsCache, selector);
+    const { snapshot } = derived;
     const now = Date.now();
     const observedAt = cacheHealth.observedAt ?? now;
     const status: StageStatus = {
       ...base,
       state: snapshot.deployment ? 'ok' : 'not-found',
-      workload: summarizeWorkload(snapshot),
-      pods: summarizePods(snapshot),
-      events: recentWarnings(nsCache, snapshot),
+      workload: derived.workload,
+      pods: derived.pods,
+      podCount: snapshot.pods.length,
+      events: derived.events,
       health: await health.probe(stage.healthUrl),
       observedAt: new Date(observedAt).toISOString(),
       dataAgeSeconds: Math.max(0, Math.round((now - observedAt) / 1000)),

@@ -117,8 +117,18 @@ export function summarizeWorkload(
   };
 }
 
+/** The status lists this many pods per stage; `podCount` says how many there are. */
+export const MAX_PODS_LISTED = 100;
+
+/** The pods worth looking at first: not ready, then most restarts, then by name. */
 export function summarizePods(snapshot: WorkloadSnapshot): PodSummary[] {
-  return snapshot.pods.map(p => {
+  const rank = (p: any) => (podReady(p) ? 0 : 1_000_000) + podRestarts(p);
+  const chosen = snapshot.pods
+    .map((p, index) => ({ p, index, rank: rank(p) }))
+    .sort((a, b) => b.rank - a.rank || a.index - b.index)
+    .slice(0, MAX_PODS_LISTED)
+    .map(x => x.p);
+  return chosen.map(p => {
     const first = p.status?.containerStatuses?.[0];
     return {
       name: p.metadata.name,
@@ -158,7 +168,7 @@ export function recentWarnings(
         e.type === 'Warning' &&
         names.has(`${e.involvedObject?.kind}/${e.involvedObject?.name}`),
     )
-    .sort((a, b) => String(lastSeen(b)).localeCompare(String(lastSeen(a))))
+    .sort((a, b) => (String(lastSeen(b)) < String(lastSeen(a)) ? -1 : 1))
     .slice(0, MAX_EVENTS)
     .map(e => ({
       type: 'Warning' as const,

@@ -28,8 +28,11 @@ export function takeWorkloadSnapshot(
   cache: NamespaceCache,
   selector: WorkloadSelector,
 ): WorkloadSnapshot {
+  // Code-point order: stable and much cheaper than localeCompare on thousands of pods.
   const byName = (a: any, b: any) =>
-    String(a.metadata.name).localeCompare(String(b.metadata.name));
+    a.metadata.name < b.metadata.name
+      ? -1
+      : Number(a.metadata.name > b.metadata.name);
   const mine = (kind: Parameters<NamespaceCache['list']>[0]) =>
     cache
       .list(kind)
