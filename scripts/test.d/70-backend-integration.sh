@@ -57,11 +57,10 @@ deploy "$SECOND_KUBECONFIG" prod 1.0.0
 if [ ! -f service/dist/index.js ]; then
   (cd service && npm ci --no-audit --no-fund --loglevel=error >&2 && npm run build >&2)
 fi
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 SERVICE_PORT="$(free_port)"
-# loopback-only.mjs (the demo's preload) binds it to 127.0.0.1; in a pod it listens on all interfaces.
-(cd service && APP_PORT="$SERVICE_PORT" APP_VERSION=1.2.0 LOG_LEVEL=info API_BASE_URL= \
-  exec node --import "$REPO_ROOT/scripts/chart/demo/loopback-only.mjs" dist/index.js </dev/null >"$WORK/service.log" 2>&1) &
+# Loopback only here; in a pod it listens on every interface.
+(cd service && APP_HOST=127.0.0.1 APP_PORT="$SERVICE_PORT" APP_VERSION=1.2.0 LOG_LEVEL=info API_BASE_URL= \
+  exec node dist/index.js </dev/null >"$WORK/service.log" 2>&1) &
 PIDS+=($!)
 
 # 3. This stage's own Prometheus (the suite stops it to test "Prometheus down"): the local cluster's

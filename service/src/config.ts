@@ -10,6 +10,8 @@ const PYTHON_LEVEL_ALIASES: Record<string, LogLevel> = { warning: 'warn', critic
 export interface Config {
   logLevel: LogLevel;
   port: number;
+  /** Interface to bind; undefined means every interface. */
+  host?: string;
   apiBaseUrl: URL | undefined;
   /** Bearer token sent to API_BASE_URL by the readiness check; never logged. */
   apiToken: string | undefined;
@@ -59,6 +61,13 @@ const schema = z.object({
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')} (case-insensitive)` }).default('info'),
   ),
   APP_PORT: integer(8080, 0, 65535),
+  // Unset: every interface, as a pod needs. A local run (the portal demo) binds loopback only.
+  APP_HOST: z.preprocess(
+    unset,
+    z.union([z.ipv4(), z.ipv6(), z.literal('localhost')], {
+      error: 'must be an IP address or localhost, or unset for every interface',
+    }).optional(),
+  ),
   API_BASE_URL: z.preprocess(
     unset,
     z
@@ -118,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     logLevel: e.LOG_LEVEL,
     port: e.APP_PORT,
+    host: e.APP_HOST,
     apiBaseUrl: e.API_BASE_URL ? new URL(e.API_BASE_URL) : undefined,
     apiToken,
     appVersion: e.APP_VERSION,

@@ -57,7 +57,7 @@ process.on('unhandledRejection', (reason) => {
   logger.error({ err: reason }, 'unhandled promise rejection');
 });
 
-server.listen(config.port, () => {
+server.listen(config.port, config.host, () => {
   const address = server.address();
   logger.info(
     {

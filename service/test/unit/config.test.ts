@@ -61,6 +61,15 @@ describe('loadConfig', () => {
     assert.equal(c.apiToken, 's3cret');
   });
 
+  it('binds every interface unless APP_HOST names one', () => {
+    assert.equal(loadConfig({}).host, undefined);
+    assert.equal(loadConfig({ APP_HOST: '127.0.0.1' }).host, '127.0.0.1');
+    assert.equal(
+      failure({ APP_HOST: 'example.com' }),
+      'invalid configuration: APP_HOST must be an IP address or localhost, or unset for every interface (got "example.com")',
+    );
+  });
+
   it('names the variable and the allowed values on bad input', () => {
     assert.equal(
       failure({ APP_PORT: 'eighty' }),
