@@ -266,8 +266,8 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     disableDocker: true,
   });
   const caches: Array<{ stop(): void }> = [];
-  const exporters: Array<{ stop(): Promise<void> }> = [];
-  let exporter: Awaited<ReturnType<typeof startExporter>>;
+  // One exporter per release, in `releases` order: [0] feeds promo-img's dev metrics.
+  const exporters: Array<Awaited<ReturnType<typeof startExporter>>> = [];
   let auditor: ReturnType<typeof mockServices.auditor.mock>;
 
   async function build(
@@ -344,10 +344,7 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     }
     for (const release of releases) {
       exporters.push(
-        (exporter = await startExporter({
-          namespace: 'dev',
-          service: release,
-        })),
+        await startExporter({ namespace: 'dev', service: release }),
       );
     }
     // Metric gates need a few scrapes of the exporters in the source stage.
@@ -564,7 +561,7 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
   it('failing gates block without an override; an override needs the permission and is recorded', async () => {
     const { service, store } = await build('image');
     install('promo-img', 'staging', '1.1.0');
-    (exporters[0] as any).setErrorRatio(0.2);
+    exporters[0].setErrorRatio(0.2);
     try {
       await waitFor('the error-rate gate to fail', async () => {
         const p = await service.preview(
@@ -610,7 +607,7 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
         /Gates overridden: "errors are a known test artefact"/,
       );
     } finally {
-      (exporters[0] as any).setErrorRatio(0);
+      exporters[0].setErrorRatio(0);
     }
   });
 
