@@ -1,4 +1,4 @@
-# What makes prod prod, and the shared variables' validation. Provider-free: scripts/iac/test-validations
+# What makes prod prod; the shared variables' validation runs once, in ../_shared/tests. Provider-free: scripts/iac/test-validations
 # runs it offline against variables.tf + locals.tf.
 
 # Against the whole environment (terraform.yaml on pull requests), plans run with a mocked AWS
@@ -53,44 +53,4 @@ run "namespace_can_be_overridden" {
     condition     = local.namespace == "team-a"
     error_message = "An explicit namespace wins over the environment's name."
   }
-}
-
-run "rejects_az_outside_region" {
-  command = plan
-
-  variables {
-    region = "eu-central-1"
-  }
-
-  expect_failures = [var.azs]
-}
-
-run "rejects_api_open_to_the_world" {
-  command = plan
-
-  variables {
-    api_public_access_cidrs = ["0.0.0.0/0"]
-  }
-
-  expect_failures = [var.api_public_access_cidrs]
-}
-
-run "rejects_malformed_rotation_lambda" {
-  command = plan
-
-  variables {
-    secret_rotation_lambda_arn = "arn:aws:iam::123456789012:role/rotation"
-  }
-
-  expect_failures = [var.secret_rotation_lambda_arn]
-}
-
-run "rejects_github_roles_without_state_bucket" {
-  command = plan
-
-  variables {
-    github_repository = "my-org/envportal"
-  }
-
-  expect_failures = [var.state_bucket_name]
 }
