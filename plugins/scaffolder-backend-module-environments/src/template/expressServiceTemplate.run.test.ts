@@ -3,6 +3,7 @@
  * catalog backend reading the template from its file location: fetch, publish:local, register,
  * helm:upgrade into dev on the local cluster, rollout status. Measures "Create" to dev running.
  */
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   mockCredentials,
   mockServices,
@@ -82,6 +83,8 @@ describeWithCluster('templates/express-service, run for real', () => {
         scaffolderPlugin,
         environmentsScaffolderFeatures,
         mockServices.rootConfig.factory({ data }),
+        // The real scheduler: the catalog module lists the publish directory every few seconds.
+        schedulerServiceFactory,
       ],
     });
   });
@@ -169,12 +172,9 @@ describeWithCluster('templates/express-service, run for real', () => {
       return res.status === 200 ? res.body : undefined;
     });
     expect(entity.spec.owner).toBe('group:default/platform-team');
-    const output = (
-      await request(backend.server)
-        .get(`/api/scaffolder/v2/tasks/${task.body.id}`)
-        .set('Authorization', auth)
-    ).body;
-    expect(output.state?.output?.links ?? []).toEqual(
+    // The task's outputs come with its completion event.
+    const completion = events.body.find((e: any) => e.type === 'completion');
+    expect(completion?.body?.output?.links ?? []).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ entityRef: `component:default/${NAME}` }),
         expect.objectContaining({
