@@ -52,6 +52,38 @@ function helmUninstall() {
 
 test.afterAll(helmUninstall);
 
+/** Polls the scaffolder API as the guest; on failure, throws with the task's last log lines. */
+async function waitForTask(page: Page, taskId: string, timeoutMs: number) {
+  const auth = await page.request.get('/api/auth/guest/refresh');
+  const token = (await auth.json()).backstageIdentity.token;
+  const headers = { Authorization: `Bearer ${token}` };
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const task = await (
+      await page.request.get(`/api/scaffolder/v2/tasks/${taskId}`, { headers })
+    ).json();
+    if (task.status === 'completed') return task.status;
+    if (
+      task.status === 'failed' ||
+      task.status === 'cancelled' ||
+      Date.now() > deadline
+    ) {
+      const events = await (
+        await page.request.get(`/api/scaffolder/v2/tasks/${taskId}/events`, {
+          headers,
+        })
+      ).json();
+      const log = events
+        .map((e: any) => e.body?.message)
+        .filter(Boolean)
+        .slice(-8)
+        .join('\n');
+      throw new Error(`task ${taskId} ${task.status}:\n${log}`);
+    }
+    await page.waitForTimeout(1000);
+  }
+}
+
 test('a developer creates a service and sees it running in dev', async ({
   page,
 }) => {
@@ -94,10 +126,15 @@ test('a developer creates a service and sees it running in dev', async ({
   const created = Date.now();
   await page.getByRole('button', { name: 'Create' }).click();
 
-  // The task page ends with the template's output links once the rollout in dev has finished.
-  const openInCatalog = page.getByRole('link', { name: 'Open in catalog' });
-  await expect(openInCatalog).toBeVisible({ timeout: 360_000 });
+  // The task page ends with the template's output links once the rollout in dev has finished; a
+  // failed task fails the test at once, with the step's own message.
+  await page.waitForURL(/\/create\/tasks\/[^/]+$/);
+  const taskId = page.url().split('/').pop()!;
+  const finalStatus = await waitForTask(page, taskId, 360_000);
   const msCreateToDevRunning = Date.now() - created;
+  expect(finalStatus).toBe('completed');
+  const openInCatalog = page.getByRole('link', { name: 'Open in catalog' });
+  await expect(openInCatalog).toBeVisible();
   await expect(page.getByText(/replicas available/).first()).toBeVisible();
   await screenshot(page, '3-task-done');
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -109,12 +146,10 @@ test('a developer creates a service and sees it running in dev', async ({
       measuredAt: new Date().toISOString(),
     })}\n`,
   );
-  test
-    .info()
-    .annotations.push({
-      type: 'Create → dev running',
-      description: `${msCreateToDevRunning} ms`,
-    });
+  test.info().annotations.push({
+    type: 'Create → dev running',
+    description: `${msCreateToDevRunning} ms`,
+  });
 
   // In the catalog
   await openInCatalog.click();
