@@ -13,21 +13,23 @@ scripts/local-cluster up >&2
 eval "$(scripts/local-cluster env)"
 export PROMOTION_IT_ADMIN_KUBECONFIG="$KUBECONFIG" ENVPORTAL_PROMETHEUS_TARGETS_DIR
 
-work="$(mktemp -d /tmp/envportal-promotion.XXXXXX)"
+work="$(mktemp -d /tmp/envportal-promotion.XXXXXX)" # 0700: holds the portal's tokens
+# PostgreSQL runs as the postgres user, so its directory is its own, outside $work.
+pgdir="$(mktemp -d /tmp/envportal-promotion-pg.XXXXXX)"
+chown postgres: "$pgdir"
 pg_bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)"
 pg_started=""
 cleanup() {
-  [ -n "$pg_started" ] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg/data" -m fast -w stop >/dev/null 2>&1
-  rm -rf "$work"
+  [ -n "$pg_started" ] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pgdir/data" -m fast -w stop >/dev/null 2>&1
+  rm -rf "$work" "$pgdir"
 }
 trap cleanup EXIT
 
 # PostgreSQL on loopback only, trust auth for the local test superuser, in a throwaway directory.
-mkdir -p "$work/pg" && chown postgres: "$work/pg"
 pg_port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')
-runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg/data" -U postgres --auth=trust -E UTF8 >/dev/null
-runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg/data" -l "$work/pg/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $work/pg" start >/dev/null
+runuser -u postgres -- "$pg_bin/initdb" -D "$pgdir/data" -U postgres --auth=trust -E UTF8 >/dev/null
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pgdir/data" -l "$pgdir/log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pgdir" start >/dev/null
 pg_started=1
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="postgresql://postgres@127.0.0.1:$pg_port"
 log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$pg_port"
