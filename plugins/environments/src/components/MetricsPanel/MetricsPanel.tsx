@@ -46,6 +46,7 @@ export const MetricsPanel = (props: { stage: string }) => {
     body = (
       <WarningPanel
         severity="warning"
+        defaultExpanded
         title={`Metrics unavailable for ${stage}`}
         message={
           stageMetrics?.error ??

@@ -105,4 +105,31 @@ describe('StageCard', () => {
     expect(screen.getByText('Health unknown')).toBeInTheDocument();
     expect(screen.queryByText('Healthy')).not.toBeInTheDocument();
   });
+
+  it('says a never-read cluster has no data instead of calling it stale', async () => {
+    await renderInTestApp(
+      <StageCard
+        stage={stage('prod', '1.0.0', {
+          state: 'error',
+          workload: undefined,
+          pods: [],
+          stale: true,
+          dataAgeSeconds: undefined,
+          error:
+            'Stage "prod" names cluster "local", which kubernetes.clusterLocatorMethods does not define',
+        })}
+      />,
+    );
+    expect(
+      screen.getByText(
+        'No data: the cluster could not be read (see the warning below).',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/^Stale/)).not.toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /which kubernetes.clusterLocatorMethods does not define/,
+      ),
+    ).toBeInTheDocument();
+  });
 });

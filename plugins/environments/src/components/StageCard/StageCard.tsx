@@ -14,7 +14,12 @@ import {
 
 const useStyles = makeStyles(theme => ({
   image: { wordBreak: 'break-all', fontFamily: 'monospace' },
-  warnings: { margin: 0, paddingLeft: theme.spacing(2) },
+  // cluster errors carry long unbroken names (kubernetes.clusterLocatorMethods) that must wrap
+  warnings: {
+    margin: 0,
+    paddingLeft: theme.spacing(2),
+    overflowWrap: 'anywhere',
+  },
   row: { marginTop: theme.spacing(1) },
 }));
 
@@ -38,7 +43,7 @@ export const StageCard = (props: { stage: StageStatus }) => {
         title={<span id={headingId}>{stage.stage}</span>}
         subheader={`${stage.cluster} / ${stage.namespace}`}
       >
-        {stage.stale && (
+        {stage.stale && workload && (
           <Box mb={1}>
             <StatusLabel tone="warning">
               Stale: last known state, {formatAge(stage.dataAgeSeconds)} old
@@ -49,6 +54,8 @@ export const StageCard = (props: { stage: StageStatus }) => {
           <Typography variant="body2">
             {stage.state === 'not-found'
               ? `Not deployed: no workload found in ${stage.namespace}.`
+              : stage.state === 'error'
+              ? 'No data: the cluster could not be read (see the warning below).'
               : 'No data from this stage yet.'}
           </Typography>
         ) : (
