@@ -81,7 +81,7 @@ const kubernetesBackend = () =>
 for (let i = 0; ; i++) {
   const res = await status().catch(() => undefined);
   const body = res?.ok ? await res.json() : undefined;
-  if (body?.stages?.length === 3 && body.stages.every(s => s.state === 'ok' && s.pods.length === PODS)) break;
+  if (body?.stages?.length === 3 && body.stages.every(s => s.state === 'ok' && s.podCount === PODS)) break;
   if (i > 300) throw new Error(`status never showed ${PODS} pods per stage: ${JSON.stringify(body)?.slice(0, 500)}`);
   await sleep(1000);
 }
