@@ -1,0 +1,81 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { validate } from 'jsonschema';
+import yaml from 'yaml';
+import { createFetchReferenceAction } from './fetchReference';
+import { createHelmUpgradeAction } from './helmUpgrade';
+import { createPromoteAction } from './promote';
+import { createPublishLocalAction } from './publishLocal';
+import { createRolloutStatusAction } from './rolloutStatus';
+import { createStageAction } from './stage';
+import { createTerraformApplyAction } from './terraformApply';
+import { createTerraformPlanAction } from './terraformPlan';
+import { createWaitForEntityAction } from './waitForEntity';
+
+// The documented examples are what users copy: each must name its action and pass the input schema
+// the scaffolder validates with (the JSON Schema generated from the zod schema).
+const config = new ConfigReader({});
+const actions: TemplateAction<any, any, any>[] = [
+  createStageAction({ config }),
+  createFetchReferenceAction({
+    config,
+    reader: mockServices.urlReader.mock(),
+    integrations: ScmIntegrations.fromConfig(config),
+  }),
+  createPublishLocalAction({ config }),
+  createWaitForEntityAction({ catalog: catalogServiceMock() }),
+  createHelmUpgradeAction({ config }),
+  createRolloutStatusAction({ config }),
+  createPromoteAction({
+    discovery: mockServices.discovery(),
+    auth: mockServices.auth(),
+  }),
+  createTerraformPlanAction(),
+  createTerraformApplyAction(),
+];
+
+describe.each(actions.map(action => [action.id, action] as const))(
+  '%s examples',
+  (id, action) => {
+    it('exist and pass the input schema', () => {
+      expect(action.examples?.length).toBeGreaterThan(0);
+      for (const example of action.examples ?? []) {
+        const steps = yaml
+          .parse(example.example)
+          .steps.filter((s: any) => s.action === id);
+        expect(steps.length).toBeGreaterThan(0);
+        for (const step of steps) {
+          const result = validate(
+            step.input ?? {},
+            action.schema!.input as any,
+          );
+          expect(result.errors.map(e => e.stack)).toEqual([]);
+        }
+      }
+    });
+
+    it('reject a path or name that leaves its place', () => {
+      const bad = {
+        path: '../x',
+        targetPath: '../x',
+        chart: '../x',
+        workingDirectory: '../x',
+        repoName: '../x',
+        releaseName: '../x',
+        stage: '../x',
+        deployment: '../x',
+        entityRef: '../x',
+        from: '../x',
+      };
+      const keys = Object.keys(
+        (action.schema!.input as any).properties ?? {},
+      ).filter(k => k in bad);
+      if (keys.length === 0) return;
+      const input = Object.fromEntries(keys.map(k => [k, (bad as any)[k]]));
+      expect(validate(input, action.schema!.input as any).valid).toBe(false);
+    });
+  },
+);
