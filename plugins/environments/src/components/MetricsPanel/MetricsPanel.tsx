@@ -61,7 +61,7 @@ export const MetricsPanel = (props: { stage: string }) => {
     body = (
       <Grid container spacing={2}>
         {series.map(s => (
-          <Grid item xs={12} md={6} lg={4} key={s.metric}>
+          <Grid item xs={12} sm={6} key={s.metric}>
             <MetricChart series={s} />
           </Grid>
         ))}

@@ -35,6 +35,8 @@ export function formatMetricValue(value: number, unit: string): string {
       return `${round(value / (1024 * 1024), 1)} MiB`;
     case 'cores':
       return `${round(value * 1000, 0)} mCPU`;
+    case 'count':
+      return round(value, 0);
     case 'req/s':
       return `${round(value, 2)} req/s`;
     default:
