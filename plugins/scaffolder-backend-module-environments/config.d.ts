@@ -13,6 +13,11 @@ export interface Config {
        * Keep it outside the portal's own checkout. Unset: publish:local refuses to run.
        */
       localPublishDir?: string;
+      /**
+       * Stages helm:upgrade may deploy to directly. Default: the first stage only; later stages are
+       * reached by promotion, behind its gates and permissions.
+       */
+      helmStages?: string[];
     };
   };
 }

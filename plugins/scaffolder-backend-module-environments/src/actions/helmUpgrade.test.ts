@@ -2,6 +2,8 @@ import {
   createMockDirectory,
   mockServices,
 } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { NotAllowedError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import fs from 'fs-extra';
 import { join } from 'node:path';
@@ -224,19 +226,35 @@ describe('helm:upgrade input checks', () => {
     ).rejects.toThrow('not a plain values path');
   });
 
-  it('names the missing cluster configuration', async () => {
-    const ctx = createMockActionContext({
-      input: {
-        chart: 'chart',
-        releaseName: 'x',
-        stage: 'prod',
-        valuesFiles: [],
-        set: {},
-        timeout: '1m',
-      },
-    });
+  const prodInput = {
+    chart: 'chart',
+    releaseName: 'x',
+    stage: 'prod',
+    valuesFiles: [],
+    set: {},
+    timeout: '1m',
+  };
+
+  it('deploys directly only to the first stage; the others are reached by promotion', async () => {
+    const ctx = createMockActionContext({ input: prodInput });
     await expect(
       createHelmUpgradeAction({ config }).handler(ctx as any),
+    ).rejects.toThrow(
+      new NotAllowedError(
+        'helm:upgrade may deploy only to dev; prod is reached by promotion (environments:promote)',
+      ),
+    );
+  });
+
+  it('names the missing cluster configuration', async () => {
+    const ctx = createMockActionContext({ input: prodInput });
+    const allowingProd = new ConfigReader(
+      { environments: { templates: { helmStages: ['dev', 'prod'] } } },
+      'allow-prod',
+      config,
+    );
+    await expect(
+      createHelmUpgradeAction({ config: allowingProd }).handler(ctx as any),
     ).rejects.toThrow(
       'Stage "prod" names cluster "elsewhere", which is not in kubernetes.clusterLocatorMethods',
     );
@@ -244,7 +262,6 @@ describe('helm:upgrade input checks', () => {
 });
 
 function localClusterConfigless() {
-  const { ConfigReader } = jest.requireActual('@backstage/config');
   return new ConfigReader({
     environments: {
       stages: [

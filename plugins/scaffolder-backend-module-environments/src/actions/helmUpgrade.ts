@@ -1,6 +1,6 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
+import { InputError, NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { existsSync } from 'node:fs';
 import { resolveStageTarget } from '../cluster/stageTarget';
@@ -9,6 +9,7 @@ import { findTool } from '../process/findTool';
 import { createSecretMasker } from '../process/maskSecrets';
 import { ProcessError, runProcess } from '../process/runProcess';
 import { examples } from './helmUpgrade.examples';
+import { readStages } from './stage';
 import { DNS_LABEL, DNS_LABEL_MESSAGE, WORKSPACE_PATH } from './validation';
 
 // Helm keeps release names to 53 characters (its Secret names add a suffix to reach 63).
@@ -101,6 +102,7 @@ export function createHelmUpgradeAction(options: { config: Config }) {
         set: ctx.input.set ?? {},
         timeout: ctx.input.timeout ?? '5m',
       };
+      assertDeployableStage(options.config, input.stage);
       const target = resolveStageTarget(options.config, input.stage);
       const chartDir = resolveSafeChildPath(ctx.workspacePath, input.chart);
       if (!existsSync(chartDir)) {
@@ -174,6 +176,22 @@ export function createHelmUpgradeAction(options: { config: Config }) {
       ctx.output('cluster', target.cluster.name);
     },
   });
+}
+
+/**
+ * Templates deploy with the portal's own cluster identity, so any template author could otherwise
+ * reach prod. Only the configured stages (default: the first) take direct deploys; later stages are
+ * reached by promotion, behind its gates and permissions.
+ */
+function assertDeployableStage(config: Config, stage: string) {
+  const allowed = config.getOptionalStringArray(
+    'environments.templates.helmStages',
+  ) ?? [readStages(config)[0]?.name].filter(Boolean);
+  if (!allowed.includes(stage)) {
+    throw new NotAllowedError(
+      `helm:upgrade may deploy only to ${allowed.join(', ') || 'no stage'}; ${stage} is reached by promotion (environments:promote)`,
+    );
+  }
 }
 
 /** What the action keeps of a release (JSON-serializable for the checkpoint). */
