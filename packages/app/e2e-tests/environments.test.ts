@@ -54,14 +54,16 @@ async function screenshot(page: Page, name: string) {
   });
 }
 
-/** The demo signs in as the guest; the sign-in page is skipped when a session exists. */
+/** Opens the tab, signing in as the guest when the sign-in page shows first (a new browser context). */
 async function openTab(page: Page) {
   await page.goto(TAB_PATH);
   const enter = page.getByRole('button', { name: 'Enter' });
-  if (await enter.isVisible({ timeout: 5_000 }).catch(() => false)) {
-    await enter.click();
-    await page.goto(TAB_PATH);
-  }
+  const pipeline = page.getByRole('list', {
+    name: 'Stages, in promotion order',
+  });
+  await expect(enter.or(pipeline)).toBeVisible({ timeout: 30_000 });
+  if (await enter.isVisible()) await enter.click();
+  await expect(pipeline).toBeVisible({ timeout: 30_000 });
 }
 
 const stageCard = (page: Page, stage: string) =>
