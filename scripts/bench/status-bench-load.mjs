@@ -91,6 +91,7 @@ const rssCached = rssMb();
 const results = [];
 results.push(await measured('environments status', status));
 results.push(await measured('environments checklist', checklist));
+const rssAfterOurs = rssMb();
 results.push(await measured('kubernetes-backend services', kubernetesBackend));
 const rssAfter = rssMb();
 
@@ -121,4 +122,4 @@ for (const r of results) {
 const [ours, , theirs] = results;
 console.log(`p95 ratio kubernetes-backend / environments status: ${(theirs.p95 / ours.p95).toFixed(1)}x`);
 console.log(`change to visible (dev replicas, 5 runs): ${visible.map(v => v.toFixed(0)).join(', ')} ms; max ${Math.max(...visible).toFixed(0)} ms`);
-console.log(`backend RSS: ${(RSS0_KB / 1024).toFixed(0)} MB before the pods existed, ${rssCached.toFixed(0)} MB with ${3 * PODS} pods cached, ${rssAfter.toFixed(0)} MB after the load; growth ${(rssAfter - RSS0_KB / 1024).toFixed(0)} MB`);
+console.log(`backend RSS: ${(RSS0_KB / 1024).toFixed(0)} MB before the pods existed, ${rssCached.toFixed(0)} MB with ${3 * PODS} pods cached, ${rssAfterOurs.toFixed(0)} MB after the environments load (growth ${(rssAfterOurs - RSS0_KB / 1024).toFixed(0)} MB), ${rssAfter.toFixed(0)} MB after the kubernetes-backend load`);
