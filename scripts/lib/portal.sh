@@ -24,6 +24,19 @@ portal_cluster_config() {
   fi
 }
 
+# portal_demo_config: prints the path of a generated app-config with the demo's local settings: where
+# "Create Express service" publishes offline (a fresh directory outside the repo each run).
+portal_demo_config() {
+  local publish="$ENVPORTAL_RUN/published"
+  rm -rf "$publish" && mkdir -p "$publish"
+  cat >"$ENVPORTAL_RUN/app-config.demo.yaml" <<YAML
+environments:
+  templates:
+    localPublishDir: $publish
+YAML
+  echo "$ENVPORTAL_RUN/app-config.demo.yaml"
+}
+
 # portal_backend_start [--config FILE...]: starts the backend (which also serves the built app) in its own
 # process group, waits for it, and records the group id for portal_backend_stop.
 portal_backend_start() {

@@ -21,7 +21,7 @@ cat >"$ENVPORTAL_RUN/app-config.served.yaml" <<'YAML'
 app:
   baseUrl: http://localhost:7007
 YAML
-config_args=(--config "$ENVPORTAL_RUN/app-config.served.yaml")
+config_args=(--config "$ENVPORTAL_RUN/app-config.served.yaml" --config "$(portal_demo_config)")
 cluster_config="$(portal_cluster_config)"
 [ -n "$cluster_config" ] && config_args+=(--config "$cluster_config")
 portal_backend_start "${config_args[@]}"
