@@ -34,8 +34,7 @@ cleanup() {
 trap cleanup EXIT
 
 for name in envportal "$SECOND"; do
-  KWOK_WORKDIR="$ENVPORTAL_CACHE/cluster/kwok" scripts/local-cluster status --cluster "$name" >/dev/null 2>&1 ||
-    started_clusters+=("$name")
+  scripts/local-cluster env --cluster "$name" >/dev/null 2>&1 || started_clusters+=("$name")
 done
 scripts/local-cluster up --cluster envportal --cluster "$SECOND" >&2
 eval "$(scripts/local-cluster env)"
@@ -102,5 +101,5 @@ ENVPORTAL_IT_REQUIRED=1 \
   ENVPORTAL_IT_PROMETHEUS_URL="http://127.0.0.1:$PROM_PORT" \
   ENVPORTAL_IT_PROMETHEUS_PID="$PROM_PID" \
   ENVPORTAL_IT_TARGETS_DIR="$WORK/prometheus/targets" \
-  KWOK_WORKDIR="$ENVPORTAL_CACHE/cluster/kwok" \
+  KWOK_WORKDIR="${ENVPORTAL_CLUSTER_STATE:-$ENVPORTAL_CACHE/cluster}/kwok" \
   CI=true yarn backstage-cli package test --runInBand src/integration
