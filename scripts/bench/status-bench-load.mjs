@@ -9,25 +9,36 @@ const PODS = Number(process.env.BENCH_PODS);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const RSS0_KB = Number(process.env.BENCH_RSS0_KB);
-const headers = { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' };
+const headers = {
+  Authorization: `Bearer ${TOKEN}`,
+  'Content-Type': 'application/json',
+};
 const ENTITY_PATH = '/api/environments/entities/component/default/bench-svc';
 
 const rssMb = () =>
-  Number(fs.readFileSync(`/proc/${PID}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+  Number(
+    fs.readFileSync(`/proc/${PID}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1],
+  ) / 1024;
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 
 /** Sum of apiserver_request_total over every verb, resource and code. */
 function apiServerRequests() {
-  const text = execFileSync('kubectl', ['get', '--raw', '/metrics'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  const text = execFileSync('kubectl', ['get', '--raw', '/metrics'], {
+    encoding: 'utf8',
+    maxBuffer: 256 << 20,
+  });
   let sum = 0;
   for (const line of text.split('\n')) {
-    if (line.startsWith('apiserver_request_total{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('apiserver_request_total{'))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
 }
 
 function percentile(sorted, p) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+  return sorted.length
+    ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+    : NaN;
 }
 
 async function load(name, request) {
@@ -68,24 +79,48 @@ async function measured(name, request) {
   const before = apiServerRequests();
   const result = await load(name, request);
   const during = apiServerRequests() - before - 1;
-  return { ...result, apiCallsPerRequest: Math.max(0, during - background) / result.requests, background, during };
+  return {
+    ...result,
+    apiCallsPerRequest: Math.max(0, during - background) / result.requests,
+    background,
+    during,
+  };
 }
 
 const status = () => fetch(`${URL_BASE}${ENTITY_PATH}/status`, { headers });
-const checklist = () => fetch(`${URL_BASE}${ENTITY_PATH}/checklist`, { headers });
+const checklist = () =>
+  fetch(`${URL_BASE}${ENTITY_PATH}/checklist`, { headers });
 let entity;
 const kubernetesBackend = () =>
-  fetch(`${URL_BASE}/api/kubernetes/services/bench-svc`, { method: 'POST', headers, body: JSON.stringify({ entity }) });
+  fetch(`${URL_BASE}/api/kubernetes/services/bench-svc`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ entity }),
+  });
 
 // Wait until the catalog has the entity and the caches hold every pod.
 for (let i = 0; ; i++) {
   const res = await status().catch(() => undefined);
   const body = res?.ok ? await res.json() : undefined;
-  if (body?.stages?.length === 3 && body.stages.every(s => s.state === 'ok' && s.podCount === PODS)) break;
-  if (i > 300) throw new Error(`status never showed ${PODS} pods per stage: ${JSON.stringify(body)?.slice(0, 500)}`);
+  if (
+    body?.stages?.length === 3 &&
+    body.stages.every(s => s.state === 'ok' && s.podCount === PODS)
+  )
+    break;
+  if (i > 300)
+    throw new Error(
+      `status never showed ${PODS} pods per stage: ${JSON.stringify(
+        body,
+      )?.slice(0, 500)}`,
+    );
   await sleep(1000);
 }
-entity = await (await fetch(`${URL_BASE}/api/catalog/entities/by-name/component/default/bench-svc`, { headers })).json();
+entity = await (
+  await fetch(
+    `${URL_BASE}/api/catalog/entities/by-name/component/default/bench-svc`,
+    { headers },
+  )
+).json();
 const rssCached = rssMb();
 
 const results = [];
@@ -100,26 +135,78 @@ const visible = [];
 for (let i = 1; i <= 5; i++) {
   const replicas = PODS + i;
   const started = performance.now();
-  execFileSync('kubectl', ['-n', 'dev', 'patch', 'deployment', 'bench-svc', '--type=merge', '-p', JSON.stringify({ spec: { replicas } })]);
+  execFileSync('kubectl', [
+    '-n',
+    'dev',
+    'patch',
+    'deployment',
+    'bench-svc',
+    '--type=merge',
+    '-p',
+    JSON.stringify({ spec: { replicas } }),
+  ]);
   for (;;) {
     const body = await (await status()).json();
-    if (body.stages.find(s => s.stage === 'dev').workload.replicas.desired === replicas) break;
-    if (performance.now() - started > 10_000) throw new Error('change not visible within 10 s');
+    if (
+      body.stages.find(s => s.stage === 'dev').workload.replicas.desired ===
+      replicas
+    )
+      break;
+    if (performance.now() - started > 10_000)
+      throw new Error('change not visible within 10 s');
     await sleep(20);
   }
   visible.push(performance.now() - started);
 }
-execFileSync('kubectl', ['-n', 'dev', 'scale', 'deployment', 'bench-svc', `--replicas=${PODS}`]);
+execFileSync('kubectl', [
+  '-n',
+  'dev',
+  'scale',
+  'deployment',
+  'bench-svc',
+  `--replicas=${PODS}`,
+]);
 
 const fmt = n => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
-console.log(`\n3 stages x ${PODS} pods, ${CLIENTS} concurrent clients, ${SECONDS} s per endpoint`);
-console.log('endpoint                        requests errors  p50 ms   p95 ms   p99 ms  API-server calls/request');
+console.log(
+  `\n3 stages x ${PODS} pods, ${CLIENTS} concurrent clients, ${SECONDS} s per endpoint`,
+);
+console.log(
+  'endpoint                        requests errors  p50 ms   p95 ms   p99 ms  API-server calls/request',
+);
 for (const r of results) {
   console.log(
-    `${r.name.padEnd(31)} ${String(r.requests).padStart(8)} ${String(r.errors).padStart(6)} ${fmt(r.p50).padStart(8)} ${fmt(r.p95).padStart(8)} ${fmt(r.p99).padStart(8)}  ${r.apiCallsPerRequest.toFixed(3)} (during ${r.during}, quiet ${r.background})`,
+    `${r.name.padEnd(31)} ${String(r.requests).padStart(8)} ${String(
+      r.errors,
+    ).padStart(6)} ${fmt(r.p50).padStart(8)} ${fmt(r.p95).padStart(8)} ${fmt(
+      r.p99,
+    ).padStart(8)}  ${r.apiCallsPerRequest.toFixed(3)} (during ${
+      r.during
+    }, quiet ${r.background})`,
   );
 }
 const [ours, , theirs] = results;
-console.log(`p95 ratio kubernetes-backend / environments status: ${(theirs.p95 / ours.p95).toFixed(1)}x`);
-console.log(`change to visible (dev replicas, 5 runs): ${visible.map(v => v.toFixed(0)).join(', ')} ms; max ${Math.max(...visible).toFixed(0)} ms`);
-console.log(`backend RSS: ${(RSS0_KB / 1024).toFixed(0)} MB before the pods existed, ${rssCached.toFixed(0)} MB with ${3 * PODS} pods cached, ${rssAfterOurs.toFixed(0)} MB after the environments load (growth ${(rssAfterOurs - RSS0_KB / 1024).toFixed(0)} MB), ${rssAfter.toFixed(0)} MB after the kubernetes-backend load`);
+console.log(
+  `p95 ratio kubernetes-backend / environments status: ${(
+    theirs.p95 / ours.p95
+  ).toFixed(1)}x`,
+);
+console.log(
+  `change to visible (dev replicas, 5 runs): ${visible
+    .map(v => v.toFixed(0))
+    .join(', ')} ms; max ${Math.max(...visible).toFixed(0)} ms`,
+);
+console.log(
+  `backend RSS: ${(RSS0_KB / 1024).toFixed(
+    0,
+  )} MB before the pods existed, ${rssCached.toFixed(0)} MB with ${
+    3 * PODS
+  } pods cached, ${rssAfterOurs.toFixed(
+    0,
+  )} MB after the environments load (growth ${(
+    rssAfterOurs -
+    RSS0_KB / 1024
+  ).toFixed(0)} MB), ${rssAfter.toFixed(
+    0,
+  )} MB after the kubernetes-backend load`,
+);
