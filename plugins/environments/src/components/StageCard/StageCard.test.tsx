@@ -132,4 +132,21 @@ describe('StageCard', () => {
       ),
     ).toBeInTheDocument();
   });
+
+  it('shows the version of the image that runs when the version label lags behind it', async () => {
+    const staging = stage('staging', '1.1.0');
+    await renderInTestApp(
+      <StageCard
+        stage={{
+          ...staging,
+          workload: {
+            ...staging.workload!,
+            image: 'registry.local/payments:1.2.0@sha256:abc',
+            version: '1.1.0',
+          },
+        }}
+      />,
+    );
+    expect(screen.getByLabelText('Version 1.2.0')).toBeInTheDocument();
+  });
 });

@@ -4,13 +4,22 @@ import { StatusTone } from '../StatusLabel';
 /** Restarts above this count fail the promotion gate (seed alert rule), so the card warns early. */
 export const RESTART_WARNING_THRESHOLD = 5;
 
-/** The version a user recognises: the version label, else the image tag, else the image. */
+/** The tag of an image reference (`repo:1.2.0`, `repo:1.2.0@sha256:...`), if it has one. */
+export function imageTag(image: string): string | undefined {
+  const withoutDigest = image.split('@')[0];
+  const lastSlash = withoutDigest.lastIndexOf('/');
+  const colon = withoutDigest.indexOf(':', lastSlash + 1);
+  return colon >= 0 ? withoutDigest.slice(colon + 1) || undefined : undefined;
+}
+
+/**
+ * The version a user recognises. The image tag wins over the version label: an image promotion moves
+ * the image and may leave the label behind, and the card must say what actually runs.
+ */
 export function displayVersion(stage: StageStatus): string | undefined {
   const workload = stage.workload;
   if (!workload) return undefined;
-  if (workload.version) return workload.version;
-  const tag = workload.image.split('@')[0].split(':').slice(1).pop();
-  return tag ?? workload.image;
+  return imageTag(workload.image) ?? workload.version ?? workload.image;
 }
 
 export function rolloutSummary(stage: StageStatus): {
