@@ -43,5 +43,10 @@ export interface Config {
     };
     /** Per-cluster deadline of one answer, in milliseconds; a slower cluster is reported as an error. Default 3000. */
     clusterDeadlineMs?: number;
+    /**
+     * Pods listed per stage in the status answer (not ready first, then most restarts); `podCount`
+     * gives the total. Default 100; the answer size, and so its latency, grows with it.
+     */
+    statusPodLimit?: number;
   };
 }

@@ -40,6 +40,7 @@ describe('readEnvironmentsConfig', () => {
       authorization: 'Bearer t',
     });
     expect(c.clusterDeadlineMs).toBe(3000);
+    expect(c.statusPodLimit).toBe(100);
   });
 
   it('names every bad key at once', () => {

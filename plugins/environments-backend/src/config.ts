@@ -37,6 +37,8 @@ export type EnvironmentsConfig = {
   gates: GateThresholds;
   /** How long one cluster may take before the answer goes out without it. */
   clusterDeadlineMs: number;
+  /** Pods listed per stage in the status (unready and restarting first); the answer size grows with it. */
+  statusPodLimit: number;
 };
 
 export const DEFAULT_GATES: GateThresholds = {
@@ -80,6 +82,7 @@ const schema = z.object({
     .partial()
     .default({}),
   clusterDeadlineMs: z.number().int().min(100).max(60000).optional(),
+  statusPodLimit: z.number().int().min(1).max(1000).optional(),
 });
 
 /**
@@ -95,7 +98,8 @@ export function readEnvironmentsConfig(config: Config): EnvironmentsConfig {
       .join('; ');
     throw new Error(`Invalid environments config: ${problems}`);
   }
-  const { stages, prometheus, gates, clusterDeadlineMs } = parsed.data;
+  const { stages, prometheus, gates, clusterDeadlineMs, statusPodLimit } =
+    parsed.data;
   const seen = new Set<string>();
   for (const stage of stages) {
     if (seen.has(stage.name)) {
@@ -119,5 +123,6 @@ export function readEnvironmentsConfig(config: Config): EnvironmentsConfig {
     },
     gates: { ...DEFAULT_GATES, ...gates },
     clusterDeadlineMs: clusterDeadlineMs ?? DEFAULT_CLUSTER_DEADLINE_MS,
+    statusPodLimit: statusPodLimit ?? 100,
   };
 }

@@ -1,7 +1,11 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
 import { createEntityResolver } from './createEntityResolver';
 
-const entity = { apiVersion: 'v1', kind: 'Component', metadata: { name: 'orders' } };
+const entity = {
+  apiVersion: 'v1',
+  kind: 'Component',
+  metadata: { name: 'orders' },
+};
 const ref = { kind: 'component', namespace: 'default', name: 'orders' };
 
 describe('createEntityResolver', () => {
@@ -12,7 +16,9 @@ describe('createEntityResolver', () => {
       catalog: {
         getEntityByRef: async (_ref: string, { credentials }: any) => {
           calls.push(credentials.principal.userEntityRef);
-          return credentials.principal.userEntityRef === 'user:default/alice' ? entity : undefined;
+          return credentials.principal.userEntityRef === 'user:default/alice'
+            ? entity
+            : undefined;
         },
       } as any,
     });
@@ -28,7 +34,12 @@ describe('createEntityResolver', () => {
     let calls = 0;
     const resolver = createEntityResolver({
       ttlMs: 1,
-      catalog: { getEntityByRef: async () => (++calls, entity) } as any,
+      catalog: {
+        getEntityByRef: async () => {
+          calls++;
+          return entity;
+        },
+      } as any,
     });
     const alice = { credentials: mockCredentials.user('user:default/alice') };
     await resolver.resolve(ref, alice);

@@ -1,7 +1,4 @@
-import {
-  BackstageCredentials,
-  BackstagePrincipalTypes,
-} from '@backstage/backend-plugin-api';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -24,7 +21,8 @@ const TTL_MS = 5000;
 const MAX_ENTRIES = 5000;
 
 function callerKey(credentials: BackstageCredentials): string {
-  const p = credentials.principal as BackstagePrincipalTypes[keyof BackstagePrincipalTypes] & {
+  const p = credentials.principal as {
+    type: string;
     userEntityRef?: string;
     subject?: string;
   };
@@ -40,7 +38,10 @@ export function createEntityResolver(options: {
   ttlMs?: number;
 }): EntityResolver {
   const ttl = options.ttlMs ?? TTL_MS;
-  const recent = new Map<string, { at: number; value: Promise<Entity | undefined> }>();
+  const recent = new Map<
+    string,
+    { at: number; value: Promise<Entity | undefined> }
+  >();
   return {
     async resolve(ref, { credentials }) {
       const entityRef = stringifyEntityRef(ref);
@@ -48,11 +49,14 @@ export function createEntityResolver(options: {
       const now = Date.now();
       let hit = recent.get(key);
       if (!hit || now - hit.at >= ttl) {
-        const value = options.catalog.getEntityByRef(entityRef, { credentials });
+        const value = options.catalog.getEntityByRef(entityRef, {
+          credentials,
+        });
         hit = { at: now, value };
         recent.delete(key);
         recent.set(key, hit);
-        if (recent.size > MAX_ENTRIES) recent.delete(recent.keys().next().value!);
+        if (recent.size > MAX_ENTRIES)
+          recent.delete(recent.keys().next().value!);
         // A failed lookup is not remembered.
         value.catch(() => recent.delete(key));
       }

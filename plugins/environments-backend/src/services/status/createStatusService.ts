@@ -72,7 +72,7 @@ export function createStatusService(options: {
     const value = {
       snapshot,
       workload: summarizeWorkload(snapshot),
-      pods: summarizePods(snapshot),
+      pods: summarizePods(snapshot, config.statusPodLimit),
       events: recentWarnings(nsCache, snapshot),
     };
     derivedMemo.delete(key); // re-insert so the Map's order is least recently computed first

@@ -117,16 +117,19 @@ export function summarizeWorkload(
   };
 }
 
-/** The status lists this many pods per stage; `podCount` says how many there are. */
-export const MAX_PODS_LISTED = 100;
+/** Default of `environments.statusPodLimit`: pods listed per stage; `podCount` says how many there are. */
+export const DEFAULT_STATUS_POD_LIMIT = 100;
 
 /** The pods worth looking at first: not ready, then most restarts, then by name. */
-export function summarizePods(snapshot: WorkloadSnapshot): PodSummary[] {
+export function summarizePods(
+  snapshot: WorkloadSnapshot,
+  limit = DEFAULT_STATUS_POD_LIMIT,
+): PodSummary[] {
   const rank = (p: any) => (podReady(p) ? 0 : 1_000_000) + podRestarts(p);
   const chosen = snapshot.pods
     .map((p, index) => ({ p, index, rank: rank(p) }))
     .sort((a, b) => b.rank - a.rank || a.index - b.index)
-    .slice(0, MAX_PODS_LISTED)
+    .slice(0, limit)
     .map(x => x.p);
   return chosen.map(p => {
     const first = p.status?.containerStatuses?.[0];
