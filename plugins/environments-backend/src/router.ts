@@ -37,7 +37,10 @@ export async function createRouter(options: {
   // ---- promotion (issue 8) ----
   if (options.promotions) {
     router.use(
-      createPromotionRoutes({ httpAuth: options.httpAuth, promotions: options.promotions }),
+      createPromotionRoutes({
+        httpAuth: options.httpAuth,
+        promotions: options.promotions,
+      }),
     );
   }
   // ---- end promotion ----
