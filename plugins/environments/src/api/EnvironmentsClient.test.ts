@@ -1,8 +1,12 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { createClient, ENTITY_PATH, BASE_URL } from '../testing/renderWithApi';
-import { promotion, statusResponse } from '../testing/fixtures';
+import {
+  createClient,
+  ENTITY_PATH,
+  BASE_URL,
+} from '../__testUtils__/renderWithApi';
+import { promotion, statusResponse } from '../__testUtils__/fixtures';
 
 const server = setupServer();
 registerMswTestHooks(server);

@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
-import { checklistResponse } from '../../testing/fixtures';
+import { checklistResponse } from '../../__testUtils__/fixtures';
 import { ChecklistPanel } from './ChecklistPanel';
 
 describe('ChecklistPanel', () => {

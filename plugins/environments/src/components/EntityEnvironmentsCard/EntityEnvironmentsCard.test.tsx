@@ -2,8 +2,8 @@ import { registerMswTestHooks } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { entity, stage, statusResponse } from '../../testing/fixtures';
-import { ENTITY_PATH, renderWithApi } from '../../testing/renderWithApi';
+import { entity, stage, statusResponse } from '../../__testUtils__/fixtures';
+import { ENTITY_PATH, renderWithApi } from '../../__testUtils__/renderWithApi';
 import { EntityEnvironmentsCard } from './EntityEnvironmentsCard';
 
 const server = setupServer();

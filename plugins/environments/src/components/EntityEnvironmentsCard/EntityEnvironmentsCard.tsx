@@ -38,22 +38,6 @@ export function stageLine(stage: StageStatus): {
   return { tone: ready >= desired ? 'ok' : 'warning', text };
 }
 
-/** The overview-page card: one line per stage. */
-export const EntityEnvironmentsCard = () => {
-  const { entity } = useEntity();
-  if (!hasWorkloadAnnotations(entity)) {
-    return (
-      <InfoCard title="Environments">
-        <Typography variant="body2">
-          No Kubernetes workloads linked: add the backstage.io/kubernetes-id
-          annotation (see the Environments tab).
-        </Typography>
-      </InfoCard>
-    );
-  }
-  return <EnvironmentsCardBody />;
-};
-
 const EnvironmentsCardBody = () => {
   const { value, loading, error } = useEnvironmentsStatus();
   return (
@@ -74,4 +58,20 @@ const EnvironmentsCardBody = () => {
       )}
     </InfoCard>
   );
+};
+
+/** The overview-page card: one line per stage. */
+export const EntityEnvironmentsCard = () => {
+  const { entity } = useEntity();
+  if (!hasWorkloadAnnotations(entity)) {
+    return (
+      <InfoCard title="Environments">
+        <Typography variant="body2">
+          No Kubernetes workloads linked: add the backstage.io/kubernetes-id
+          annotation (see the Environments tab).
+        </Typography>
+      </InfoCard>
+    );
+  }
+  return <EnvironmentsCardBody />;
 };

@@ -11,12 +11,12 @@ import {
   promotion,
   stage,
   statusResponse,
-} from '../../testing/fixtures';
+} from '../../__testUtils__/fixtures';
 import {
   BASE_URL,
   ENTITY_PATH,
   renderWithApi,
-} from '../../testing/renderWithApi';
+} from '../../__testUtils__/renderWithApi';
 import { EntityEnvironmentsContent } from './EntityEnvironmentsContent';
 
 const server = setupServer();

@@ -21,15 +21,6 @@ import { MetricsPanel } from '../MetricsPanel';
 import { MissingAnnotationsEmptyState } from '../MissingAnnotationsEmptyState';
 import { PromotionHistoryTable } from '../PromotionHistoryTable';
 
-/** The Environments tab of a component. */
-export const EntityEnvironmentsContent = () => {
-  const { entity } = useEntity();
-  if (!hasWorkloadAnnotations(entity)) {
-    return <MissingAnnotationsEmptyState entityName={entity.metadata.name} />;
-  }
-  return <EnvironmentsOverview entityName={entity.metadata.name} />;
-};
-
 const EnvironmentsOverview = (props: { entityName: string }) => {
   const status = useEnvironmentsStatus();
   const checklist = useChecklist();
@@ -121,4 +112,13 @@ const EnvironmentsOverview = (props: { entityName: string }) => {
       </Grid>
     </Content>
   );
+};
+
+/** The Environments tab of a component. */
+export const EntityEnvironmentsContent = () => {
+  const { entity } = useEntity();
+  if (!hasWorkloadAnnotations(entity)) {
+    return <MissingAnnotationsEmptyState entityName={entity.metadata.name} />;
+  }
+  return <EnvironmentsOverview entityName={entity.metadata.name} />;
 };

@@ -4,8 +4,8 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
-import { preview, stage } from '../../testing/fixtures';
-import { ENTITY_PATH, renderWithApi } from '../../testing/renderWithApi';
+import { preview, stage } from '../../__testUtils__/fixtures';
+import { ENTITY_PATH, renderWithApi } from '../../__testUtils__/renderWithApi';
 import { EnvironmentsPipeline } from './EnvironmentsPipeline';
 
 const server = setupServer();

@@ -3,8 +3,8 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { metricsResponse } from '../../testing/fixtures';
-import { ENTITY_PATH, renderWithApi } from '../../testing/renderWithApi';
+import { metricsResponse } from '../../__testUtils__/fixtures';
+import { ENTITY_PATH, renderWithApi } from '../../__testUtils__/renderWithApi';
 import { MetricsPanel } from './MetricsPanel';
 
 const server = setupServer();

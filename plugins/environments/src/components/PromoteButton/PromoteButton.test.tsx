@@ -1,7 +1,7 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { preview, stage } from '../../testing/fixtures';
+import { preview, stage } from '../../__testUtils__/fixtures';
 import { PromoteButton } from './PromoteButton';
 
 describe('PromoteButton', () => {

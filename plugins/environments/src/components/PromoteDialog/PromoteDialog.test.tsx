@@ -3,12 +3,12 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { preview, promotion } from '../../testing/fixtures';
+import { preview, promotion } from '../../__testUtils__/fixtures';
 import {
   BASE_URL,
   ENTITY_PATH,
   renderWithApi,
-} from '../../testing/renderWithApi';
+} from '../../__testUtils__/renderWithApi';
 import { PromoteDialog } from './PromoteDialog';
 
 const server = setupServer();

@@ -1,6 +1,6 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
-import { stage } from '../../testing/fixtures';
+import { stage } from '../../__testUtils__/fixtures';
 import { StageCard } from './StageCard';
 
 describe('StageCard', () => {

@@ -23,6 +23,16 @@ const useStyles = makeStyles(theme => ({
   row: { marginTop: theme.spacing(1) },
 }));
 
+function noWorkloadText(stage: StageStatus): string {
+  if (stage.state === 'not-found') {
+    return `Not deployed: no workload found in ${stage.namespace}.`;
+  }
+  if (stage.state === 'error') {
+    return 'No data: the cluster could not be read (see the warning below).';
+  }
+  return 'No data from this stage yet.';
+}
+
 /** One stage of the pipeline: what runs there, whether it is ready, and what to look at. */
 export const StageCard = (props: { stage: StageStatus }) => {
   const { stage } = props;
@@ -51,13 +61,7 @@ export const StageCard = (props: { stage: StageStatus }) => {
           </Box>
         )}
         {!workload ? (
-          <Typography variant="body2">
-            {stage.state === 'not-found'
-              ? `Not deployed: no workload found in ${stage.namespace}.`
-              : stage.state === 'error'
-              ? 'No data: the cluster could not be read (see the warning below).'
-              : 'No data from this stage yet.'}
-          </Typography>
+          <Typography variant="body2">{noWorkloadText(stage)}</Typography>
         ) : (
           <>
             <Typography
