@@ -151,7 +151,9 @@ export function rolloutProgress(
   const progressing = (status.conditions ?? []).find(
     (c: any) => c.type === 'Progressing',
   );
-  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+  // Only a condition about the generation we wrote counts: after a rollback the old generation's
+  // ProgressDeadlineExceeded lingers until the controller observes the new one.
+  if (observed && progressing?.reason === 'ProgressDeadlineExceeded') {
     return {
       desired,
       updated,
