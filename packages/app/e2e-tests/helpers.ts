@@ -1,9 +1,8 @@
 import { Page } from '@playwright/test';
-import path from 'path';
 
 /** Where screenshots go: the git-ignored .artifacts/screenshots at the repo root. */
 export const screenshotPath = (name: string) =>
-  path.resolve(__dirname, '../../../.artifacts/screenshots', `${name}.png`);
+  `${__dirname}/../../../.artifacts/screenshots/${name}.png`;
 
 /** Signs in with the guest provider, as a first-time visitor does. */
 export async function signInAsGuest(page: Page) {

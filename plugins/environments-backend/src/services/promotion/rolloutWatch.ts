@@ -32,7 +32,7 @@ export function watchRollout(options: {
     let settled = false;
     // Assigned below; declared first because finish() releases them.
     let unsubscribe: () => void = () => undefined;
-    let timer: ReturnType<typeof setInterval> | undefined;
+    let timer: ReturnType<typeof setInterval> | undefined = undefined;
     let onAbort: () => void = () => undefined;
     const finish = (outcome: RolloutProgress) => {
       if (settled) return;
