@@ -23,6 +23,7 @@ function deployment(
   generation: number,
   observedGeneration: number,
   reason: string,
+  rsName = 'express-service-abc',
 ) {
   return {
     metadata: {
@@ -40,7 +41,13 @@ function deployment(
       replicas: 2,
       updatedReplicas: 2,
       availableReplicas: 2,
-      conditions: [{ type: 'Progressing', reason, message: 'deadline' }],
+      conditions: [
+        {
+          type: 'Progressing',
+          reason,
+          message: `ReplicaSet "${rsName}" has timed out progressing.`,
+        },
+      ],
     },
   };
 }
@@ -76,6 +83,17 @@ describe('rolloutProgress', () => {
       'app',
     );
     expect(progress.state).toBe('progressing');
+  });
+
+  it('ignores a deadline that names the ReplicaSet a rollback abandoned', () => {
+    // Rolled back to express-service-abc; the condition still speaks of the failed ReplicaSet.
+    const progress = rolloutProgress(
+      cache,
+      deployment(5, 5, 'ProgressDeadlineExceeded', 'express-service-bad'),
+      image,
+      'app',
+    );
+    expect(progress.state).not.toBe('failed');
   });
 
   it('completes once the new generation is observed with every replica updated and available', () => {

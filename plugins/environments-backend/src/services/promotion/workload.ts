@@ -151,9 +151,14 @@ export function rolloutProgress(
   const progressing = (status.conditions ?? []).find(
     (c: any) => c.type === 'Progressing',
   );
-  // Only a condition about the generation we wrote counts: after a rollback the old generation's
-  // ProgressDeadlineExceeded lingers until the controller observes the new one.
-  if (observed && progressing?.reason === 'ProgressDeadlineExceeded') {
+  // Only a deadline about the ReplicaSet now being rolled out counts: after a rollback the condition
+  // still names the abandoned ReplicaSet until the controller re-evaluates progress.
+  const deadlineExceeded =
+    observed &&
+    progressing?.reason === 'ProgressDeadlineExceeded' &&
+    rs !== undefined &&
+    String(progressing.message ?? '').includes(`"${rs.metadata?.name}"`);
+  if (deadlineExceeded) {
     return {
       desired,
       updated,
