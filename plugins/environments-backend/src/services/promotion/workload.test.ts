@@ -96,6 +96,17 @@ describe('rolloutProgress', () => {
     expect(progress.state).not.toBe('failed');
   });
 
+  it('ignores a deadline while the cache still shows the template a rollback replaced', () => {
+    // The rollback to 1.2.0 is patched, but the cached Deployment still has the failed image.
+    const progress = rolloutProgress(
+      cache,
+      deployment(4, 4, 'ProgressDeadlineExceeded'),
+      'registry.local/express-service:1.1.0',
+      'app',
+    );
+    expect(progress.state).toBe('progressing');
+  });
+
   it('completes once the new generation is observed with every replica updated and available', () => {
     const progress = rolloutProgress(
       cache,

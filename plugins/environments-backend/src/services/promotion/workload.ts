@@ -151,10 +151,12 @@ export function rolloutProgress(
   const progressing = (status.conditions ?? []).find(
     (c: any) => c.type === 'Progressing',
   );
-  // Only a deadline about the ReplicaSet now being rolled out counts: after a rollback the condition
-  // still names the abandoned ReplicaSet until the controller re-evaluates progress.
+  // Only a deadline about the rollout being watched counts: right after a rollback the cache may still
+  // show the abandoned template, and the condition names the abandoned ReplicaSet until the controller
+  // re-evaluates progress.
   const deadlineExceeded =
     observed &&
+    templateMatches &&
     progressing?.reason === 'ProgressDeadlineExceeded' &&
     rs !== undefined &&
     String(progressing.message ?? '').includes(`"${rs.metadata?.name}"`);
