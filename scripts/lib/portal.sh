@@ -16,6 +16,11 @@ portal_cluster_config() {
     fi
     "$REPO_ROOT/scripts/local-cluster" up >&2
   fi
+  if [ "${ENVPORTAL_USE_KUBECONFIG:-0}" = 1 ]; then
+    # Your own cluster: the portal gets its own ServiceAccount there; nothing is deployed for you.
+    PORTAL_KUBECONFIG="$KUBECONFIG" "$REPO_ROOT/scripts/portal-k8s-config" | tail -n 1
+    return 0
+  fi
   if [ -x "$REPO_ROOT/scripts/demo-deploy" ] && [ "${ENVPORTAL_SKIP_DEMO_DEPLOY:-0}" != 1 ]; then
     "$REPO_ROOT/scripts/demo-deploy" up >&2
   fi
