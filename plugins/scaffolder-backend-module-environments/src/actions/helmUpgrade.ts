@@ -184,12 +184,14 @@ export function createHelmUpgradeAction(options: { config: Config }) {
  * reached by promotion, behind its gates and permissions.
  */
 function assertDeployableStage(config: Config, stage: string) {
-  const allowed = config.getOptionalStringArray(
-    'environments.templates.helmStages',
-  ) ?? [readStages(config)[0]?.name].filter(Boolean);
+  const allowed =
+    config.getOptionalStringArray('environments.templates.helmStages') ??
+    [readStages(config)[0]?.name].filter(Boolean);
   if (!allowed.includes(stage)) {
     throw new NotAllowedError(
-      `helm:upgrade may deploy only to ${allowed.join(', ') || 'no stage'}; ${stage} is reached by promotion (environments:promote)`,
+      `helm:upgrade may deploy only to ${
+        allowed.join(', ') || 'no stage'
+      }; ${stage} is reached by promotion (environments:promote)`,
     );
   }
 }
