@@ -14,10 +14,14 @@ export interface Config {
        */
       localPublishDir?: string;
       /**
-       * Stages helm:upgrade may deploy to directly. Default: the first stage only; later stages are
-       * reached by promotion, behind its gates and permissions.
+       * terraform:plan and terraform:apply. Off unless enabled: Terraform runs provider code and
+       * `external` data sources on the backend host, so it only ever runs on a fresh copy of the
+       * reference `terraform/` directory under sourceRoot, never on workspace content.
        */
-      helmStages?: string[];
+      terraform?: {
+        /** Allow the Terraform actions at all. Default false. */
+        enabled?: boolean;
+      };
     };
   };
 }

@@ -5,7 +5,7 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
-import { isTargetStage } from '@envportal/plugin-environments-backend';
+import { isTargetStage } from '@envportal/plugin-environments-node';
 import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,

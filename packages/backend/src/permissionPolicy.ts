@@ -19,11 +19,12 @@ import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
   createEnvironmentsConditionalDecision,
   environmentsConditions,
-} from '@envportal/plugin-environments-backend';
+} from '@envportal/plugin-environments-node';
 import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
+  environmentsTemplateExecutePermission,
 } from '@envportal/plugin-environments-common';
 
 export type EnvironmentsPolicyOptions = {
@@ -31,18 +32,42 @@ export type EnvironmentsPolicyOptions = {
   releaseManagers: string[];
   /** Stages everyone else may promote into and roll back. */
   openStages: string[];
+  /**
+   * Users or groups that administer the portal: they may dry-run and manage templates, use the
+   * Kubernetes proxy, and run the environments actions from any template.
+   */
+  portalAdmins: string[];
+  /** Templates from which everyone may run the environments actions (deploy, publish, Terraform). */
+  trustedTemplates: string[];
 };
 
 export const DEFAULT_POLICY_OPTIONS: EnvironmentsPolicyOptions = {
   releaseManagers: ['group:default/release-managers'],
   openStages: ['dev', 'staging'],
+  portalAdmins: ['group:default/portal-admins'],
+  trustedTemplates: ['template:default/express-service'],
 };
 
 /**
- * The demo's policy. Environments permissions: release managers may do everything; anyone else
- * (the guest included) may promote to and roll back dev and staging only, decided by the
- * environments plugin's IS_TARGET_STAGE rule, and may never override failed gates. Every other
- * permission of the portal is allowed, as the allow-all policy did.
+ * Permissions that reach a cluster, the host or the template set beyond what the portal's own checks
+ * cover, so only portal admins hold them: an inline template's dry run, template management, and the
+ * Kubernetes proxy (which would act with the portal's read account).
+ */
+const ADMIN_ONLY_PERMISSIONS = new Set([
+  'scaffolder.template.dry-run',
+  'scaffolder.template.management',
+  'kubernetes.proxy',
+]);
+
+/**
+ * The demo's policy.
+ * - Promotion: release managers may do everything; anyone else (the guest included) may promote to
+ *   and roll back dev and staging only (the IS_TARGET_STAGE rule), and may never override gates.
+ * - Templates: the environments actions run only from the trusted templates (the IS_ENTITY rule on
+ *   the template), except for portal admins; dry runs of inline templates, template management and
+ *   the Kubernetes proxy are for portal admins. (Which kinds a registered location may add is the
+ *   catalog's rules' business: see `catalog.rules` in app-config.yaml.)
+ * - Every other permission is allowed, as the allow-all policy did.
  */
 export class EnvironmentsPermissionPolicy implements PermissionPolicy {
   constructor(
@@ -67,7 +92,18 @@ export class EnvironmentsPermissionPolicy implements PermissionPolicy {
       permission,
       environmentsRollbackCreatePermission,
     );
-    if (!isCreate && !isOverride && !isRollback) {
+    const isTemplateExecute = isPermission(
+      permission,
+      environmentsTemplateExecutePermission,
+    );
+    const adminOnly = ADMIN_ONLY_PERMISSIONS.has(permission.name);
+    if (
+      !isCreate &&
+      !isOverride &&
+      !isRollback &&
+      !isTemplateExecute &&
+      !adminOnly
+    ) {
       return { result: AuthorizeResult.ALLOW };
     }
     const principal = user?.credentials.principal as
@@ -76,7 +112,21 @@ export class EnvironmentsPermissionPolicy implements PermissionPolicy {
     if (!user || principal?.type !== 'user') {
       return { result: AuthorizeResult.DENY };
     }
-    if (await this.isReleaseManager(user)) {
+    if (adminOnly || isTemplateExecute) {
+      if (await this.isMemberOf(user, this.options.portalAdmins)) {
+        return { result: AuthorizeResult.ALLOW };
+      }
+      if (adminOnly || !isResourcePermission(permission, 'catalog-entity')) {
+        return { result: AuthorizeResult.DENY };
+      }
+      return createEnvironmentsConditionalDecision(
+        permission,
+        environmentsConditions.isEntity({
+          entityRefs: this.options.trustedTemplates,
+        }),
+      );
+    }
+    if (await this.isMemberOf(user, this.options.releaseManagers)) {
       return { result: AuthorizeResult.ALLOW };
     }
     if (isOverride || !isResourcePermission(permission, 'catalog-entity')) {
@@ -88,15 +138,18 @@ export class EnvironmentsPermissionPolicy implements PermissionPolicy {
     );
   }
 
-  private async isReleaseManager(user: PolicyQueryUser): Promise<boolean> {
+  private async isMemberOf(
+    user: PolicyQueryUser,
+    refs: string[],
+  ): Promise<boolean> {
     let info: BackstageUserInfo;
     try {
       info = await this.userInfo.getUserInfo(user.credentials);
     } catch {
       return false;
     }
-    const refs = new Set([info.userEntityRef, ...info.ownershipEntityRefs]);
-    return this.options.releaseManagers.some(ref => refs.has(ref));
+    const own = new Set([info.userEntityRef, ...info.ownershipEntityRefs]);
+    return refs.some(ref => own.has(ref));
   }
 }
 

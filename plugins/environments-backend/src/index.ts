@@ -1,15 +1,8 @@
 /**
  * Backend plugin that reads each stage of a catalog entity from Kubernetes and Prometheus.
+ * Permission policies find the environments rules and condition helpers in
+ * `@envportal/plugin-environments-node`.
  *
  * @packageDocumentation
  */
 export { environmentsPlugin as default } from './plugin';
-/**
- * Condition helpers for permission policies, e.g.
- * `createEnvironmentsConditionalDecision(permission, environmentsConditions.isTargetStage({ stages: ['dev'] }))`.
- */
-export {
-  createEnvironmentsConditionalDecision,
-  environmentsConditions,
-  isTargetStage,
-} from './services/promotion';

@@ -7,17 +7,16 @@ import { readEnvironmentsConfig } from './config';
 import { createRouter } from './router';
 import { createWorkloadCache } from './services/cache';
 import { createChecklistService, createLogReader } from './services/checklist';
-import { createClusterRegistry, readClusters } from './services/clusters';
+import { readClusterAccess } from '@envportal/plugin-environments-node';
+import { createClusterRegistry } from './services/clusters';
 import { createEntityResolver } from './services/entities';
 import {
   createMetricsService,
   createPrometheusClient,
 } from './services/metrics';
 import { createHealthProber, createStatusService } from './services/status';
-// ---- promotion (issue 8) ----
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { setupPromotions } from './services/promotion';
-// ---- end promotion ----
 
 /**
  * The environments backend plugin: per-stage status, checklist, metrics and promotion of catalog entities.
@@ -35,13 +34,12 @@ export const environmentsPlugin = createBackendPlugin({
         config: coreServices.rootConfig,
         lifecycle: coreServices.lifecycle,
         catalog: catalogServiceRef,
-        // ---- promotion (issue 8) ----
         database: coreServices.database,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         actionsRegistry: actionsRegistryServiceRef,
-        // ---- end promotion ----
       },
       async init({
         httpRouter,
@@ -53,14 +51,18 @@ export const environmentsPlugin = createBackendPlugin({
         ...promotionDeps
       }) {
         const environments = readEnvironmentsConfig(config);
-        const clusterList = readClusters(config);
+        const access = readClusterAccess(config);
+        const clusterList = access.clusters();
         const clusters = createClusterRegistry({
           stages: environments.stages,
-          clusters: clusterList,
+          access,
         });
         const cache = createWorkloadCache({ clusters: clusterList, logger });
         lifecycle.addShutdownHook(() => cache.stop());
-        const entities = createEntityResolver({ catalog });
+        const entities = createEntityResolver({
+          catalog,
+          auth: promotionDeps.auth,
+        });
         const status = createStatusService({
           config: environments,
           clusters,
@@ -93,7 +95,6 @@ export const environmentsPlugin = createBackendPlugin({
           }
         });
 
-        // ---- promotion (issue 8) ----
         const promotions = await setupPromotions({
           ...promotionDeps,
           config,
@@ -107,11 +108,10 @@ export const environmentsPlugin = createBackendPlugin({
           checklist,
           prometheus,
         });
-        // ---- end promotion ----
 
         httpRouter.use(
           await createRouter({
-            promotions, // promotion (issue 8)
+            promotions,
             logger,
             httpAuth,
             status,

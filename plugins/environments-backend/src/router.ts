@@ -7,10 +7,8 @@ import { createStatusRoutes } from './routes/statusRoutes';
 import { ChecklistService } from './services/checklist';
 import { MetricsService } from './services/metrics';
 import { EnvironmentStatusService } from './services/status';
-// ---- promotion (issue 8) ----
 import { createPromotionRoutes } from './routes/promotions';
 import type { PromotionService } from './services/promotion';
-// ---- end promotion ----
 
 export async function createRouter(options: {
   logger: LoggerService;
@@ -18,7 +16,7 @@ export async function createRouter(options: {
   status: EnvironmentStatusService;
   checklist: ChecklistService;
   metrics: MetricsService;
-  /** Promotion, rollback and history routes (issue 8). */
+  /** Promotion, rollback and history routes. */
   promotions?: PromotionService;
 }): Promise<express.Router> {
   const { logger } = options;
@@ -34,7 +32,6 @@ export async function createRouter(options: {
   router.use(createChecklistRoutes(options));
   router.use(createMetricsRoutes(options));
 
-  // ---- promotion (issue 8) ----
   if (options.promotions) {
     router.use(
       createPromotionRoutes({
@@ -43,7 +40,6 @@ export async function createRouter(options: {
       }),
     );
   }
-  // ---- end promotion ----
 
   logger.debug('environments router ready');
   return router;

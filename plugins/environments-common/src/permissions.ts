@@ -34,6 +34,20 @@ export const environmentsRollbackCreatePermission = createPermission({
 });
 
 /**
+ * Allows a template to run the environments scaffolder actions that write to a cluster, the host or
+ * the cloud (helm:upgrade, kubernetes:rollout-status, terraform:plan and terraform:apply,
+ * publish:local, fetch:reference), on behalf of the user who runs it. A resource permission on the
+ * template's catalog entity, so a policy can name the templates trusted to deploy (the `isEntity`
+ * rule) and the stages they may deploy to (`isTargetStage`).
+ * @public
+ */
+export const environmentsTemplateExecutePermission = createPermission({
+  name: 'environments.template.execute',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
  * Every permission of the environments plugins.
  * @public
  */
@@ -41,6 +55,7 @@ export const environmentsPermissions = [
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
+  environmentsTemplateExecutePermission,
 ];
 
 /**
@@ -57,7 +72,21 @@ export const IS_TARGET_STAGE_RULE = 'IS_TARGET_STAGE';
 export type IsTargetStageParams = { stages: string[] };
 
 /**
- * What the environments permissions are decided on: the catalog entity and the stage being changed.
+ * Name of the conditional rule that decides environments permissions by the entity acted on or
+ * for (the promoted component, or the template that deploys). Its params are {@link IsEntityParams}.
+ * @public
+ */
+export const IS_ENTITY_RULE = 'IS_ENTITY';
+
+/**
+ * Params of the `IS_ENTITY` rule: entity refs, e.g. `template:default/express-service`.
+ * @public
+ */
+export type IsEntityParams = { entityRefs: string[] };
+
+/**
+ * What the environments permissions are decided on: the catalog entity (the component promoted, or
+ * the template that deploys) and the stage being changed.
  * @public
  */
 export type PromotionPermissionResource = {

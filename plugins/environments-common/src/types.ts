@@ -55,7 +55,6 @@ export type WorkloadEvent = {
 
 /** @public */
 export type HealthEndpointResult = {
-  url?: string;
   live: CheckResult;
   ready: CheckResult;
   detail: string;

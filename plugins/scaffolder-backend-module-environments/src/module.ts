@@ -5,6 +5,7 @@ import {
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { readClusterAccess } from '@envportal/plugin-environments-node';
 import { createFetchReferenceAction } from './actions/fetchReference';
 import { createHelmUpgradeAction } from './actions/helmUpgrade';
 import { createPromoteAction } from './actions/promote';
@@ -30,24 +31,35 @@ export const scaffolderModuleEnvironments = createBackendModule({
         config: coreServices.rootConfig,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
+        permissions: coreServices.permissions,
         reader: coreServices.urlReader,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolder, config, discovery, auth, reader, catalog }) {
+      async init({
+        scaffolder,
+        config,
+        discovery,
+        auth,
+        permissions,
+        reader,
+        catalog,
+      }) {
+        const access = readClusterAccess(config);
+        const reference = {
+          config,
+          reader,
+          integrations: ScmIntegrations.fromConfig(config),
+        };
         scaffolder.addActions(
-          createStageAction({ config }),
-          createFetchReferenceAction({
-            config,
-            reader,
-            integrations: ScmIntegrations.fromConfig(config),
-          }),
-          createPublishLocalAction({ config }),
+          createStageAction({ access }),
+          createFetchReferenceAction({ ...reference, permissions }),
+          createPublishLocalAction({ config, permissions }),
           createWaitForEntityAction({ catalog }),
-          createHelmUpgradeAction({ config }),
-          createRolloutStatusAction({ config }),
+          createHelmUpgradeAction({ access, permissions }),
+          createRolloutStatusAction({ access, permissions }),
           createPromoteAction({ discovery, auth }),
-          createTerraformPlanAction(),
-          createTerraformApplyAction(),
+          createTerraformPlanAction({ ...reference, permissions }),
+          createTerraformApplyAction({ ...reference, permissions }),
         );
       },
     });

@@ -33,7 +33,11 @@ export type StoredPromotion = Promotion & {
 export type NewPromotion = Omit<
   StoredPromotion,
   'state' | 'createdAt' | 'progress' | 'finishedAt' | 'durationMs'
-> & { createdAt?: Date };
+> & {
+  createdAt?: Date;
+  /** `<cluster>/<namespace>/<deployment>`: the workload locked while this promotion is active. */
+  workloadKey: string;
+};
 
 export type PromotionUpdate = Partial<
   Pick<
@@ -42,7 +46,7 @@ export type PromotionUpdate = Partial<
   >
 > & { rolloutCompletedAt?: Date };
 
-/** Raised when another promotion of the same entity and stage is in flight. */
+/** Raised when another promotion of the same entity and stage, or of the same workload, is in flight. */
 export class PromotionInFlightError extends ConflictError {
   constructor(readonly runningId: string) {
     super(`A promotion is already in flight for this stage: ${runningId}`);
@@ -62,6 +66,7 @@ type Row = {
   image_before: string | null;
   image_after: string;
   in_flight_key: string | null;
+  in_flight_workload: string | null;
   idempotency_key: string | null;
   gates: string;
   risk: string;
@@ -145,6 +150,7 @@ export class PromotionStore {
         image_before: promotion.imageBefore ?? null,
         image_after: promotion.imageAfter,
         in_flight_key: inFlightKey(promotion.entityRef, promotion.to),
+        in_flight_workload: promotion.workloadKey,
         idempotency_key: promotion.idempotencyKey ?? null,
         gates: JSON.stringify(promotion.gates),
         risk: JSON.stringify(promotion.risk),
@@ -165,10 +171,9 @@ export class PromotionStore {
         );
         if (earlier) return { promotion: earlier, created: false };
       }
-      const running = await this.findInFlight(
-        promotion.entityRef,
-        promotion.to,
-      );
+      const running =
+        (await this.findInFlight(promotion.entityRef, promotion.to)) ??
+        (await this.findInFlightOnWorkload(promotion.workloadKey));
       throw new PromotionInFlightError(running?.id ?? 'unknown');
     }
     return { promotion: (await this.get(promotion.id))!, created: true };
@@ -185,6 +190,16 @@ export class PromotionStore {
   ): Promise<StoredPromotion | undefined> {
     const row = await this.db<Row>(TABLE)
       .where({ in_flight_key: inFlightKey(entityRef, stage) })
+      .first();
+    return row ? toPromotion(row) : undefined;
+  }
+
+  /** The active promotion changing a workload, whichever entity asked for it. */
+  async findInFlightOnWorkload(
+    workloadKey: string,
+  ): Promise<StoredPromotion | undefined> {
+    const row = await this.db<Row>(TABLE)
+      .where({ in_flight_workload: workloadKey })
       .first();
     return row ? toPromotion(row) : undefined;
   }
@@ -227,16 +242,21 @@ export class PromotionStore {
     return rows.map(toPromotion);
   }
 
-  /** The latest succeeded change of a stage, to find what to roll back to. */
-  async lastSucceeded(
+  /** The finished changes of an entity in a stage, newest first: what a rollback decides from. */
+  async finishedInto(
     entityRef: string,
     stage: string,
-  ): Promise<StoredPromotion | undefined> {
-    const row = await this.db<Row>(TABLE)
-      .where({ entity_ref: entityRef, to_stage: stage, state: 'succeeded' })
-      .orderBy('created_at', 'desc')
-      .first();
-    return row ? toPromotion(row) : undefined;
+    limit = 200,
+  ): Promise<StoredPromotion[]> {
+    const rows = await this.db<Row>(TABLE)
+      .where({ entity_ref: entityRef, to_stage: stage })
+      .whereNull('in_flight_key')
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.map(toPromotion);
   }
 
   async update(id: string, update: PromotionUpdate): Promise<void> {
@@ -277,6 +297,7 @@ export class PromotionStore {
         error: final.error ?? null,
         summary: final.summary,
         in_flight_key: null,
+        in_flight_workload: null,
         finished_at: finishedAt,
         duration_ms: finishedAt.getTime() - Date.parse(current.createdAt),
         ...(final.rollback

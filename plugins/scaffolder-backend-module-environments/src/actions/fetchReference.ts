@@ -1,32 +1,16 @@
 import {
-  isChildPath,
+  PermissionsService,
   resolveSafeChildPath,
-  UrlReaderService,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
-import { InputError, NotFoundError } from '@backstage/errors';
-import { ScmIntegrations } from '@backstage/integration';
-import {
-  createTemplateAction,
-  fetchContents,
-} from '@backstage/plugin-scaffolder-node';
+import { InputError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import fs from 'fs-extra';
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
+import { authorizeTemplate } from '../guard/authorizeTemplate';
+import { copyReference, ReferenceSource } from '../reference/copyReference';
 import { examples } from './fetchReference.examples';
 import { WORKSPACE_PATH } from './validation';
-
-// Build output, installed dependencies and local state are never part of a new service's sources.
-const EXCLUDED_NAMES = new Set([
-  'node_modules',
-  'dist',
-  'coverage',
-  '.terraform',
-  '.git',
-  '.env',
-]);
-const EXCLUDED_PATTERN = /^terraform\.tfstate(\.|$)|\.tfplan$/;
 
 /**
  * `fetch:reference` copies a directory of the repository that holds the template (e.g. `service`,
@@ -34,14 +18,9 @@ const EXCLUDED_PATTERN = /^terraform\.tfstate(\.|$)|\.tfplan$/;
  * source instead of keeping a copy. `fetch:plain` cannot do this for a template read from a file
  * location: it refuses paths outside the template's own directory.
  */
-export function createFetchReferenceAction(options: {
-  config: Config;
-  reader: UrlReaderService;
-  integrations: ScmIntegrations;
-}) {
-  const configuredRoot = options.config.getOptionalString(
-    'environments.templates.sourceRoot',
-  );
+export function createFetchReferenceAction(
+  options: ReferenceSource & { permissions: PermissionsService },
+) {
   return createTemplateAction({
     id: 'fetch:reference',
     description:
@@ -83,65 +62,14 @@ export function createFetchReferenceAction(options: {
         ctx.workspacePath,
         ctx.input.targetPath,
       );
-      const baseUrl = ctx.templateInfo?.baseUrl;
-      const root = localSourceRoot(configuredRoot, baseUrl);
-      if (root) {
-        const source = resolveSafeChildPath(root, ctx.input.path);
-        if (!existsSync(source)) {
-          throw new NotFoundError(
-            `${ctx.input.path} does not exist in ${root}`,
-          );
-        }
-        await fs.copy(source, target, {
-          filter: src => isChildPath(source, src) && !isExcluded(basename(src)),
-        });
-      } else if (baseUrl) {
-        // A leading "/" makes the SCM integration resolve from the repository root.
-        await fetchContents({
-          reader: options.reader,
-          integrations: options.integrations,
-          baseUrl,
-          fetchUrl: `/${ctx.input.path}`,
-          outputPath: target,
-        });
-      } else {
-        throw new InputError(
-          'The template location is unknown; set environments.templates.sourceRoot to the repository checkout',
-        );
-      }
+      // It reads the backend host's checkout: only templates the policy trusts may.
+      await authorizeTemplate(ctx, options.permissions);
+      await copyReference(options, ctx.templateInfo, ctx.input.path, target);
       if (ctx.input.packageName)
         await renamePackage(target, ctx.input.packageName);
       ctx.logger.info(`Fetched ${ctx.input.path} into ${ctx.input.targetPath}`);
     },
   });
-}
-
-/** The checkout to copy from, or undefined when the template comes from an SCM URL. */
-function localSourceRoot(
-  configuredRoot: string | undefined,
-  baseUrl: string | undefined,
-): string | undefined {
-  if (configuredRoot) return resolve(configuredRoot);
-  if (baseUrl?.startsWith('file://')) {
-    return findRepositoryRoot(dirname(fileURLToPath(baseUrl)));
-  }
-  return undefined;
-}
-
-function isExcluded(name: string): boolean {
-  return EXCLUDED_NAMES.has(name) || EXCLUDED_PATTERN.test(name);
-}
-
-/** The nearest directory at or above `start` that is a git checkout. */
-function findRepositoryRoot(start: string): string {
-  for (let dir = start; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) {
-      throw new InputError(
-        `No git checkout above ${start}; set environments.templates.sourceRoot to the repository checkout`,
-      );
-    }
-  }
 }
 
 // package-lock.json repeats the name at the top and for the root package; npm ci expects them to agree.

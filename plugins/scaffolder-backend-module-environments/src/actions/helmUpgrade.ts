@@ -1,15 +1,18 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import {
+  PermissionsService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
 import { InputError, NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ClusterAccess,
+  findContainmentProblems,
+  runHelm,
+  StageConnection,
+} from '@envportal/plugin-environments-node';
 import { existsSync } from 'node:fs';
-import { resolveStageTarget } from '../cluster/stageTarget';
-import { withTemporaryKubeconfig } from '../cluster/temporaryKubeconfig';
-import { findTool } from '../process/findTool';
-import { createSecretMasker } from '../process/maskSecrets';
-import { ProcessError, runProcess } from '../process/runProcess';
+import { authorizeTemplate } from '../guard/authorizeTemplate';
 import { examples } from './helmUpgrade.examples';
-import { readStages } from './stage';
 import { DNS_LABEL, DNS_LABEL_MESSAGE, WORKSPACE_PATH } from './validation';
 
 // Helm keeps release names to 53 characters (its Secret names add a suffix to reach 63).
@@ -20,22 +23,33 @@ const SET_KEY = /^[A-Za-z0-9_-]+(\[[0-9]+\])?(\.[A-Za-z0-9_-]+(\[[0-9]+\])?)*$/;
 /** The parts of `helm upgrade -o json` the action reads. */
 type HelmRelease = {
   name: string;
-  namespace: string;
   version: number;
-  info?: { status?: string; notes?: string };
+  info?: { status?: string };
   manifest?: string;
+  hooks?: Array<{ manifest?: string }>;
 };
 
+/** What the action keeps of a release (JSON-serializable for the checkpoint). */
+type ReleaseSummary = { name: string; version: number; status: string };
+
 /**
- * `helm:upgrade` installs or upgrades a release of a chart from the workspace into a stage's
- * cluster and namespace, atomically: a release that does not become ready within the timeout is
- * rolled back by Helm. In a dry run the chart is rendered and validated by the API server instead.
+ * `helm:upgrade` installs or upgrades a release of a chart from the workspace into a stage that takes
+ * template deploys (by default the first), with that stage's deploy account, atomically: a release
+ * that does not become ready within the timeout is rolled back by Helm.
+ *
+ * Nothing reaches the cluster before the chart is known to stay in the stage's namespace: it is
+ * rendered without a cluster and every object (hooks and CRDs included) is checked; then, since a
+ * chart may render differently against the live cluster (`lookup`, capabilities), the server-side
+ * dry run's manifest is checked again before the upgrade. A dry run of the action only renders.
  */
-export function createHelmUpgradeAction(options: { config: Config }) {
+export function createHelmUpgradeAction(options: {
+  access: ClusterAccess;
+  permissions: PermissionsService;
+}) {
   return createTemplateAction({
     id: 'helm:upgrade',
     description:
-      'Installs or upgrades a Helm release from a chart in the workspace into a configured stage (helm upgrade --install --atomic --wait).',
+      'Installs or upgrades a Helm release from a chart in the workspace into a stage that takes template deploys (helm upgrade --install --atomic --wait); refuses charts with objects outside that namespace.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -102,20 +116,19 @@ export function createHelmUpgradeAction(options: { config: Config }) {
         set: ctx.input.set ?? {},
         timeout: ctx.input.timeout ?? '5m',
       };
-      assertDeployableStage(options.config, input.stage);
-      const target = resolveStageTarget(options.config, input.stage);
+      const target = deployTarget(options.access, input.stage);
       const chartDir = resolveSafeChildPath(ctx.workspacePath, input.chart);
       if (!existsSync(chartDir)) {
         throw new InputError(
           `Chart directory ${input.chart} is not in the workspace`,
         );
       }
-      const valuesPaths = input.valuesFiles.map(file => {
+      const valuesArgs = input.valuesFiles.flatMap(file => {
         const path = resolveSafeChildPath(ctx.workspacePath, file);
         if (!existsSync(path)) {
           throw new InputError(`Values file ${file} is not in the workspace`);
         }
-        return path;
+        return ['--values', path];
       });
       const setArgs = Object.entries(input.set).flatMap(([key, value]) => {
         if (!SET_KEY.test(key)) {
@@ -125,116 +138,133 @@ export function createHelmUpgradeAction(options: { config: Config }) {
           ? ['--set-string', `${key}=${escapeSetValue(value)}`]
           : ['--set', `${key}=${value}`];
       });
-      const args = [
-        'upgrade',
-        '--install',
+      await authorizeTemplate(ctx, options.permissions, input.stage);
+
+      const chartArgs = [
         input.releaseName,
         chartDir,
         '--namespace',
         target.namespace,
-        ...valuesPaths.flatMap(path => ['--values', path]),
+        ...valuesArgs,
         ...setArgs,
-        '--timeout',
-        input.timeout,
-        '--output',
-        'json',
-        ...(ctx.isDryRun
-          ? ['--dry-run=server']
-          : ['--atomic', '--wait', '--history-max', '10']),
       ];
-      const where = `${target.namespace} on cluster ${target.cluster.name}`;
-      ctx.logger.info(
-        ctx.isDryRun
-          ? `Dry run: rendering ${input.releaseName} against ${where} (nothing is applied)`
-          : `Deploying ${input.releaseName} to ${where} (atomic, timeout ${input.timeout})`,
-      );
-
-      const run = () =>
-        withTemporaryKubeconfig(target.cluster, target.namespace, kubeconfig =>
-          runHelm(args, kubeconfig, target.cluster.serviceAccountToken, line =>
-            ctx.logger.info(line),
-          ),
+      const log = (line: string) => ctx.logger.info(line);
+      // Rendered without any cluster: nothing is sent before the chart is known to stay in place.
+      const rendered = await runHelm({
+        args: ['template', ...chartArgs, '--include-crds'],
+        captureStdout: true,
+        onLine: log,
+        signal: ctx.signal,
+      });
+      assertContained(rendered.stdout, target.namespace);
+      const where = `${target.namespace} on cluster ${target.cluster}`;
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: ${input.releaseName} renders ${countObjects(
+            rendered.stdout,
+          )} objects, all in namespace ${
+            target.namespace
+          }; nothing was sent to the cluster`,
         );
-      // A finished deploy is not repeated when a task resumes after a backend restart.
-      const release = ctx.isDryRun
-        ? await run()
-        : await ctx.checkpoint({
-            key: `helm.upgrade.${target.cluster.name}.${target.namespace}.${input.releaseName}`,
-            fn: run,
-          });
+        ctx.output('revision', 0);
+        ctx.output('status', 'rendered');
+        ctx.output('namespace', target.namespace);
+        ctx.output('cluster', target.cluster);
+        return;
+      }
 
       ctx.logger.info(
-        ctx.isDryRun
-          ? `Dry run rendered ${countObjects(
-              release.manifest,
-            )} objects; the API server accepted them`
-          : `Release ${release.name} revision ${release.version}: ${release.status}`,
+        `Deploying ${input.releaseName} to ${where} (atomic, timeout ${input.timeout})`,
       );
-      ctx.output('revision', ctx.isDryRun ? 0 : release.version);
+      const connection = options.access.forStage(input.stage, 'deploy');
+      // A finished deploy is not repeated when a task resumes after a backend restart.
+      const release = await ctx.checkpoint({
+        key: `helm.upgrade.${target.cluster}.${target.namespace}.${input.releaseName}`,
+        fn: () =>
+          upgrade(connection, chartArgs, input.timeout, log, ctx.signal),
+      });
+      ctx.logger.info(
+        `Release ${release.name} revision ${release.version}: ${release.status}`,
+      );
+      ctx.output('revision', release.version);
       ctx.output('status', release.status);
       ctx.output('namespace', target.namespace);
-      ctx.output('cluster', target.cluster.name);
+      ctx.output('cluster', target.cluster);
     },
   });
 }
 
-/**
- * Templates deploy with the portal's own cluster identity, so any template author could otherwise
- * reach prod. Only the configured stages (default: the first) take direct deploys; later stages are
- * reached by promotion, behind its gates and permissions.
- */
-function assertDeployableStage(config: Config, stage: string) {
-  const allowed =
-    config.getOptionalStringArray('environments.templates.helmStages') ??
-    [readStages(config)[0]?.name].filter(Boolean);
-  if (!allowed.includes(stage)) {
+/** The stage's namespace and cluster, refusing stages that take no template deploys. */
+function deployTarget(access: ClusterAccess, stageName: string) {
+  const stage = access.stages().find(s => s.name === stageName);
+  if (!stage) {
+    throw new InputError(
+      `Unknown stage "${stageName}"; configured stages: ${
+        access
+          .stages()
+          .map(s => s.name)
+          .join(', ') || 'none'
+      }`,
+    );
+  }
+  const allowed = access.deployStages();
+  if (!allowed.includes(stage.name)) {
     throw new NotAllowedError(
       `helm:upgrade may deploy only to ${
         allowed.join(', ') || 'no stage'
-      }; ${stage} is reached by promotion (environments:promote)`,
+      }; ${stage.name} is reached by promotion (environments:promote)`,
+    );
+  }
+  return { namespace: stage.namespace, cluster: stage.cluster };
+}
+
+function assertContained(manifest: string, namespace: string) {
+  const problems = findContainmentProblems(manifest, namespace);
+  if (problems.length > 0) {
+    throw new NotAllowedError(
+      `The chart reaches outside namespace ${namespace}, so nothing was deployed: ${problems
+        .slice(0, 10)
+        .join('; ')}${problems.length > 10 ? ` (and ${problems.length - 10} more)` : ''}`,
     );
   }
 }
 
-/** What the action keeps of a release (JSON-serializable for the checkpoint). */
-type ReleaseSummary = {
-  name: string;
-  version: number;
-  status: string;
-  manifest: string;
-};
-
-async function runHelm(
-  args: string[],
-  kubeconfig: string,
-  token: string,
+async function upgrade(
+  connection: StageConnection,
+  chartArgs: string[],
+  timeout: string,
   log: (line: string) => void,
+  signal?: AbortSignal,
 ): Promise<ReleaseSummary> {
-  try {
-    const result = await runProcess({
-      command: findTool(['helm']),
-      args,
-      env: { KUBECONFIG: kubeconfig },
-      mask: createSecretMasker([token]),
+  const helmUpgrade = async (extra: string[]) => {
+    const result = await runHelm({
+      args: ['upgrade', '--install', ...chartArgs, '--skip-crds', '--output', 'json', ...extra],
+      connection,
       captureStdout: true,
       onLine: log,
+      signal,
     });
-    const release = JSON.parse(result.stdout) as HelmRelease;
-    return {
-      name: release.name,
-      version: release.version,
-      status: release.info?.status ?? 'unknown',
-      manifest: release.manifest ?? '',
-    };
-  } catch (error) {
-    if (error instanceof ProcessError) {
-      // Helm's own words say why (e.g. "release x failed, and has been rolled back due to atomic").
-      throw new Error(
-        `helm upgrade failed: ${error.result.stderrTail.slice(-3).join(' | ')}`,
-      );
-    }
-    throw error;
-  }
+    return JSON.parse(result.stdout) as HelmRelease;
+  };
+  // Rendered against the live cluster (lookups, capabilities), sent as a dry run only, checked again.
+  const planned = await helmUpgrade(['--dry-run=server']);
+  assertContained(
+    [planned.manifest ?? '', ...(planned.hooks ?? []).map(h => h.manifest ?? '')].join('\n---\n'),
+    connection.namespace,
+  );
+  const release = await helmUpgrade([
+    '--atomic',
+    '--wait',
+    '--timeout',
+    timeout,
+    '--history-max',
+    '10',
+  ]);
+  return {
+    name: release.name,
+    version: release.version,
+    status: release.info?.status ?? 'unknown',
+  };
 }
 
 // Helm splits --set values on commas and treats backslashes as escapes.

@@ -1,21 +1,36 @@
-import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
+import {
+  PermissionsService,
+  resolveSafeChildPath,
+} from '@backstage/backend-plugin-api';
 import { Config } from '@backstage/config';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { findTool, runProcess } from '@envportal/plugin-environments-node';
 import fs from 'fs-extra';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { findTool } from '../process/findTool';
-import { runProcess } from '../process/runProcess';
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { authorizeTemplate } from '../guard/authorizeTemplate';
 import { examples } from './publishLocal.examples';
 import { DNS_LABEL, DNS_LABEL_MESSAGE, WORKSPACE_PATH } from './validation';
+
+/**
+ * Kinds a published repository may register. The catalog reads every catalog-info.yaml in the publish
+ * directory, so a Template, Location, User or Group there would register templates, read other files
+ * of the host, or change who belongs to which team.
+ */
+const PUBLISHABLE_KINDS = new Set(['Component', 'API', 'Resource']);
 
 /**
  * `publish:local` writes the workspace into a new git repository under a configured directory on the
  * backend's machine. It stands in for publish:github where no Git host is reachable (the offline
  * demo, tests); the directory must be configured, so templates cannot write anywhere else.
  */
-export function createPublishLocalAction(options: { config: Config }) {
+export function createPublishLocalAction(options: {
+  config: Config;
+  permissions: PermissionsService;
+}) {
   const configuredDir = options.config.getOptionalString(
     'environments.templates.localPublishDir',
   );
@@ -60,6 +75,7 @@ export function createPublishLocalAction(options: { config: Config }) {
           'publish:local needs environments.templates.localPublishDir (a directory outside the portal checkout)',
         );
       }
+      await authorizeTemplate(ctx, options.permissions);
       const publishDir = resolve(configuredDir);
       const repoPath = resolveSafeChildPath(publishDir, ctx.input.repoName);
       const source = ctx.input.sourcePath
@@ -67,6 +83,7 @@ export function createPublishLocalAction(options: { config: Config }) {
         : ctx.workspacePath;
       ctx.output('repoPath', repoPath);
       ctx.output('catalogInfoPath', join(repoPath, 'catalog-info.yaml'));
+      await assertPublishable(source);
       if (ctx.isDryRun) {
         ctx.logger.info(`Dry run: would publish to ${repoPath}`);
         return;
@@ -110,4 +127,36 @@ export function createPublishLocalAction(options: { config: Config }) {
       ctx.logger.info(`Published to ${repoPath}`);
     },
   });
+}
+
+/**
+ * Refuses a workspace the catalog must not read: a symbolic link (it could point at any file of the
+ * host) or a catalog-info.yaml with a kind other than {@link PUBLISHABLE_KINDS}.
+ */
+async function assertPublishable(source: string): Promise<void> {
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir)) {
+      const path = join(dir, entry);
+      const stat = await lstat(path);
+      if (stat.isSymbolicLink()) {
+        throw new NotAllowedError(
+          `${relative(source, path)} is a symbolic link; published repositories hold plain files only`,
+        );
+      }
+      if (stat.isDirectory()) await walk(path);
+    }
+  };
+  await walk(source);
+  const catalogInfo = join(source, 'catalog-info.yaml');
+  if (!existsSync(catalogInfo)) return;
+  for (const document of parseAllDocuments(await readFile(catalogInfo, 'utf8'))) {
+    const kind = (document.toJS() as { kind?: unknown } | null)?.kind;
+    if (kind !== undefined && !PUBLISHABLE_KINDS.has(String(kind))) {
+      throw new NotAllowedError(
+        `catalog-info.yaml declares a ${String(kind)}; a published service may declare only ${[
+          ...PUBLISHABLE_KINDS,
+        ].join(', ')}`,
+      );
+    }
+  }
 }

@@ -1,109 +1,23 @@
-import { Config } from '@backstage/config';
-import { NotFoundError } from '@backstage/errors';
+import { PermissionsService } from '@backstage/backend-plugin-api';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  ClusterAccess,
+  deploymentRollout,
+} from '@envportal/plugin-environments-node';
+import { ApiException, AppsV1Api, V1Deployment } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubeApiError, kubeGet } from '../cluster/kubeApi';
-import { resolveStageTarget } from '../cluster/stageTarget';
+import { authorizeTemplate } from '../guard/authorizeTemplate';
 import { examples } from './rolloutStatus.examples';
 import { DNS_LABEL, DNS_LABEL_MESSAGE } from './validation';
-
-/** The fields of a Deployment that tell how its rollout is going. */
-type Deployment = {
-  metadata: { generation?: number };
-  spec: { replicas?: number };
-  status?: {
-    observedGeneration?: number;
-    replicas?: number;
-    updatedReplicas?: number;
-    readyReplicas?: number;
-    availableReplicas?: number;
-    conditions?: Array<{
-      type: string;
-      status: string;
-      reason?: string;
-      message?: string;
-    }>;
-  };
-};
-
-/** Where a rollout stands, in the same terms as `kubectl rollout status`. */
-export type RolloutProgress = {
-  done: boolean;
-  failed: boolean;
-  message: string;
-  desired: number;
-  updated: number;
-  ready: number;
-  available: number;
-};
-
-/** Reads a Deployment's rollout state the way `kubectl rollout status` does. */
-export function rolloutProgress(deployment: Deployment): RolloutProgress {
-  const status = deployment.status ?? {};
-  const desired = deployment.spec.replicas ?? 1;
-  const updated = status.updatedReplicas ?? 0;
-  const ready = status.readyReplicas ?? 0;
-  const available = status.availableReplicas ?? 0;
-  const counts = { desired, updated, ready, available };
-  const progressing = status.conditions?.find(c => c.type === 'Progressing');
-  if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    return {
-      ...counts,
-      done: false,
-      failed: true,
-      message: progressing.message ?? 'progress deadline exceeded',
-    };
-  }
-  if (
-    (status.observedGeneration ?? 0) < (deployment.metadata.generation ?? 0)
-  ) {
-    return {
-      ...counts,
-      done: false,
-      failed: false,
-      message: 'waiting for the controller to see the new spec',
-    };
-  }
-  if (updated < desired) {
-    return {
-      ...counts,
-      done: false,
-      failed: false,
-      message: `${updated} of ${desired} new replicas updated`,
-    };
-  }
-  if ((status.replicas ?? 0) > updated) {
-    return {
-      ...counts,
-      done: false,
-      failed: false,
-      message: `${
-        (status.replicas ?? 0) - updated
-      } old replicas pending termination`,
-    };
-  }
-  if (available < updated) {
-    return {
-      ...counts,
-      done: false,
-      failed: false,
-      message: `${available} of ${updated} updated replicas available`,
-    };
-  }
-  return {
-    ...counts,
-    done: true,
-    failed: false,
-    message: `${available} of ${desired} replicas available`,
-  };
-}
 
 /**
  * `kubernetes:rollout-status` waits until a Deployment in a stage has rolled out, logging each change
  * of progress to the task log, and fails on the Deployment's progress deadline or the timeout.
  */
 export function createRolloutStatusAction(options: {
-  config: Config;
+  access: ClusterAccess;
+  permissions: PermissionsService;
   /** Poll interval; tests shorten it. */
   pollIntervalMs?: number;
 }) {
@@ -143,9 +57,13 @@ export function createRolloutStatusAction(options: {
       },
     },
     async handler(ctx) {
-      const target = resolveStageTarget(options.config, ctx.input.stage);
+      const stage = options.access
+        .stages()
+        .find(s => s.name === ctx.input.stage);
+      if (!stage) throw new InputError(`Unknown stage "${ctx.input.stage}"`);
+      await authorizeTemplate(ctx, options.permissions, stage.name);
       const name = ctx.input.deployment;
-      const where = `${target.namespace} on cluster ${target.cluster.name}`;
+      const where = `${stage.namespace} on cluster ${stage.cluster}`;
       if (ctx.isDryRun) {
         ctx.logger.info(
           `Dry run: would wait for deployment ${name} in ${where}`,
@@ -155,36 +73,43 @@ export function createRolloutStatusAction(options: {
         ctx.output('durationMs', 0);
         return;
       }
-      const path = `/apis/apps/v1/namespaces/${target.namespace}/deployments/${name}`;
+      // Reading is the read account's purpose; it may not change anything.
+      const read = options.access.forStage(stage.name, 'read');
+      const apps = read.kubeConfig.makeApiClient(AppsV1Api);
       const started = Date.now();
       const timeoutSeconds = ctx.input.timeoutSeconds ?? 300;
       const deadline = started + timeoutSeconds * 1000;
       let lastMessage = '';
       for (;;) {
-        let deployment: Deployment;
+        let deployment: V1Deployment;
         try {
-          deployment = await kubeGet<Deployment>(
-            target.cluster,
-            path,
-            ctx.signal,
-          );
+          deployment = await apps.readNamespacedDeployment({
+            name,
+            namespace: stage.namespace,
+          });
         } catch (error) {
-          if (error instanceof KubeApiError && error.statusCode === 404) {
+          if (error instanceof ApiException && error.code === 404) {
             throw new NotFoundError(`Deployment ${name} not found in ${where}`);
           }
-          throw error;
+          throw new Error(
+            `Could not read deployment ${name} in ${where}: ${
+              error instanceof ApiException
+                ? `HTTP ${error.code}`
+                : (error as Error).message
+            }`,
+          );
         }
-        const progress = rolloutProgress(deployment);
+        const progress = deploymentRollout(deployment);
         if (progress.message !== lastMessage) {
           ctx.logger.info(`deployment/${name}: ${progress.message}`);
           lastMessage = progress.message;
         }
-        if (progress.failed) {
+        if (progress.state === 'failed') {
           throw new Error(
             `Rollout of ${name} in ${where} failed: ${progress.message}`,
           );
         }
-        if (progress.done) {
+        if (progress.state === 'complete') {
           ctx.output('available', progress.available);
           ctx.output('desired', progress.desired);
           ctx.output('durationMs', Date.now() - started);

@@ -1,26 +1,14 @@
-import { Config } from '@backstage/config';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import { ClusterAccess } from '@envportal/plugin-environments-node';
 import { examples } from './stage.examples';
-
-/** A stage as configured under environments.stages. */
-export type StageConfig = { name: string; cluster: string; namespace: string };
-
-export function readStages(config: Config): StageConfig[] {
-  return (config.getOptionalConfigArray('environments.stages') ?? []).map(
-    stage => ({
-      name: stage.getString('name'),
-      cluster: stage.getString('cluster'),
-      namespace: stage.getString('namespace'),
-    }),
-  );
-}
+import { DNS_LABEL, DNS_LABEL_MESSAGE } from './validation';
 
 /**
  * `environments:stage` resolves a stage name (or the first stage) to its cluster and namespace,
  * so a template deploys where the portal will look, without repeating the stage layout in the template.
  */
-export function createStageAction(options: { config: Config }) {
+export function createStageAction(options: { access: ClusterAccess }) {
   return createTemplateAction({
     id: 'environments:stage',
     description:
@@ -32,9 +20,7 @@ export function createStageAction(options: { config: Config }) {
         stage: z =>
           z
             .string()
-            .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-              message: 'must be a DNS-1123 label',
-            })
+            .regex(DNS_LABEL, { message: DNS_LABEL_MESSAGE })
             .optional()
             .describe('Stage name; defaults to the first configured stage'),
       },
@@ -46,7 +32,7 @@ export function createStageAction(options: { config: Config }) {
       },
     },
     async handler(ctx) {
-      const stages = readStages(options.config);
+      const stages = options.access.stages();
       if (stages.length === 0) {
         throw new InputError(
           'No stages are configured: set environments.stages in app-config.yaml',

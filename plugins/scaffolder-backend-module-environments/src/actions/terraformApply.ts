@@ -1,21 +1,22 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { join } from 'node:path';
 import {
-  terraformInputSchema,
-  TerraformRunner,
-} from '../terraform/terraformRunner';
+  prepareTerraform,
+  TerraformActionOptions,
+} from '../terraform/prepareTerraform';
+import { terraformInputSchema } from '../terraform/terraformRunner';
 import { examples } from './terraformApply.examples';
 
 /**
- * `terraform:apply` plans and applies a Terraform (or OpenTofu) configuration in the workspace and
- * returns its outputs (sensitive ones withheld). It applies exactly the plan it just made and logged.
- * A dry run stops after the plan.
+ * `terraform:apply` plans and applies the reference Terraform (or OpenTofu) configuration and returns
+ * its outputs (sensitive ones withheld). It applies exactly the plan it just made and logged. A dry
+ * run runs nothing (see terraform:plan).
  */
-export function createTerraformApplyAction() {
+export function createTerraformApplyAction(options: TerraformActionOptions) {
   return createTemplateAction({
     id: 'terraform:apply',
     description:
-      'Runs terraform init, plan and apply on a workspace directory with a var file and backend config, and returns the outputs.',
+      "Runs terraform init, plan and apply on a directory of the reference repository's terraform/ (a fresh copy) with a var file and backend config, and returns the outputs.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -31,21 +32,18 @@ export function createTerraformApplyAction() {
       },
     },
     async handler(ctx) {
-      const runner = new TerraformRunner(
-        ctx.workspacePath,
-        ctx.input,
-        ctx.secrets ?? {},
-        line => ctx.logger.info(line),
-      );
+      const runner = await prepareTerraform(ctx, options);
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: terraform apply of ${ctx.input.workingDirectory} is not run`,
+        );
+        ctx.output('outputs', {});
+        ctx.output('summary', 'not run in a dry run');
+        return;
+      }
       await runner.init(ctx.signal);
       const planFile = join(await ctx.createTemporaryDirectory(), 'tfplan');
       const plan = await runner.plan(planFile, ctx.signal);
-      if (ctx.isDryRun) {
-        ctx.logger.info(`Dry run: not applying (${plan.summary})`);
-        ctx.output('outputs', {});
-        ctx.output('summary', plan.summary);
-        return;
-      }
       // Applying twice is harmless for Terraform, but a resumed task must not re-run a finished apply.
       const summary = await ctx.checkpoint({
         key: `terraform.apply.${ctx.input.workingDirectory}`,

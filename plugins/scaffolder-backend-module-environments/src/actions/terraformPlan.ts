@@ -1,21 +1,22 @@
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { join } from 'node:path';
 import {
-  terraformInputSchema,
-  TerraformRunner,
-} from '../terraform/terraformRunner';
+  prepareTerraform,
+  TerraformActionOptions,
+} from '../terraform/prepareTerraform';
+import { terraformInputSchema } from '../terraform/terraformRunner';
 import { examples } from './terraformPlan.examples';
 
 /**
- * `terraform:plan` initialises a Terraform (or OpenTofu) configuration in the workspace and plans
- * it with a stage's var file. Planning changes no infrastructure and no state, so a dry run does
- * the same thing.
+ * `terraform:plan` initialises the reference Terraform (or OpenTofu) configuration and plans it with a
+ * stage's var file. A dry run does not run it: planning executes the configuration's providers and
+ * data sources on the backend host with the backend's cloud credentials.
  */
-export function createTerraformPlanAction() {
+export function createTerraformPlanAction(options: TerraformActionOptions) {
   return createTemplateAction({
     id: 'terraform:plan',
     description:
-      'Runs terraform init and plan on a workspace directory with a var file and backend config; changes nothing.',
+      "Runs terraform init and plan on a directory of the reference repository's terraform/ (a fresh copy) with a var file and backend config; changes nothing.",
     examples,
     supportsDryRun: true,
     schema: {
@@ -27,16 +28,18 @@ export function createTerraformPlanAction() {
       },
     },
     async handler(ctx) {
-      const runner = new TerraformRunner(
-        ctx.workspacePath,
-        ctx.input,
-        ctx.secrets ?? {},
-        line => ctx.logger.info(line),
-      );
+      const runner = await prepareTerraform(ctx, options);
+      if (ctx.isDryRun) {
+        ctx.logger.info(
+          `Dry run: terraform plan of ${ctx.input.workingDirectory} is not run`,
+        );
+        ctx.output('hasChanges', false);
+        ctx.output('summary', 'not run in a dry run');
+        return;
+      }
       await runner.init(ctx.signal);
-      const planDir = await ctx.createTemporaryDirectory();
       const { hasChanges, summary } = await runner.plan(
-        join(planDir, 'tfplan'),
+        join(await ctx.createTemporaryDirectory(), 'tfplan'),
         ctx.signal,
       );
       ctx.output('hasChanges', hasChanges);

@@ -1,13 +1,21 @@
 import { resolveSafeChildPath } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import {
+  createSecretMasker,
+  findTool,
+  ProcessError,
+  runProcess,
+} from '@envportal/plugin-environments-node';
 import { existsSync } from 'node:fs';
 import { z as zod } from 'zod/v3';
-import { findTool } from '../process/findTool';
-import { createSecretMasker } from '../process/maskSecrets';
-import { ProcessError, runProcess } from '../process/runProcess';
-import { WORKSPACE_PATH } from '../actions/validation';
 
 type Z = typeof zod;
+
+/** The one tree Terraform runs on: the reference repository's own, as fetched from it. */
+export const REFERENCE_TERRAFORM_DIR = 'terraform';
+// `terraform` or a path under it, with no `..` segment.
+const REFERENCE_TERRAFORM_PATH =
+  /^terraform(\/(?!(.*\/)?\.\.(\/|$))[A-Za-z0-9._\-/]+)?$/;
 
 // Variable and backend setting names as Terraform accepts them; nothing that could become a flag.
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
@@ -17,18 +25,22 @@ export const terraformInputSchema = {
   workingDirectory: (z: Z) =>
     z
       .string()
-      .regex(WORKSPACE_PATH, {
-        message: 'must be a relative path inside the workspace',
+      .regex(REFERENCE_TERRAFORM_PATH, {
+        message: `must be ${REFERENCE_TERRAFORM_DIR} or a directory under it`,
       })
-      .describe('Terraform configuration directory in the workspace'),
+      .describe(
+        `Configuration directory in the reference repository's ${REFERENCE_TERRAFORM_DIR}/ (e.g. terraform/envs/dev); it runs on a fresh copy of that tree, never on the workspace`,
+      ),
   varFile: (z: Z) =>
     z
       .string()
-      .regex(WORKSPACE_PATH, {
-        message: 'must be a relative path inside the workspace',
+      .regex(REFERENCE_TERRAFORM_PATH, {
+        message: `must be a file under ${REFERENCE_TERRAFORM_DIR}/`,
       })
       .optional()
-      .describe("The stage's .tfvars file, relative to the workspace"),
+      .describe(
+        "The stage's .tfvars file in the reference repository (e.g. terraform/envs/dev/terraform.tfvars)",
+      ),
   backendConfig: (z: Z) =>
     z
       .record(z.string().max(1024))
@@ -75,9 +87,9 @@ export type TerraformOutputs = Record<
 type Log = (line: string) => void;
 
 /**
- * Runs Terraform (or OpenTofu) in one workspace directory: init, then plan or apply, streaming every
- * line to the task log with secret values masked. Variables go through TF_VAR_* so they never show
- * in a process listing.
+ * Runs Terraform (or OpenTofu) in one directory of a fresh copy of the reference tree: init, then plan
+ * or apply, streaming every line to the task log with secret values masked. Variables go through
+ * TF_VAR_* so they never show in a process listing.
  */
 export class TerraformRunner {
   private readonly cwd: string;
@@ -90,7 +102,8 @@ export class TerraformRunner {
     TerraformInput;
 
   constructor(
-    workspacePath: string,
+    /** The directory that holds the copy of the reference tree. */
+    copyRoot: string,
     rawInput: TerraformInput,
     secrets: Record<string, string>,
     private readonly log: Log,
@@ -103,17 +116,19 @@ export class TerraformRunner {
       secretVars: rawInput.secretVars ?? [],
     };
     this.input = input;
-    this.cwd = resolveSafeChildPath(workspacePath, input.workingDirectory);
+    this.cwd = resolveSafeChildPath(copyRoot, input.workingDirectory);
     if (!existsSync(this.cwd)) {
       throw new InputError(
-        `Terraform directory ${input.workingDirectory} is not in the workspace`,
+        `Terraform directory ${input.workingDirectory} is not in the reference repository`,
       );
     }
     const varFile = input.varFile
-      ? resolveSafeChildPath(workspacePath, input.varFile)
+      ? resolveSafeChildPath(copyRoot, input.varFile)
       : undefined;
     if (varFile && !existsSync(varFile)) {
-      throw new InputError(`Var file ${input.varFile} is not in the workspace`);
+      throw new InputError(
+        `Var file ${input.varFile} is not in the reference repository`,
+      );
     }
     this.varFileArgs = varFile ? [`-var-file=${varFile}`] : [];
     for (const key of [

@@ -260,10 +260,6 @@ export class Reflector {
     if (!metadata?.name) return;
     // managedFields is large and never read; dropping it roughly halves the memory per pod.
     delete metadata.managedFields;
-    if (this.options.resource.kind === 'Secret') {
-      // kubectl apply copies the whole manifest, values included, into this annotation.
-      delete metadata.annotations;
-    }
     this.items.set(metadata.name, item);
   }
 

@@ -1,3 +1,4 @@
+import { redactAddresses } from '@envportal/plugin-environments-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import https from 'node:https';
 import http from 'node:http';
@@ -75,7 +76,21 @@ async function open(
         ),
       );
     });
-    req.on('error', reject);
+    // Socket errors name the server's address (connect ECONNREFUSED 10.0.0.1:6443); the code is enough.
+    req.on('error', error => {
+      if (error instanceof KubeHttpError || error.name === 'AbortError') {
+        reject(error);
+        return;
+      }
+      const code = (error as NodeJS.ErrnoException).code;
+      reject(
+        new KubeHttpError(
+          `GET ${url.pathname}: the API server is unreachable (${
+            code ?? redactAddresses(error.message)
+          })`,
+        ),
+      );
+    });
     req.end();
   });
 }

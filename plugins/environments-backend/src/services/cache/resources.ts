@@ -13,7 +13,6 @@ export type CachedKind =
   | 'Role'
   | 'RoleBinding'
   | 'ConfigMap'
-  | 'Secret'
   | 'ServiceMonitor'
   | 'PrometheusRule';
 
@@ -24,8 +23,9 @@ export type ResourceDefinition = {
   version: string;
   plural: string;
   /**
-   * Fetch PartialObjectMetadata only: for Secrets so their values never enter this process, for
-   * ConfigMaps because the checklist reads only their labels and dashboards can be large.
+   * Fetch PartialObjectMetadata only: the checklist reads only ConfigMaps' labels and dashboards can
+   * be large. (Secrets are not watched at all: the read account may not list them, since a list
+   * returns their values.)
    */
   metadataOnly?: boolean;
   /** A CRD that may not be installed; its absence is a state, not an error. */
@@ -85,13 +85,6 @@ export const RESOURCES: readonly ResourceDefinition[] = [
     group: '',
     version: 'v1',
     plural: 'configmaps',
-    metadataOnly: true,
-  },
-  {
-    kind: 'Secret',
-    group: '',
-    version: 'v1',
-    plural: 'secrets',
     metadataOnly: true,
   },
   {

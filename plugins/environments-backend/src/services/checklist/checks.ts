@@ -73,8 +73,8 @@ export function healthEndpoints(input: CheckInput): Verdict {
     return unknown(h?.detail ?? 'health endpoints not probed');
   }
   if (h.live === 'pass' && h.ready === 'pass')
-    return pass(`${h.url}: ${h.detail}`);
-  return fail(`${h.url}: ${h.detail}`);
+    return pass(`the stage's health endpoints: ${h.detail}`);
+  return fail(`the stage's health endpoints: ${h.detail}`);
 }
 
 export function logsNoErrors(input: CheckInput): Verdict {

@@ -1,32 +1,30 @@
 import { NotFoundError } from '@backstage/errors';
+import type { ClusterAccess } from '@envportal/plugin-environments-node';
 import { EnvironmentStage } from '../../config';
-import { ClusterDefinition, ClusterRegistry, StageTarget } from './types';
+import { ClusterRegistry, StageTarget } from './types';
 
+/** The backend's view of the stages: its own stage settings on top of the shared cluster access. */
 export function createClusterRegistry(options: {
   stages: EnvironmentStage[];
-  clusters: ClusterDefinition[];
+  access: ClusterAccess;
 }): ClusterRegistry {
-  const byName = new Map(options.clusters.map(c => [c.name, c]));
+  const { access } = options;
   return {
     stages: () => options.stages,
-    clusters: () => options.clusters,
+    clusters: () => access.clusters(),
     forStage(stageName: string): StageTarget {
       const stage = options.stages.find(s => s.name === stageName);
       if (!stage) {
         throw new NotFoundError(`Unknown stage "${stageName}"`);
       }
-      const cluster = byName.get(stage.cluster);
-      if (!cluster) {
-        throw new Error(
-          `Stage "${stage.name}" names cluster "${stage.cluster}", which kubernetes.clusterLocatorMethods does not define`,
-        );
-      }
+      const read = access.forStage(stage.name, 'read');
       return {
         stage,
-        clusterName: cluster.name,
-        namespace: stage.namespace,
-        kubeConfig: cluster.kubeConfig,
+        clusterName: read.clusterName,
+        namespace: read.namespace,
+        kubeConfig: read.kubeConfig,
       };
     },
+    promoteConnection: stageName => access.forStage(stageName, 'promote'),
   };
 }

@@ -1,3 +1,2 @@
-export { readClusters } from './readClusters';
 export { createClusterRegistry } from './createClusterRegistry';
 export type { ClusterRegistry, ClusterDefinition, StageTarget } from './types';

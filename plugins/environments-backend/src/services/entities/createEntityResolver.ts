@@ -1,7 +1,11 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { KUBERNETES_ID_ANNOTATION } from '@envportal/plugin-environments-common';
 
 export type EntityRefParts = { kind: string; namespace: string; name: string };
 
@@ -14,6 +18,17 @@ export interface EntityResolver {
     ref: EntityRefParts,
     options: { credentials: BackstageCredentials },
   ): Promise<Entity>;
+  /**
+   * Reads an entity as the plugin itself, for work no user waits on (finishing a promotion after a
+   * restart); answers are not remembered.
+   */
+  resolveAsService(ref: EntityRefParts): Promise<Entity>;
+  /**
+   * Other entities that claim the same `backstage.io/kubernetes-id`, read as the plugin itself so
+   * that entities the caller cannot see count too. A workload labelled with a claimed id cannot be
+   * attributed to one of them, so none of them may change it.
+   */
+  otherClaimants(entity: Entity): Promise<string[]>;
 }
 
 /** A page polls every few seconds; the catalog round trip (token, permission, query) dominated each answer. */
@@ -35,6 +50,7 @@ function callerKey(credentials: BackstageCredentials): string {
  */
 export function createEntityResolver(options: {
   catalog: CatalogService;
+  auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   ttlMs?: number;
 }): EntityResolver {
   const ttl = options.ttlMs ?? TTL_MS;
@@ -65,6 +81,29 @@ export function createEntityResolver(options: {
         throw new NotFoundError(`Entity ${entityRef} not found`);
       }
       return entity;
+    },
+
+    async resolveAsService(ref) {
+      const entityRef = stringifyEntityRef(ref);
+      const entity = await options.catalog.getEntityByRef(entityRef, {
+        credentials: await options.auth.getOwnServiceCredentials(),
+      });
+      if (!entity) throw new NotFoundError(`Entity ${entityRef} not found`);
+      return entity;
+    },
+
+    async otherClaimants(entity) {
+      const id = entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]?.trim();
+      if (!id) return [];
+      const own = stringifyEntityRef(entity);
+      const { items } = await options.catalog.getEntities(
+        {
+          filter: { [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]: id },
+          fields: ['kind', 'metadata.namespace', 'metadata.name'],
+        },
+        { credentials: await options.auth.getOwnServiceCredentials() },
+      );
+      return items.map(e => stringifyEntityRef(e)).filter(ref => ref !== own);
     },
   };
 }

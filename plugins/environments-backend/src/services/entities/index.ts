@@ -4,3 +4,4 @@ export { workloadSelectorFor } from './workloadSelector';
 export type { WorkloadSelector } from './workloadSelector';
 export { parseLabelSelector, matcherFromLabelSelector } from './labelSelector';
 export type { LabelMatcher } from './labelSelector';
+export { workloadOwnershipProblem } from './workloadOwnership';

@@ -16,7 +16,6 @@ export type RangeSeries = {
 };
 
 export interface PrometheusClient {
-  readonly url: string;
   /** True when /-/ready answers 200. */
   ready(): Promise<{ ready: boolean; detail: string }>;
   query(promql: string): Promise<InstantSample[]>;
@@ -34,7 +33,7 @@ export interface PrometheusClient {
 
 /**
  * Talks to the Prometheus HTTP API. The Authorization header comes from config and is never logged;
- * error messages name the URL path, never headers.
+ * error messages name the API path, never the server's address or headers (they reach the browser).
  */
 export function createPrometheusClient(
   config: PrometheusConfig,
@@ -56,7 +55,7 @@ export function createPrometheusClient(
           ? `no answer within ${TIMEOUT_MS} ms`
           : (error as any)?.cause?.code ?? (error as Error).message;
       throw new PrometheusUnavailableError(
-        `Prometheus at ${config.url} is unreachable: ${reason}`,
+        `Prometheus is unreachable: ${reason}`,
       );
     }
     const body = await res.json().catch(() => undefined);
@@ -71,7 +70,6 @@ export function createPrometheusClient(
   }
 
   return {
-    url: config.url,
     async ready() {
       try {
         const res = await fetch(`${config.url}/-/ready`, {
@@ -80,15 +78,15 @@ export function createPrometheusClient(
         });
         await res.arrayBuffer().catch(() => undefined);
         return res.ok
-          ? { ready: true, detail: `Prometheus at ${config.url} is ready` }
+          ? { ready: true, detail: 'Prometheus is ready' }
           : {
               ready: false,
-              detail: `Prometheus at ${config.url} answered ${res.status} on /-/ready`,
+              detail: `Prometheus answered ${res.status} on /-/ready`,
             };
       } catch (error) {
         return {
           ready: false,
-          detail: `Prometheus at ${config.url} is unreachable: ${
+          detail: `Prometheus is unreachable: ${
             (error as any)?.cause?.code ?? (error as Error).message
           }`,
         };

@@ -1,25 +1,29 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
   Promotion,
 } from '@envportal/plugin-environments-common';
+import { requirePermission } from '@envportal/plugin-environments-node';
 import { randomUUID } from 'node:crypto';
 import {
   PromotionInFlightError,
   StoredPromotion,
 } from '../../database/PromotionStore';
+import { actorOf, AuditSubject, createPromotionAudit } from './audit';
 import { executePromotion, ExecutionContext } from './executePromotion';
 import { gatesPassed } from './gates';
 import {
+  assertSoleClaimant,
   buildPreview,
   isProductionStage,
   readStageWorkload,
   selectorOf,
+  workloadKey,
 } from './preview';
-import { requirePermission } from './permissions';
+import { rollbackTarget } from './rollbackTarget';
 import { stageSettings } from './settings';
 import { promotionSummary } from './summary';
 import { PromotionService, PromotionServiceDeps } from './types';
@@ -42,11 +46,9 @@ export function createPromotionService(
   deps: PromotionServiceDeps,
 ): PromotionService {
   const running = new Map<string, Promise<unknown>>();
-  const userOf = (credentials: any): string =>
-    credentials?.principal?.userEntityRef ??
-    (credentials?.principal?.subject
-      ? `service:${credentials.principal.subject}`
-      : 'unknown');
+  const audit = createPromotionAudit(deps.auditor, stage =>
+    isProductionStage(deps, stage),
+  );
 
   /** Runs in the background; the HTTP answer does not wait for the rollout. */
   function start(ctx: ExecutionContext) {
@@ -58,13 +60,22 @@ export function createPromotionService(
     running.set(ctx.promotion.id, task);
   }
 
-  async function recordConflictOr<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      if (error instanceof PromotionInFlightError) throw error;
-      throw error;
-    }
+  /**
+   * Audits a refused request: `denied` when the permission policy said no, `requested` (failed)
+   * for any other reason. Rethrows.
+   */
+  async function refused(
+    subject: AuditSubject,
+    actor: string,
+    request: Parameters<PromotionService['create']>[1]['request'],
+    error: unknown,
+  ): Promise<never> {
+    await audit.record(
+      error instanceof NotAllowedError ? 'denied' : 'requested',
+      subject,
+      { actor, request, error: error as Error },
+    );
+    throw error;
   }
 
   return {
@@ -78,19 +89,16 @@ export function createPromotionService(
     async create(input, { credentials, request }) {
       const entity = await deps.entities.resolve(input.entity, { credentials });
       const entityRef = stringifyEntityRef(entity);
-      const requestedBy = userOf(credentials);
-      const audit = await deps.auditor.createEvent({
-        eventId: 'promotion',
-        severityLevel: isProductionStage(deps, input.to) ? 'high' : 'medium',
-        request,
-        meta: {
-          actionType: 'create',
-          entityRef,
-          from: input.from,
-          to: input.to,
-          override: Boolean(input.overrideReason),
-        },
-      });
+      const actor = actorOf(credentials);
+      const subject: AuditSubject = {
+        kind: 'promotion',
+        entityRef,
+        from: input.from,
+        to: input.to,
+      };
+      let promotion: StoredPromotion;
+      let created: boolean;
+      let context: Awaited<ReturnType<typeof buildPreview>>;
       try {
         // Permission first: a denied caller learns nothing more and changes nothing.
         await requirePermission(
@@ -104,17 +112,14 @@ export function createPromotionService(
             entityRef,
             input.idempotencyKey,
           );
-          if (earlier) {
-            await audit.success({
-              meta: { promotionId: earlier.id, replay: true },
-            });
-            return { promotion: toApi(earlier), created: false };
-          }
+          if (earlier) return { promotion: toApi(earlier), created: false };
         }
         const inFlight = await deps.store.findInFlight(entityRef, input.to);
         if (inFlight) throw new PromotionInFlightError(inFlight.id);
+        // The stage's own account must exist before anything is recorded.
+        deps.registry.promoteConnection(input.to);
 
-        const context = await buildPreview(
+        context = await buildPreview(
           deps,
           entity,
           input.from,
@@ -169,41 +174,57 @@ export function createPromotionService(
           overrideReason: gatesPassed(preview.gates)
             ? undefined
             : input.overrideReason?.trim(),
-          requestedBy,
+          requestedBy: actor,
           idempotencyKey: input.idempotencyKey,
+          workloadKey: workloadKey(deps, input.to, target.name),
         };
-        const { promotion, created } = await recordConflictOr(() =>
-          deps.store.insert({
+        ({ promotion, created } = await deps.store.insert({
+          ...draft,
+          summary: promotionSummary({
             ...draft,
-            summary: promotionSummary({
-              ...draft,
-              riskLevel: draft.risk.level,
-              state: 'pending',
-            }),
+            riskLevel: draft.risk.level,
+            state: 'pending',
           }),
-        );
-        if (created) {
-          start({ promotion, entity, selector: context.selector, credentials });
-        }
-        await audit.success({
-          meta: { promotionId: promotion.id, replay: !created },
-        });
-        return { promotion: toApi(promotion), created };
+        }));
       } catch (error) {
-        await audit.fail({ error: error as Error });
-        throw error;
+        return refused(subject, actor, request, error);
       }
+      if (created) {
+        await audit.record(
+          'requested',
+          { ...subject, id: promotion.id },
+          {
+            actor,
+            request,
+            meta: {
+              imageBefore: promotion.imageBefore ?? null,
+              imageAfter: promotion.imageAfter,
+              override: Boolean(promotion.overrideReason),
+            },
+          },
+        );
+        start({
+          promotion,
+          entity,
+          selector: context.selector,
+          credentials,
+        });
+      }
+      return { promotion: toApi(promotion), created };
     },
 
     async rollback(input, { credentials, request }) {
       const entity = await deps.entities.resolve(input.entity, { credentials });
       const entityRef = stringifyEntityRef(entity);
-      const audit = await deps.auditor.createEvent({
-        eventId: 'rollback',
-        severityLevel: isProductionStage(deps, input.stage) ? 'high' : 'medium',
-        request,
-        meta: { actionType: 'create', entityRef, stage: input.stage },
-      });
+      const actor = actorOf(credentials);
+      const subject: AuditSubject = {
+        kind: 'rollback',
+        entityRef,
+        from: input.stage,
+        to: input.stage,
+      };
+      let promotion: StoredPromotion;
+      let selector;
       try {
         if (!deps.environments.stages.some(s => s.name === input.stage)) {
           throw new InputError(`Unknown stage "${input.stage}"`);
@@ -214,19 +235,21 @@ export function createPromotionService(
           { entityRef, targetStage: input.stage },
           credentials,
         );
-        const selector = selectorOf(entity);
-        const target = await readStageWorkload(deps, input.stage, selector);
+        deps.registry.promoteConnection(input.stage);
+        selector = selectorOf(entity);
+        const [target] = await Promise.all([
+          readStageWorkload(deps, entity, input.stage, selector),
+          assertSoleClaimant(deps, entity),
+        ]);
         if (!target)
           throw new NotFoundError(
             `Nothing of ${entityRef} runs in ${input.stage}`,
           );
-        const last = await deps.store.lastSucceeded(entityRef, input.stage);
-        const previous = last?.imageBefore;
-        if (!previous || previous === target.image) {
-          throw new InputError(
-            `No earlier version of ${entityRef} in ${input.stage} is recorded to roll back to`,
-          );
-        }
+        const previous = rollbackTarget(
+          await deps.store.finishedInto(entityRef, input.stage),
+          target.image,
+          input.stage,
+        );
         const draft = {
           id: randomUUID(),
           kind: 'rollback' as const,
@@ -246,23 +269,34 @@ export function createPromotionService(
             ],
           },
           overrideReason: undefined,
-          requestedBy: userOf(credentials),
+          requestedBy: actor,
+          workloadKey: workloadKey(deps, input.stage, target.name),
         };
-        const { promotion } = await deps.store.insert({
+        ({ promotion } = await deps.store.insert({
           ...draft,
           summary: promotionSummary({
             ...draft,
             riskLevel: 'medium',
             state: 'pending',
           }),
-        });
-        start({ promotion, entity, selector, credentials });
-        await audit.success({ meta: { promotionId: promotion.id } });
-        return toApi(promotion);
+        }));
       } catch (error) {
-        await audit.fail({ error: error as Error });
-        throw error;
+        return refused(subject, actor, request, error);
       }
+      await audit.record(
+        'requested',
+        { ...subject, id: promotion.id },
+        {
+          actor,
+          request,
+          meta: {
+            imageBefore: promotion.imageBefore ?? null,
+            imageAfter: promotion.imageAfter,
+          },
+        },
+      );
+      start({ promotion, entity, selector, credentials });
+      return toApi(promotion);
     },
 
     async get(id, { credentials }) {
@@ -289,8 +323,8 @@ export function createPromotionService(
       for (const promotion of await deps.store.listActive()) {
         if (running.has(promotion.id)) continue;
         const log = deps.logger.child({ promotionId: promotion.id });
+        const subject: AuditSubject = { ...promotion };
         const fail = async (error: string) => {
-          const now = Date.now();
           await deps.store.finish(promotion.id, {
             state: 'failed',
             error,
@@ -298,9 +332,14 @@ export function createPromotionService(
               ...promotion,
               riskLevel: promotion.risk.level,
               state: 'failed',
-              durationMs: now - Date.parse(promotion.createdAt),
+              durationMs: Date.now() - Date.parse(promotion.createdAt),
               error,
             }),
+          });
+          await audit.record('failed', subject, {
+            actor: promotion.requestedBy,
+            error,
+            meta: { recovery: true },
           });
           log.warn(`interrupted promotion marked failed: ${error}`);
         };
@@ -324,8 +363,21 @@ export function createPromotionService(
             );
             continue;
           }
+          // The soak's gate check needs the entity; the plugin reads it as itself, no user waits here.
+          const entity = await deps.entities
+            .resolveAsService(parseEntityRef(promotion.entityRef))
+            .catch(() => undefined);
+          await audit.record('recovered', subject, {
+            actor: promotion.requestedBy,
+            meta: { state: promotion.state },
+          });
           log.info('resuming interrupted promotion after restart');
-          start({ promotion, resume: true });
+          start({
+            promotion,
+            resume: true,
+            entity,
+            selector: entity ? selectorOf(entity) : undefined,
+          });
         } catch (error) {
           await fail(
             `interrupted by a backend restart; could not resume: ${

@@ -1,7 +1,12 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import { redactAddresses } from '@envportal/plugin-environments-node';
+import type { V1Deployment } from '@kubernetes/client-node';
 import type { StoredPromotion } from '../../database/PromotionStore';
+import { WorkloadSelector } from '../entities';
+import { AuditSubject, createPromotionAudit, PromotionStep } from './audit';
 import { isProductionStage, readStageWorkload, stageGates } from './preview';
-import { watchRollout } from './rolloutWatch';
+import { RolloutOutcome, watchRollout } from './rolloutWatch';
 import { stageSettings } from './settings';
 import {
   createHelmStrategy,
@@ -11,9 +16,6 @@ import {
 } from './strategies';
 import { promotionSummary } from './summary';
 import { PromotionServiceDeps } from './types';
-import { WorkloadSelector } from '../entities';
-import type { Entity } from '@backstage/catalog-model';
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
 
 export function strategyFor(
   deps: PromotionServiceDeps,
@@ -28,11 +30,12 @@ export function strategyFor(
 
 export type ExecutionContext = {
   promotion: StoredPromotion;
-  /** With entity, selector and credentials the soak re-checks gates; a resumed run has only the record. */
+  /** The entity, for the soak's gate check; a resumed run reads it from the catalog as the plugin. */
   entity?: Entity;
   selector?: WorkloadSelector;
+  /** Whose view the soak's checklist is computed with; a resumed run uses the plugin's own. */
   credentials?: BackstageCredentials;
-  /** Set when resuming after a restart: the change was already applied. */
+  /** Set when resuming after a restart: the record says how far the previous process got. */
   resume?: boolean;
 };
 
@@ -41,10 +44,20 @@ type Outcome =
   | { state: 'rolled-back'; reason: string }
   | { state: 'failed'; error: string };
 
+/** How long the cluster may go unread during a soak before the soak counts as not verified. */
+const SOAK_STALE_LIMIT_MS = 5000;
+
 /**
- * Runs one promotion to its end: apply, watch the rollout, verify for the stage's soak, and roll back
- * (image: patch back; helm: `--atomic` already did, or an upgrade to the previous image) on failure.
- * Every step is written to the store before the next one starts, so a restart can pick it up.
+ * Runs one promotion to its end as a state machine, each step recorded before the next starts so a
+ * restart can pick it up, and each state change audited:
+ *
+ *   pending → running (apply; audited `started`) → rollout complete (`rolled-out`)
+ *     → verifying (the soak; `soak-passed` or `soak-failed`) → succeeded
+ *   a rollout that fails, or a soak that fails, → rollback → rolled-back (or failed if that fails)
+ *
+ * A resumed promotion continues where the record says it stopped: a `running` one watches (or, for
+ * the image strategy, re-applies) the rollout, a `verifying` one runs the rest of its soak and the
+ * gate check.
  */
 export async function executePromotion(
   deps: PromotionServiceDeps,
@@ -54,17 +67,31 @@ export async function executePromotion(
   const settings = stageSettings(deps.settings, promotion.to);
   const stage = deps.registry.forStage(promotion.to);
   const strategy = strategyFor(deps, promotion.to);
-  const strategyTarget: StrategyTarget = {
-    kubeConfig: stage.kubeConfig,
-    namespace: stage.namespace,
-    deploymentName: promotion.deployment,
-    container: promotion.container,
-  };
   const log = deps.logger.child({
     promotionId: promotion.id,
     entityRef: promotion.entityRef,
   });
-  const watch = (image: string, timeoutMs: number) =>
+  const audit = createPromotionAudit(deps.auditor, s =>
+    isProductionStage(deps, s),
+  );
+  const subject: AuditSubject = { ...promotion };
+  const record = (
+    step: PromotionStep,
+    extra: { error?: string; meta?: Record<string, string | number> } = {},
+  ) =>
+    audit
+      .record(step, subject, { actor: promotion.requestedBy, ...extra })
+      .catch(error => log.warn(`audit event ${step} not written: ${error}`));
+  const timeoutMs = settings.rolloutTimeoutSeconds * 1000;
+  const cache = () =>
+    deps.workloadCache.namespace(stage.clusterName, stage.namespace);
+
+  const strategyTarget = (): StrategyTarget => ({
+    connection: deps.registry.promoteConnection(promotion.to),
+    deploymentName: promotion.deployment,
+    container: promotion.container,
+  });
+  const watch = (image: string): Promise<RolloutOutcome> =>
     watchRollout({
       workloadCache: deps.workloadCache,
       clusterName: stage.clusterName,
@@ -85,7 +112,6 @@ export async function executePromotion(
           .catch(e => log.warn(`progress not recorded: ${e}`));
       },
     });
-  const timeoutMs = settings.rolloutTimeoutSeconds * 1000;
 
   const rollBack = async (
     reason: string,
@@ -101,13 +127,13 @@ export async function executePromotion(
     try {
       if (!helmAlreadyRolledBack) {
         const applied = await strategy.apply(
-          strategyTarget,
+          strategyTarget(),
           promotion.imageBefore,
           `rollback of promotion ${promotion.id}: ${reason}`,
         );
         await applied.finished;
       }
-      const back = await watch(promotion.imageBefore, timeoutMs);
+      const back = await watch(promotion.imageBefore);
       if (back.state !== 'complete') {
         return {
           state: 'failed',
@@ -123,43 +149,77 @@ export async function executePromotion(
     }
   };
 
-  const run = async (): Promise<Outcome> => {
+  /** Applies the change unless the record says it was applied, and watches it roll out. */
+  const rollOut = async (): Promise<
+    { ok: true; completedAt: Date } | { ok: false; outcome: Outcome }
+  > => {
     let helmFailure: Promise<string | undefined> = Promise.resolve(undefined);
-    if (!ctx.resume || promotion.state === 'pending') {
+    const templateImage = cache()
+      .get<V1Deployment>('Deployment', promotion.deployment)
+      ?.spec?.template?.spec?.containers?.find(
+        c => c.name === promotion.container,
+      )?.image;
+    // Re-applying an image patch is harmless; a helm upgrade may still be running in its own process.
+    const apply =
+      !ctx.resume ||
+      promotion.state === 'pending' ||
+      (strategy.name === 'image' && templateImage !== promotion.imageAfter);
+    if (apply) {
       await deps.store.update(promotion.id, { state: 'running' });
       const cause = `${promotion.kind} ${promotion.id} by ${promotion.requestedBy}: ${promotion.from} → ${promotion.to} ${promotion.imageAfter}`;
       const applied = await strategy.apply(
-        strategyTarget,
+        strategyTarget(),
         promotion.imageAfter,
         cause,
       );
+      await record('started', { meta: { strategy: strategy.name } });
       helmFailure = applied.finished.then(
         () => undefined,
         (error: Error) => error.message,
       );
     }
-    const rollout = await watch(promotion.imageAfter, timeoutMs);
+    const rollout = await watch(promotion.imageAfter);
     const helmError = await helmFailure;
     if (helmError) {
       // helm --atomic has put the previous release back; wait for that rollout to settle.
-      return rollBack(rollout.message ?? helmError, true);
+      return {
+        ok: false,
+        outcome: await rollBack(rollout.message || helmError, true),
+      };
     }
     if (rollout.state !== 'complete') {
-      return rollBack(rollout.message ?? 'rollout failed');
+      return {
+        ok: false,
+        outcome: await rollBack(rollout.message || 'rollout failed'),
+      };
     }
-    const rolloutCompletedAt = new Date(rollout.observedAt);
+    const completedAt = new Date(rollout.observedAt);
+    await deps.store.update(promotion.id, { rolloutCompletedAt: completedAt });
+    await record('rolled-out');
+    return { ok: true, completedAt };
+  };
+
+  const run = async (): Promise<Outcome> => {
+    let completedAt: Date;
+    if (ctx.resume && promotion.state === 'verifying') {
+      completedAt = new Date(promotion.rolloutCompletedAt ?? Date.now());
+    } else {
+      const rolledOut = await rollOut();
+      if (!rolledOut.ok) return rolledOut.outcome;
+      completedAt = rolledOut.completedAt;
+    }
     if (settings.soakSeconds === 0 || promotion.kind === 'rollback') {
-      await deps.store.update(promotion.id, { rolloutCompletedAt });
       return { state: 'succeeded' };
     }
-    await deps.store.update(promotion.id, {
-      state: 'verifying',
-      rolloutCompletedAt,
-    });
-    const problem = await verify(deps, ctx, settings.soakSeconds);
-    return problem
-      ? rollBack(`verification failed: ${problem}`)
-      : { state: 'succeeded' };
+    await deps.store.update(promotion.id, { state: 'verifying' });
+    const soakEndsAt = completedAt.getTime() + settings.soakSeconds * 1000;
+    const problem = await verify(deps, ctx, soakEndsAt);
+    if (problem) {
+      await record('soak-failed', { error: problem });
+      return rollBack(`verification failed: ${problem}`);
+    }
+    await record('soak-passed');
+    return { state: 'succeeded' };
   };
 
   let outcome: Outcome;
@@ -167,6 +227,12 @@ export async function executePromotion(
     outcome = await run();
   } catch (error) {
     outcome = { state: 'failed', error: (error as Error).message };
+  }
+  // Recorded text reaches the browser: no cluster or Prometheus address in it.
+  if (outcome.state === 'failed') {
+    outcome = { ...outcome, error: redactAddresses(outcome.error) };
+  } else if (outcome.state === 'rolled-back') {
+    outcome = { ...outcome, reason: redactAddresses(outcome.reason) };
   }
   const current = (await deps.store.get(promotion.id))!;
   const durationMs = Date.now() - Date.parse(current.createdAt);
@@ -188,39 +254,28 @@ export async function executePromotion(
       error,
     }),
   });
-  const audit = await deps.auditor.createEvent({
-    eventId:
-      promotion.kind === 'rollback' ? 'rollback-result' : 'promotion-result',
-    severityLevel: isProductionStage(deps, promotion.to) ? 'high' : 'medium',
+  await record(outcome.state, {
+    error: error ?? rollback?.reason,
     meta: {
-      promotionId: promotion.id,
-      entityRef: promotion.entityRef,
-      from: promotion.from,
-      to: promotion.to,
-      imageBefore: promotion.imageBefore ?? null,
+      imageBefore: promotion.imageBefore ?? '',
       imageAfter: promotion.imageAfter,
-      state: outcome.state,
-      rollbackReason: rollback?.reason ?? null,
+      durationMs,
     },
   });
-  if (outcome.state === 'succeeded') await audit.success();
-  else
-    await audit.fail({
-      error: new Error(error ?? rollback?.reason ?? outcome.state),
-    });
   log.info(`${promotion.kind} ${outcome.state}`);
   return finished;
 }
 
 /**
- * The soak: the target must stay fully rolled out for the whole window, then its checklist and metric
- * gates are re-checked. Only a `fail` fails verification: a fresh stage rarely has enough traffic for
- * metric gates, and unknown there means "not verifiable", which the preview already showed.
+ * The soak: until `soakEndsAt` the target must stay fully rolled out on the promoted image, and the
+ * cluster must stay readable; then the stage's checklist and metric gates are checked. A gate that
+ * fails, or that cannot be read (`unknown`), fails verification; too little traffic
+ * (`insufficient-data`) does not, since a fresh stage rarely has enough. Returns the problem, if any.
  */
 async function verify(
   deps: PromotionServiceDeps,
   ctx: ExecutionContext,
-  soakSeconds: number,
+  soakEndsAt: number,
 ): Promise<string | undefined> {
   const { promotion } = ctx;
   const stage = deps.registry.forStage(promotion.to);
@@ -228,16 +283,30 @@ async function verify(
     stage.clusterName,
     stage.namespace,
   );
-  const deadline = Date.now() + soakSeconds * 1000;
-  while (Date.now() < deadline) {
+  let staleSince: number | undefined;
+  while (Date.now() < soakEndsAt) {
     await new Promise(r =>
-      setTimeout(r, Math.min(1000, deadline - Date.now())),
+      setTimeout(r, Math.min(1000, Math.max(0, soakEndsAt - Date.now()))),
     );
-    const deployment = cache.get('Deployment', promotion.deployment);
+    const health = cache.health();
+    if (health.stale || !health.synced) {
+      staleSince ??= Date.now();
+      if (Date.now() - staleSince > SOAK_STALE_LIMIT_MS) {
+        return `the cluster could not be read during the soak (${
+          health.errors[0] ?? 'watch not running'
+        })`;
+      }
+      continue;
+    }
+    staleSince = undefined;
+    const deployment = cache.get<V1Deployment>(
+      'Deployment',
+      promotion.deployment,
+    );
     const image = deployment?.spec?.template?.spec?.containers?.find(
-      (c: any) => c.name === promotion.container,
+      c => c.name === promotion.container,
     )?.image;
-    if (image !== promotion.imageAfter) {
+    if (!deployment || image !== promotion.imageAfter) {
       return `the Deployment no longer runs ${promotion.imageAfter}`;
     }
     const desired = deployment.spec?.replicas ?? 1;
@@ -246,8 +315,17 @@ async function verify(
       return `only ${ready} of ${desired} pods ready during the soak`;
     }
   }
-  if (!ctx.entity || !ctx.selector || !ctx.credentials) return undefined;
-  const workload = await readStageWorkload(deps, promotion.to, ctx.selector);
+  if (!ctx.entity || !ctx.selector) {
+    return 'the entity could not be read from the catalog, so its gates could not be checked';
+  }
+  const credentials =
+    ctx.credentials ?? (await deps.auth.getOwnServiceCredentials());
+  const workload = await readStageWorkload(
+    deps,
+    ctx.entity,
+    promotion.to,
+    ctx.selector,
+  );
   if (!workload) return 'the Deployment disappeared';
   const gates = await stageGates(
     deps,
@@ -255,15 +333,13 @@ async function verify(
     promotion.to,
     ctx.selector,
     workload,
-    ctx.credentials,
-    Math.max(60, soakSeconds),
+    credentials,
+    Math.max(60, stageSettings(deps.settings, promotion.to).soakSeconds),
   );
-  const failed = gates.filter(g => g.result === 'fail');
+  const failed = gates.filter(
+    g => g.result === 'fail' || g.result === 'unknown',
+  );
   return failed.length
-    ? failed.map(g => `${g.id}: ${g.detail}`).join('; ')
+    ? failed.map(g => `${g.id}: ${g.result} (${g.detail})`).join('; ')
     : undefined;
-}
-
-export function entityRefOf(entity: Entity) {
-  return stringifyEntityRef(entity);
 }

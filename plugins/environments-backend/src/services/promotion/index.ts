@@ -3,8 +3,3 @@ export { readPromotionSettings } from './settings';
 export type { PromotionSettings, StagePromotionSettings } from './settings';
 export type { ChecklistSource, PromotionService } from './types';
 export { setupPromotions } from './setupPromotions';
-export {
-  environmentsConditions,
-  createEnvironmentsConditionalDecision,
-  isTargetStage,
-} from './permissions';

@@ -1,7 +1,7 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
@@ -10,15 +10,25 @@ import {
   PromotionPreview,
   StageChecklist,
 } from '@envportal/plugin-environments-common';
-import { WorkloadSelector, workloadSelectorFor } from '../entities';
-import { evaluateGates, gatesPassed } from './gates';
+import { isAllowed } from '@envportal/plugin-environments-node';
+import type { V1Service } from '@kubernetes/client-node';
+import {
+  WorkloadSelector,
+  workloadOwnershipProblem,
+  workloadSelectorFor,
+} from '../entities';
 import { readGateMetrics } from './gateMetrics';
+import { evaluateGates, gatesPassed } from './gates';
 import { imageVersion } from './imageRef';
-import { isAllowed } from './permissions';
 import { assessRisk } from './risk';
 import { stageSettings } from './settings';
 import { PromotionServiceDeps } from './types';
-import { readWorkload, WorkloadSnapshot } from './workload';
+import {
+  HIDDEN_VALUE_PREFIX,
+  matchingDeployments,
+  snapshotOf,
+  WorkloadSnapshot,
+} from './workload';
 
 const CACHE_SYNC_TIMEOUT_MS = 5000;
 
@@ -72,8 +82,14 @@ export function isProductionStage(deps: PromotionServiceDeps, stage: string) {
   );
 }
 
+/**
+ * The entity's workload in a stage, read from the cache, or undefined when none runs there. Throws
+ * NotAllowedError when the workload the selector finds is not the entity's own (see
+ * workloadOwnershipProblem), so no answer and no change is ever about another entity's Deployment.
+ */
 export async function readStageWorkload(
   deps: PromotionServiceDeps,
+  entity: Entity,
   stage: string,
   selector: WorkloadSelector,
 ): Promise<WorkloadSnapshot | undefined> {
@@ -83,11 +99,48 @@ export async function readStageWorkload(
     target.namespace,
   );
   await cache.waitForSync(CACHE_SYNC_TIMEOUT_MS);
-  return readWorkload(
+  const [deployment] = matchingDeployments(cache, selector);
+  if (!deployment) return undefined;
+  const problem = workloadOwnershipProblem(entity, target.namespace, {
+    kind: 'Deployment',
+    metadata: deployment.metadata,
+  });
+  if (problem) throw new NotAllowedError(problem);
+  return snapshotOf(
     cache,
-    selector,
+    deployment,
     stageSettings(deps.settings, stage).container,
   );
+}
+
+/**
+ * Refuses an entity whose `backstage.io/kubernetes-id` another entity claims too: the workloads
+ * labelled with it cannot be attributed to either, so neither may change them.
+ */
+export async function assertSoleClaimant(
+  deps: PromotionServiceDeps,
+  entity: Entity,
+): Promise<void> {
+  const others = await deps.entities.otherClaimants(entity);
+  if (others.length > 0) {
+    throw new NotAllowedError(
+      `${stringifyEntityRef(
+        entity,
+      )} shares its backstage.io/kubernetes-id with ${others.join(
+        ', ',
+      )}; its workloads cannot be attributed to one entity, so none may change them`,
+    );
+  }
+}
+
+/** The `<cluster>/<namespace>/<deployment>` key of a workload, as the in-flight lock holds it. */
+export function workloadKey(
+  deps: PromotionServiceDeps,
+  stage: string,
+  deployment: string,
+): string {
+  const target = deps.registry.forStage(stage);
+  return `${target.clusterName}/${target.namespace}/${deployment}`;
 }
 
 /** The `service` label of the stage's series, chosen as the metrics view chooses it (Service, else Deployment). */
@@ -103,8 +156,8 @@ function metricsServiceLabel(
     target.namespace,
   );
   const service = cache
-    .list('Service')
-    .find((s: any) => selector.matches(s.metadata?.labels));
+    .list<V1Service>('Service')
+    .find(s => selector.matches(s.metadata?.labels));
   return service?.metadata?.name ?? workload.name;
 }
 
@@ -161,6 +214,12 @@ export async function stageGates(
   });
 }
 
+/** How a config value is shown: hidden values (env) only say that they are set. */
+function shown(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value.startsWith(HIDDEN_VALUE_PREFIX) ? '(set; value hidden)' : value;
+}
+
 export function diffWorkloads(
   source: WorkloadSnapshot,
   target: WorkloadSnapshot | undefined,
@@ -189,7 +248,14 @@ export function diffWorkloads(
   for (const key of [...keys].sort()) {
     const from = target?.config[key];
     const to = source.config[key];
-    if (from !== to) diff.push({ field: `config.${key}`, from, to });
+    if (from === to) continue;
+    const bothHidden =
+      from?.startsWith(HIDDEN_VALUE_PREFIX) && to?.startsWith(HIDDEN_VALUE_PREFIX);
+    diff.push({
+      field: `config.${key}`,
+      from: shown(from),
+      to: bothHidden ? '(changed; value hidden)' : shown(to),
+    });
   }
   return diff;
 }
@@ -203,6 +269,19 @@ export type PreviewContext = {
   preview: PromotionPreview;
 };
 
+/** Why the portal itself cannot promote into a stage (no promote account), if it cannot. */
+function promoteAccountProblem(
+  deps: PromotionServiceDeps,
+  stage: string,
+): string | undefined {
+  try {
+    deps.registry.promoteConnection(stage);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** Everything the user sees before promoting, and what `create` acts on. */
 export async function buildPreview(
   deps: PromotionServiceDeps,
@@ -215,29 +294,34 @@ export async function buildPreview(
   const entityRef = stringifyEntityRef(entity);
   const selector = selectorOf(entity);
   const [source, target] = await Promise.all([
-    readStageWorkload(deps, from, selector),
-    readStageWorkload(deps, to, selector),
+    readStageWorkload(deps, entity, from, selector),
+    readStageWorkload(deps, entity, to, selector),
+    assertSoleClaimant(deps, entity),
   ]);
   if (!source) {
     throw new NotFoundError(`Nothing of ${entityRef} runs in ${from}`);
   }
   const resource = { entityRef, targetStage: to };
-  const [gates, allowed, canOverride, inFlight] = await Promise.all([
-    stageGates(deps, entity, from, selector, source, credentials),
-    isAllowed(
-      deps.permissions,
-      environmentsPromotionCreatePermission,
-      resource,
-      credentials,
-    ),
-    isAllowed(
-      deps.permissions,
-      environmentsPromotionOverridePermission,
-      resource,
-      credentials,
-    ),
-    deps.store.findInFlight(entityRef, to),
-  ]);
+  const [gates, allowed, canOverride, inFlight, workloadInFlight] =
+    await Promise.all([
+      stageGates(deps, entity, from, selector, source, credentials),
+      isAllowed(
+        deps.permissions,
+        environmentsPromotionCreatePermission,
+        resource,
+        credentials,
+      ),
+      isAllowed(
+        deps.permissions,
+        environmentsPromotionOverridePermission,
+        resource,
+        credentials,
+      ),
+      deps.store.findInFlight(entityRef, to),
+      target
+        ? deps.store.findInFlightOnWorkload(workloadKey(deps, to, target.name))
+        : Promise.resolve(undefined),
+    ]);
   const diff = diffWorkloads(source, target);
   const passed = gatesPassed(gates);
   const risk = assessRisk({
@@ -251,10 +335,13 @@ export async function buildPreview(
     sourceMaxRestarts: source.maxRestarts,
     pinnedByDigest: source.exactImage.includes('@sha256:'),
   });
+  const accountProblem = promoteAccountProblem(deps, to);
+  const running = inFlight ?? workloadInFlight;
   let blockedReason: string | undefined;
   if (!allowed) blockedReason = `You may not promote ${entityRef} to ${to}`;
-  else if (inFlight)
-    blockedReason = `Promotion ${inFlight.id} into ${to} is in flight`;
+  else if (accountProblem) blockedReason = accountProblem;
+  else if (running)
+    blockedReason = `Promotion ${running.id} into ${to} is in flight`;
   else if (!target && stageSettings(deps.settings, to).strategy === 'image') {
     blockedReason = `Nothing of ${entityRef} runs in ${to} yet; deploy it there first`;
   } else if (target && target.image === source.exactImage) {

@@ -1,9 +1,20 @@
+import type { DeploymentRollout } from '@envportal/plugin-environments-node';
+import type { V1Deployment } from '@kubernetes/client-node';
 import type { WorkloadCacheService } from '../cache';
-import { RolloutProgress, rolloutProgress } from './workload';
+import { rolloutProgress } from './workload';
 
-export type RolloutOutcome = RolloutProgress & {
+export type RolloutOutcome = DeploymentRollout & {
   /** Epoch ms when this process saw the rollout reach its final state. */
   observedAt: number;
+};
+
+const NOTHING: DeploymentRollout = {
+  state: 'failed',
+  message: '',
+  desired: 0,
+  updated: 0,
+  ready: 0,
+  available: 0,
 };
 
 /**
@@ -19,7 +30,7 @@ export function watchRollout(options: {
   container: string;
   expectedImage: string;
   timeoutMs: number;
-  onProgress?: (progress: RolloutProgress) => void;
+  onProgress?: (progress: DeploymentRollout) => void;
   signal?: AbortSignal;
 }): Promise<RolloutOutcome> {
   const cache = options.workloadCache.namespace(
@@ -34,7 +45,7 @@ export function watchRollout(options: {
     let unsubscribe: () => void = () => undefined;
     let timer: ReturnType<typeof setInterval> | undefined = undefined;
     let onAbort: () => void = () => undefined;
-    const finish = (outcome: RolloutProgress) => {
+    const finish = (outcome: DeploymentRollout) => {
       if (settled) return;
       settled = true;
       unsubscribe();
@@ -44,16 +55,13 @@ export function watchRollout(options: {
     };
     const evaluate = () => {
       if (settled) return;
-      const deployment = cache.get('Deployment', options.deploymentName);
+      const deployment = cache.get<V1Deployment>(
+        'Deployment',
+        options.deploymentName,
+      );
       if (!deployment) {
         if (Date.now() > deadline) {
-          finish({
-            desired: 0,
-            updated: 0,
-            ready: 0,
-            state: 'failed',
-            message: 'Deployment disappeared',
-          });
+          finish({ ...NOTHING, message: 'Deployment disappeared' });
         }
         return;
       }
@@ -92,14 +100,7 @@ export function watchRollout(options: {
       }
     });
     timer = setInterval(evaluate, 1000);
-    onAbort = () =>
-      finish({
-        desired: 0,
-        updated: 0,
-        ready: 0,
-        state: 'failed',
-        message: 'aborted',
-      });
+    onAbort = () => finish({ ...NOTHING, message: 'aborted' });
     options.signal?.addEventListener('abort', onAbort);
     evaluate();
   });

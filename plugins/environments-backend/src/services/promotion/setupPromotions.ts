@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  AuthService,
   DatabaseService,
   LifecycleService,
   LoggerService,
@@ -32,6 +33,7 @@ export async function setupPromotions(deps: {
   logger: LoggerService;
   database: DatabaseService;
   auditor: AuditorService;
+  auth: AuthService;
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
   actionsRegistry: ActionsRegistryService;
@@ -49,6 +51,7 @@ export async function setupPromotions(deps: {
   const promotions = createPromotionService({
     logger: deps.logger.child({ component: 'promotion' }),
     auditor: deps.auditor,
+    auth: deps.auth,
     permissions: deps.permissions,
     store,
     registry: deps.registry,

@@ -1,18 +1,26 @@
 import {
-  KubeConfig,
+  runHelm,
+  StageConnection,
+} from '@envportal/plugin-environments-node';
+import {
+  KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
+  V1Container,
 } from '@kubernetes/client-node';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { parseImageRef } from './imageRef';
 import { StagePromotionSettings } from './settings';
 
+/** The part of a Deployment the image strategy changes, as a strategic merge patch. */
+type ImagePatch = KubernetesObject & {
+  spec: {
+    template: { spec: { containers: Array<Pick<V1Container, 'name' | 'image'>> } };
+  };
+};
+
 export type StrategyTarget = {
-  kubeConfig: KubeConfig;
-  namespace: string;
+  /** The target stage's promote account. */
+  connection: StageConnection;
   deploymentName: string;
   container: string;
 };
@@ -42,22 +50,25 @@ export function createImageStrategy(): PromotionStrategy {
   return {
     name: 'image',
     async apply(target, image, cause) {
-      const client = KubernetesObjectApi.makeApiClient(target.kubeConfig);
+      const client = KubernetesObjectApi.makeApiClient(
+        target.connection.kubeConfig,
+      );
+      const patch: ImagePatch = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: {
+          name: target.deploymentName,
+          namespace: target.connection.namespace,
+          annotations: { 'kubernetes.io/change-cause': cause.slice(0, 1000) },
+        },
+        spec: {
+          template: {
+            spec: { containers: [{ name: target.container, image }] },
+          },
+        },
+      };
       await client.patch(
-        {
-          apiVersion: 'apps/v1',
-          kind: 'Deployment',
-          metadata: {
-            name: target.deploymentName,
-            namespace: target.namespace,
-            annotations: { 'kubernetes.io/change-cause': cause.slice(0, 1000) },
-          },
-          spec: {
-            template: {
-              spec: { containers: [{ name: target.container, image }] },
-            },
-          },
-        } as any,
+        patch,
         undefined,
         undefined,
         FIELD_MANAGER,
@@ -67,62 +78,6 @@ export function createImageStrategy(): PromotionStrategy {
       return { finished: Promise.resolve() };
     },
   };
-}
-
-/** Writes the cluster's client config to a private temporary file for the helm child process. */
-async function withKubeconfigFile<T>(
-  kubeConfig: KubeConfig,
-  fn: (file: string) => Promise<T>,
-): Promise<T> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'envportal-helm-'));
-  const file = path.join(dir, 'kubeconfig');
-  try {
-    await fs.writeFile(file, kubeConfig.exportConfig(), { mode: 0o600 });
-    return await fn(file);
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** Runs helm with an argument array (no shell); returns the last lines of its output on failure. */
-export function runHelm(
-  helmPath: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(helmPath, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? os.tmpdir(),
-        HELM_CACHE_HOME:
-          process.env.HELM_CACHE_HOME ??
-          path.join(os.tmpdir(), 'envportal-helm-cache'),
-        HELM_CONFIG_HOME:
-          process.env.HELM_CONFIG_HOME ??
-          path.join(os.tmpdir(), 'envportal-helm-config'),
-        HELM_DATA_HOME:
-          process.env.HELM_DATA_HOME ??
-          path.join(os.tmpdir(), 'envportal-helm-data'),
-        ...env,
-      },
-    });
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-4000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    child.on('error', reject);
-    child.on('close', code => {
-      if (code === 0) resolve();
-      else {
-        const tail = output.trim().split('\n').slice(-5).join(' | ');
-        reject(new Error(`helm ${args[0]} exited ${code}: ${tail}`));
-      }
-    });
-  });
 }
 
 /** `helm upgrade` of the stage's release with its values files and the new image, atomic and waiting. */
@@ -141,7 +96,7 @@ export function createHelmStrategy(options: {
         helm.release,
         helm.chart,
         '--namespace',
-        target.namespace,
+        target.connection.namespace,
         '--reuse-values=false',
         ...helm.valuesFiles.flatMap(f => ['--values', f]),
         '--set-string',
@@ -157,9 +112,11 @@ export function createHelmStrategy(options: {
         '--description',
         cause.slice(0, 500),
       ];
-      const finished = withKubeconfigFile(target.kubeConfig, file =>
-        runHelm(options.helmPath, args, { KUBECONFIG: file }),
-      );
+      const finished = runHelm({
+        args,
+        connection: target.connection,
+        helmPath: options.helmPath,
+      }).then(() => undefined);
       // The caller watches progress while helm runs; an unhandled rejection is avoided here.
       finished.catch(() => undefined);
       return { finished };

@@ -1,5 +1,6 @@
 import {
   AuditorService,
+  AuthService,
   BackstageCredentials,
   LoggerService,
   PermissionsService,
@@ -75,6 +76,8 @@ export interface PromotionService {
 export type PromotionServiceDeps = {
   logger: LoggerService;
   auditor: AuditorService;
+  /** The plugin's own credentials, for work no user waits on (a resumed promotion's soak). */
+  auth: Pick<AuthService, 'getOwnServiceCredentials'>;
   permissions: PermissionsService;
   store: PromotionStore;
   registry: ClusterRegistry;

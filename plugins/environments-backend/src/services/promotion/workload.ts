@@ -1,3 +1,15 @@
+import {
+  currentReplicaSet,
+  deploymentRollout,
+  DeploymentRollout,
+} from '@envportal/plugin-environments-node';
+import type {
+  V1Container,
+  V1Deployment,
+  V1Pod,
+  V1ReplicaSet,
+} from '@kubernetes/client-node';
+import { createHash } from 'node:crypto';
 import type { NamespaceCache } from '../cache';
 import { matcherFromLabelSelector, WorkloadSelector } from '../entities';
 import { exactImage } from './imageRef';
@@ -11,81 +23,56 @@ export type WorkloadSnapshot = {
   /** The image with the digest a running pod reports, when one does; else `image`. */
   exactImage: string;
   desiredReplicas: number;
-  /** `checksum/config`-style pod template annotations, env and resources: what "config" means here. */
+  /**
+   * What "config" means here: `checksum/` pod template annotations, env, envFrom and resources. A
+   * literal env value is kept only as a fingerprint, so it can be compared but never shown.
+   */
   config: Record<string, string>;
   revision?: string;
   maxRestarts: number;
-  deployment: any;
+  deployment: V1Deployment;
 };
 
-export function findDeployment(
+/** Prefix of a config value that is a fingerprint of a hidden value (an env value). */
+export const HIDDEN_VALUE_PREFIX = 'hidden:';
+
+function fingerprint(value: string): string {
+  return `${HIDDEN_VALUE_PREFIX}${createHash('sha256')
+    .update(value)
+    .digest('hex')}`;
+}
+
+/** The entity's Deployments in a namespace: the one named like its kubernetes-id first. */
+export function matchingDeployments(
   cache: NamespaceCache,
   selector: WorkloadSelector,
-): any | undefined {
+): V1Deployment[] {
   const deployments = cache
-    .list('Deployment')
-    .filter((d: any) => selector.matches(d.metadata?.labels));
-  return (
-    deployments.find((d: any) => d.metadata.name === selector.id) ??
-    deployments[0]
-  );
+    .list<V1Deployment>('Deployment')
+    .filter(d => selector.matches(d.metadata?.labels));
+  return [
+    ...deployments.filter(d => d.metadata?.name === selector.id),
+    ...deployments.filter(d => d.metadata?.name !== selector.id),
+  ];
 }
 
-/** Pods of the Deployment's current revision (the ReplicaSet whose revision matches). */
-export function currentReplicaSet(cache: NamespaceCache, deployment: any) {
-  const revision =
-    deployment.metadata?.annotations?.['deployment.kubernetes.io/revision'];
-  return cache
-    .list('ReplicaSet')
-    .find(
-      (rs: any) =>
-        rs.metadata?.ownerReferences?.some(
-          (o: any) => o.uid === deployment.metadata.uid,
-        ) &&
-        rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] ===
-          revision,
-    );
-}
-
-export function podsOf(cache: NamespaceCache, deployment: any): any[] {
+export function podsOf(cache: NamespaceCache, deployment: V1Deployment): V1Pod[] {
   const matches = matcherFromLabelSelector(deployment.spec?.selector);
   return cache
-    .list('Pod')
-    .filter(
-      (p: any) => !p.metadata?.deletionTimestamp && matches(p.metadata?.labels),
-    );
+    .list<V1Pod>('Pod')
+    .filter(p => !p.metadata?.deletionTimestamp && matches(p.metadata?.labels));
 }
 
-export function readWorkload(
-  cache: NamespaceCache,
-  selector: WorkloadSelector,
-  containerName?: string,
-): WorkloadSnapshot | undefined {
-  const deployment = findDeployment(cache, selector);
-  if (!deployment) return undefined;
-  const containers: any[] = deployment.spec?.template?.spec?.containers ?? [];
-  const container =
-    containers.find(c => c.name === containerName) ??
-    (containerName ? undefined : containers[0]);
-  if (!container) return undefined;
-  const pods = podsOf(cache, deployment);
-  // The digest comes from a Ready pod running exactly the template's image.
-  const reported = pods
-    .flatMap((p: any) => p.status?.containerStatuses ?? [])
-    .find(
-      (s: any) =>
-        s.name === container.name && s.image === container.image && s.imageID,
-    );
+function configOf(deployment: V1Deployment, container: V1Container) {
   const config: Record<string, string> = {};
   const annotations = deployment.spec?.template?.metadata?.annotations ?? {};
   for (const [key, value] of Object.entries(annotations)) {
-    if (key.startsWith('checksum/'))
-      config[`annotation ${key}`] = String(value);
+    if (key.startsWith('checksum/')) config[`annotation ${key}`] = value;
   }
   for (const env of container.env ?? []) {
-    // Only literal values are config; references are shown by name so no secret value is read.
+    // Literal values may be secrets: only a fingerprint is kept; references are named, never read.
     config[`env ${env.name}`] =
-      env.value !== undefined ? String(env.value) : '(from reference)';
+      env.value !== undefined ? fingerprint(env.value) : '(from reference)';
   }
   for (const from of container.envFrom ?? []) {
     const ref = from.configMapRef?.name ?? from.secretRef?.name;
@@ -98,89 +85,61 @@ export function readWorkload(
       config[`resources.${section}.${key}`] = String(value);
     }
   }
+  return config;
+}
+
+/** A snapshot of one Deployment: its container to promote, the digest its pods run, its config. */
+export function snapshotOf(
+  cache: NamespaceCache,
+  deployment: V1Deployment,
+  containerName?: string,
+): WorkloadSnapshot | undefined {
+  const containers = deployment.spec?.template?.spec?.containers ?? [];
+  const container =
+    containers.find(c => c.name === containerName) ??
+    (containerName ? undefined : containers[0]);
+  if (!container?.image || !deployment.metadata?.name) return undefined;
+  const pods = podsOf(cache, deployment);
+  // The digest comes from a pod running exactly the template's image.
+  const reported = pods
+    .flatMap(p => p.status?.containerStatuses ?? [])
+    .find(
+      s => s.name === container.name && s.image === container.image && s.imageID,
+    );
   return {
     name: deployment.metadata.name,
     container: container.name,
     image: container.image,
     exactImage: exactImage(container.image, reported?.imageID),
     desiredReplicas: deployment.spec?.replicas ?? 1,
-    config,
+    config: configOf(deployment, container),
     revision:
-      deployment.metadata?.annotations?.['deployment.kubernetes.io/revision'],
+      deployment.metadata.annotations?.['deployment.kubernetes.io/revision'],
     maxRestarts: Math.max(
       0,
-      ...pods.flatMap((p: any) =>
-        (p.status?.containerStatuses ?? []).map(
-          (s: any) => s.restartCount ?? 0,
-        ),
+      ...pods.flatMap(p =>
+        (p.status?.containerStatuses ?? []).map(s => s.restartCount ?? 0),
       ),
     ),
     deployment,
   };
 }
 
-export type RolloutProgress = {
-  desired: number;
-  updated: number;
-  ready: number;
-  state: 'progressing' | 'complete' | 'failed';
-  message?: string;
-};
-
 /**
- * Rollout state as `kubectl rollout status` judges it: the controller saw the new generation, every
- * replica is updated and available, no old replica is left; a ProgressDeadlineExceeded condition fails it.
+ * Rollout state of a promotion's target, read from the cache: the shared rule, with the current
+ * ReplicaSet and the image the promotion (or its rollback) must reach.
  */
 export function rolloutProgress(
   cache: NamespaceCache,
-  deployment: any,
+  deployment: V1Deployment,
   expectedImage: string,
   containerName: string,
-): RolloutProgress {
-  const desired = deployment.spec?.replicas ?? 1;
-  const status = deployment.status ?? {};
-  const rs = currentReplicaSet(cache, deployment);
-  const container = (deployment.spec?.template?.spec?.containers ?? []).find(
-    (c: any) => c.name === containerName,
-  );
-  const observed =
-    (status.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0);
-  const templateMatches = container?.image === expectedImage;
-  const updated = observed ? status.updatedReplicas ?? 0 : 0;
-  const ready = observed && rs ? rs.status?.readyReplicas ?? 0 : 0;
-  const progressing = (status.conditions ?? []).find(
-    (c: any) => c.type === 'Progressing',
-  );
-  // Only a deadline about the rollout being watched counts: right after a rollback the cache may still
-  // show the abandoned template, and the condition names the abandoned ReplicaSet until the controller
-  // re-evaluates progress.
-  const deadlineExceeded =
-    observed &&
-    templateMatches &&
-    progressing?.reason === 'ProgressDeadlineExceeded' &&
-    rs !== undefined &&
-    String(progressing.message ?? '').includes(`"${rs.metadata?.name}"`);
-  if (deadlineExceeded) {
-    return {
-      desired,
-      updated,
-      ready,
-      state: 'failed',
-      message: `progress deadline exceeded: ${
-        progressing.message ?? ''
-      }`.trim(),
-    };
-  }
-  const complete =
-    observed &&
-    templateMatches &&
-    updated >= desired &&
-    (status.replicas ?? 0) <= updated &&
-    (status.availableReplicas ?? 0) >= updated;
-  return {
-    desired,
-    updated,
-    ready,
-    state: complete ? 'complete' : 'progressing',
-  };
+): DeploymentRollout {
+  return deploymentRollout(deployment, {
+    currentReplicaSet: currentReplicaSet(
+      deployment,
+      cache.list<V1ReplicaSet>('ReplicaSet'),
+    ),
+    expect: { container: containerName, image: expectedImage },
+  });
 }

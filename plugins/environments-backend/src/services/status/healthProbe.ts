@@ -57,8 +57,8 @@ export function createHealthProber(): HealthProber {
           probeOne(`${healthUrl}/health/live`),
           probeOne(`${healthUrl}/health/ready`),
         ]);
+        // The configured URL is an internal address: answers name only the paths.
         return {
-          url: healthUrl,
           live: live.result,
           ready: ready.result,
           detail: `/health/live ${live.detail}; /health/ready ${ready.detail}`,

@@ -15,6 +15,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import {
   environmentsPromotionCreatePermission,
+  IS_ENTITY_RULE,
   IS_TARGET_STAGE_RULE,
   PromotionPermissionResource,
 } from '@envportal/plugin-environments-common';
@@ -25,10 +26,11 @@ const RESOURCE_TYPE_CATALOG_ENTITY =
   environmentsPromotionCreatePermission.resourceType;
 
 /**
- * The environments plugin evaluates conditional decisions on catalog entities for its own permissions,
- * because the condition (the target stage) is a property of the request, not of the stored entity.
+ * The environments plugins evaluate conditional decisions on catalog entities for their own
+ * permissions, because the conditions (the target stage, the entity acted for) are properties of the
+ * request, not of the stored entity.
  */
-export const promotionResourceRef = createPermissionResourceRef<
+export const environmentsResourceRef = createPermissionResourceRef<
   PromotionPermissionResource,
   never
 >().with({
@@ -36,34 +38,63 @@ export const promotionResourceRef = createPermissionResourceRef<
   resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
 });
 
+const singleRequestsOnly = () => {
+  throw new Error('environments rules apply to single requests only');
+};
+
+/** Allows when the stage being changed is one of the given stages. */
 export const isTargetStage = createPermissionRule({
   name: IS_TARGET_STAGE_RULE,
   description: 'Allow when the stage being changed is one of the given stages',
-  resourceRef: promotionResourceRef,
+  resourceRef: environmentsResourceRef,
   paramsSchema: z.object({
     stages: z
       .array(z.string())
       .describe('Stage names, e.g. ["dev", "staging"]'),
   }),
   apply: (resource, { stages }) => stages.includes(resource.targetStage),
-  toQuery: () => {
-    throw new Error('IS_TARGET_STAGE applies to single requests only');
-  },
+  toQuery: singleRequestsOnly,
 });
 
-/** Condition helpers for permission policies: `environmentsConditions.isTargetStage({ stages })`. */
+/** Allows when the entity acted on or for (a component, or the template that deploys) is listed. */
+export const isEntity = createPermissionRule({
+  name: IS_ENTITY_RULE,
+  description:
+    'Allow when the entity acted on or for (a component, or the template that deploys) is one of the given refs',
+  resourceRef: environmentsResourceRef,
+  paramsSchema: z.object({
+    entityRefs: z
+      .array(z.string())
+      .describe('Entity refs, e.g. ["template:default/express-service"]'),
+  }),
+  apply: (resource, { entityRefs }) =>
+    entityRefs
+      .map(ref => ref.toLocaleLowerCase('en-US'))
+      .includes(resource.entityRef.toLocaleLowerCase('en-US')),
+  toQuery: singleRequestsOnly,
+});
+
+/**
+ * Condition helpers for permission policies, e.g.
+ * `createEnvironmentsConditionalDecision(permission, environmentsConditions.isTargetStage({ stages: ['dev'] }))`.
+ */
 export const {
   conditions: environmentsConditions,
   createConditionalDecision: createEnvironmentsConditionalDecision,
 } = createConditionExports({
-  resourceRef: promotionResourceRef,
-  rules: { isTargetStage },
+  resourceRef: environmentsResourceRef,
+  rules: { isTargetStage, isEntity },
 });
 
-const authorizeConditions = createConditionAuthorizer([isTargetStage]);
+/** Every rule of the environments permissions, for policies and tests that apply decisions. */
+export const environmentsPermissionRules = [isTargetStage, isEntity];
+
+const authorizeConditions = createConditionAuthorizer(
+  environmentsPermissionRules,
+);
 
 /**
- * Decides a resource permission for one entity and target stage, applying conditional decisions here.
+ * Decides an environments permission for one entity and stage, applying conditional decisions here.
  * A conditional decision naming another plugin's rules cannot be applied here and counts as a denial.
  */
 export async function isAllowed(
@@ -85,6 +116,7 @@ export async function isAllowed(
   }
 }
 
+/** {@link isAllowed}, throwing NotAllowedError with the permission, entity and stage on denial. */
 export async function requirePermission(
   permissions: PermissionsService,
   permission: ResourcePermission<typeof RESOURCE_TYPE_CATALOG_ENTITY>,
@@ -93,7 +125,9 @@ export async function requirePermission(
 ): Promise<void> {
   if (!(await isAllowed(permissions, permission, resource, credentials))) {
     throw new NotAllowedError(
-      `Not allowed: ${permission.name} for ${resource.entityRef} in ${resource.targetStage}`,
+      `Not allowed: ${permission.name} for ${resource.entityRef}${
+        resource.targetStage ? ` in ${resource.targetStage}` : ''
+      }`,
     );
   }
 }

@@ -1,0 +1,107 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
+import type { Request } from 'express';
+
+/**
+ * The state changes of a promotion or rollback, each audited as one event:
+ * `requested` (accepted or refused), `denied` (by permission), `started` (the change is applied),
+ * `rolled-out`, `soak-passed`, `soak-failed`, `rolled-back`, `recovered` (taken up again after a
+ * restart), `failed` and `succeeded`.
+ */
+export type PromotionStep =
+  | 'requested'
+  | 'denied'
+  | 'started'
+  | 'rolled-out'
+  | 'soak-passed'
+  | 'soak-failed'
+  | 'rolled-back'
+  | 'recovered'
+  | 'failed'
+  | 'succeeded';
+
+/** Steps that record something going wrong; they are audited as failures. */
+const FAILURE_STEPS = new Set<PromotionStep>([
+  'denied',
+  'soak-failed',
+  'rolled-back',
+  'failed',
+]);
+
+/** Who acted, as a string: a user's entity ref, or `service:<subject>` for tools and agents. */
+export function actorOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user' && principal.userEntityRef) {
+    return principal.userEntityRef;
+  }
+  if (principal.type === 'service' && principal.subject) {
+    return `service:${principal.subject}`;
+  }
+  return 'unknown';
+}
+
+export type AuditSubject = {
+  id?: string;
+  kind: 'promotion' | 'rollback';
+  entityRef: string;
+  from: string;
+  to: string;
+};
+
+export type PromotionAudit = {
+  record(
+    step: PromotionStep,
+    subject: AuditSubject,
+    options: {
+      /** The user or service principal the change is done for. */
+      actor: string;
+      /** The HTTP request that caused it, when there is one. */
+      request?: Request;
+      error?: Error | string;
+      meta?: JsonObject;
+    },
+  ): Promise<void>;
+};
+
+/**
+ * Writes promotion audit events (`promotion-<step>` or `rollback-<step>`), high severity when the
+ * stage is production. Every event names the actor in `meta.actor`: background steps run as the
+ * plugin, but are done for the user or tool that asked.
+ */
+export function createPromotionAudit(
+  auditor: AuditorService,
+  isProduction: (stage: string) => boolean,
+): PromotionAudit {
+  return {
+    async record(step, subject, { actor, request, error, meta }) {
+      const event = await auditor.createEvent({
+        eventId: `${subject.kind}-${step}`,
+        severityLevel: isProduction(subject.to) ? 'high' : 'medium',
+        request,
+        meta: {
+          actor,
+          ...(subject.id ? { promotionId: subject.id } : {}),
+          entityRef: subject.entityRef,
+          from: subject.from,
+          to: subject.to,
+          ...meta,
+        },
+      });
+      if (FAILURE_STEPS.has(step) || error) {
+        await event.fail({
+          error:
+            error instanceof Error ? error : new Error(error ?? `${step}`),
+        });
+      } else {
+        await event.success();
+      }
+    },
+  };
+}

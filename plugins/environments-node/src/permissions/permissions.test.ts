@@ -1,0 +1,98 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { NotAllowedError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import {
+  environmentsPromotionCreatePermission,
+  environmentsTemplateExecutePermission,
+} from '@envportal/plugin-environments-common';
+import {
+  createEnvironmentsConditionalDecision,
+  environmentsConditions,
+  isAllowed,
+  requirePermission,
+} from './permissions';
+
+/** A permissions service that answers every request with one decision, as a policy would. */
+function deciding(decision: PolicyDecision) {
+  const permissions = mockServices.permissions();
+  permissions.authorizeConditional = async requests =>
+    requests.map(() => decision) as any;
+  return permissions;
+}
+
+const credentials = mockCredentials.user();
+
+describe('environments permission rules', () => {
+  it('applies isTargetStage to the stage of the request', async () => {
+    const permissions = deciding(
+      createEnvironmentsConditionalDecision(
+        environmentsPromotionCreatePermission,
+        environmentsConditions.isTargetStage({ stages: ['dev', 'staging'] }),
+      ),
+    );
+    const resource = (targetStage: string) => ({
+      entityRef: 'component:default/orders',
+      targetStage,
+    });
+    expect(
+      await isAllowed(
+        permissions,
+        environmentsPromotionCreatePermission,
+        resource('staging'),
+        credentials,
+      ),
+    ).toBe(true);
+    await expect(
+      requirePermission(
+        permissions,
+        environmentsPromotionCreatePermission,
+        resource('prod'),
+        credentials,
+      ),
+    ).rejects.toThrow(
+      new NotAllowedError(
+        'Not allowed: environments.promotion.create for component:default/orders in prod',
+      ),
+    );
+  });
+
+  it('applies isEntity to the template, ignoring the case of the ref', async () => {
+    const permissions = deciding(
+      createEnvironmentsConditionalDecision(
+        environmentsTemplateExecutePermission,
+        environmentsConditions.isEntity({
+          entityRefs: ['template:default/express-service'],
+        }),
+      ),
+    );
+    const allowed = (entityRef: string) =>
+      isAllowed(
+        permissions,
+        environmentsTemplateExecutePermission,
+        { entityRef, targetStage: 'dev' },
+        credentials,
+      );
+    expect(await allowed('Template:default/Express-Service')).toBe(true);
+    expect(await allowed('template:default/dry-run')).toBe(false);
+  });
+
+  it("denies a conditional decision it cannot apply (another plugin's rules)", async () => {
+    const permissions = deciding({
+      result: AuthorizeResult.CONDITIONAL,
+      pluginId: 'catalog',
+      resourceType: 'catalog-entity',
+      conditions: { rule: 'IS_ENTITY_OWNER', resourceType: 'catalog-entity', params: {} },
+    });
+    expect(
+      await isAllowed(
+        permissions,
+        environmentsPromotionCreatePermission,
+        { entityRef: 'component:default/orders', targetStage: 'dev' },
+        credentials,
+      ),
+    ).toBe(false);
+  });
+});
