@@ -30,6 +30,7 @@ function newPromotion(overrides: Partial<NewPromotion> = {}): NewPromotion {
     risk: { level: 'low', reasons: [] },
     requestedBy: 'user:default/guest',
     summary: 'orders 1.1.0 → 1.2.0 in staging',
+    workloadKey: `local/${overrides.to ?? 'staging'}/orders`,
     ...overrides,
   };
 }

@@ -123,7 +123,7 @@ describe('environments read routes', () => {
     const [dev, prod] = res.body.stages;
     expect(dev).toMatchObject({ stage: 'dev', state: 'error', stale: true });
     expect(dev.error).toMatch(
-      /cluster "local", which kubernetes.clusterLocatorMethods does not define/,
+      /cluster "local", which kubernetes.clusterLocatorMethods \(type config\) does not define/,
     );
     expect(prod).toMatchObject({ stage: 'prod', state: 'error', stale: true });
     expect(prod.error).toMatch(/not reachable within 500 ms/);

@@ -3,6 +3,7 @@ import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { TemplateAction } from '@backstage/plugin-scaffolder-node';
+import { readClusterAccess } from '@envportal/plugin-environments-node';
 import { validate } from 'jsonschema';
 import yaml from 'yaml';
 import { createFetchReferenceAction } from './fetchReference';
@@ -18,23 +19,27 @@ import { createWaitForEntityAction } from './waitForEntity';
 // The documented examples are what users copy: each must name its action and pass the input schema
 // the scaffolder validates with (the JSON Schema generated from the zod schema).
 const config = new ConfigReader({});
+const access = readClusterAccess(config);
+const permissions = mockServices.permissions();
+const reference = {
+  config,
+  reader: mockServices.urlReader.mock(),
+  integrations: ScmIntegrations.fromConfig(config),
+  permissions,
+};
 const actions: TemplateAction<any, any, any>[] = [
-  createStageAction({ config }),
-  createFetchReferenceAction({
-    config,
-    reader: mockServices.urlReader.mock(),
-    integrations: ScmIntegrations.fromConfig(config),
-  }),
-  createPublishLocalAction({ config }),
+  createStageAction({ access }),
+  createFetchReferenceAction(reference),
+  createPublishLocalAction({ config, permissions }),
   createWaitForEntityAction({ catalog: catalogServiceMock() }),
-  createHelmUpgradeAction({ config }),
-  createRolloutStatusAction({ config }),
+  createHelmUpgradeAction({ access, permissions }),
+  createRolloutStatusAction({ access, permissions }),
   createPromoteAction({
     discovery: mockServices.discovery(),
     auth: mockServices.auth(),
   }),
-  createTerraformPlanAction(),
-  createTerraformApplyAction(),
+  createTerraformPlanAction(reference),
+  createTerraformApplyAction(reference),
 ];
 
 describe.each(actions.map(action => [action.id, action] as const))(

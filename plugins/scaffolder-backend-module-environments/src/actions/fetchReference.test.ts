@@ -1,4 +1,8 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { ConfigReader } from '@backstage/config';
 import { ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
@@ -41,11 +45,12 @@ describe('fetch:reference', () => {
     });
   });
 
-  const action = (config: object = {}) =>
+  const action = (config: object = {}, permissions = mockServices.permissions()) =>
     createFetchReferenceAction({
       config: new ConfigReader(config),
       reader: reader as any,
       integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+      permissions,
     });
   const run = (input: Record<string, any>, config: object = {}) => {
     const ctx = createMockActionContext({
@@ -113,6 +118,25 @@ describe('fetch:reference', () => {
     await expect(
       run({ path: 'templates', targetPath: 't', packageName: 'x' }),
     ).rejects.toThrow('has no package.json');
+  });
+
+  it("reads the host's checkout only for a template the policy trusts", async () => {
+    const ctx = createMockActionContext({
+      input: { path: 'service', targetPath: 'service' },
+      workspacePath: workspace.path,
+      templateInfo: {
+        entityRef: 'template:default/dry-run',
+        baseUrl: `file://${repo.resolve('templates/svc/template.yaml')}`,
+      },
+    });
+    await expect(
+      action({}, mockServices.permissions({ result: AuthorizeResult.DENY })).handler(
+        ctx as any,
+      ),
+    ).rejects.toThrow(
+      'Not allowed: environments.template.execute for template:default/dry-run',
+    );
+    expect(existsSync(join(workspace.path, 'service'))).toBe(false);
   });
 
   it('uses the configured source root for a dry run, whose template has no location', async () => {

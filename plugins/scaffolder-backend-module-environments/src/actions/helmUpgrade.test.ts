@@ -4,7 +4,9 @@ import {
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { readClusterAccess } from '@envportal/plugin-environments-node';
 import fs from 'fs-extra';
 import { join } from 'node:path';
 import {
@@ -16,24 +18,53 @@ import {
 } from '../testing/localCluster';
 import { createHelmUpgradeAction } from './helmUpgrade';
 
-// Real Helm against the local cluster (real API server with Pod Security "restricted"; kwok pods).
+const TRUSTED = { entityRef: 'template:default/express-service' };
+const allowAll = mockServices.permissions();
+
+// Real Helm against the local cluster (real API server with Pod Security "restricted"; kwok pods),
+// with the portal's deploy account, which is bound in dev only.
 describeWithCluster('helm:upgrade on the local cluster', () => {
   jest.setTimeout(240_000);
   const workspace = createMockDirectory();
   const release = `sctest-helm-${process.pid}`;
   const dryRelease = `sctest-dry-${process.pid}`;
+  const escape = `sctest-escape-${process.pid}`;
   let config: ReturnType<typeof localClusterConfig>;
+  let action: ReturnType<typeof createHelmUpgradeAction>;
 
   beforeAll(async () => {
     config = localClusterConfig();
+    action = createHelmUpgradeAction({
+      access: readClusterAccess(config),
+      permissions: allowAll,
+    });
     await fs.copy(
       join(REPO_ROOT, 'charts/express-service'),
       join(workspace.path, 'chart'),
+    );
+    // A chart that puts a ConfigMap into prod, whatever namespace it is installed into.
+    await fs.outputFile(
+      join(workspace.path, 'escape/Chart.yaml'),
+      'apiVersion: v2\nname: escape\nversion: 0.1.0\n',
+    );
+    await fs.outputFile(
+      join(workspace.path, 'escape/templates/cm.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${escape}\n  namespace: prod\ndata: {a: b}\n`,
+    );
+    // A chart whose object lands in prod only when rendered against the live cluster.
+    await fs.outputFile(
+      join(workspace.path, 'live-escape/Chart.yaml'),
+      'apiVersion: v2\nname: live-escape\nversion: 0.1.0\n',
+    );
+    await fs.outputFile(
+      join(workspace.path, 'live-escape/templates/cm.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${escape}\n  namespace: {{ if (lookup "v1" "ConfigMap" .Release.Namespace "kube-root-ca.crt") }}prod{{ else }}{{ .Release.Namespace }}{{ end }}\ndata: {a: b}\n`,
     );
   });
   afterAll(() => {
     uninstallRelease(release, 'dev');
     uninstallRelease(dryRelease, 'dev');
+    uninstallRelease(escape, 'dev');
   });
 
   const context = (input: Record<string, unknown>, isDryRun = false) => {
@@ -49,6 +80,7 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
       },
       workspacePath: workspace.path,
       logger,
+      templateInfo: TRUSTED,
     });
     return { ctx: { ...ctx, isDryRun }, logger };
   };
@@ -68,18 +100,19 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
       logger.warn.mock.calls,
       logger.error.mock.calls,
     ]);
-  const token = () =>
-    config
-      .getConfigArray('kubernetes.clusterLocatorMethods')[0]
-      .getConfigArray('clusters')[0]
-      .getString('serviceAccountToken');
+  const deployToken = () =>
+    config.getConfigArray('environments.stages')[0].getString(
+      'deployServiceAccountToken',
+    );
+  const inProd = () =>
+    kubectl(['-n', 'prod', 'get', 'configmap', '-o', 'name']).includes(escape);
 
   it('installs a new release into the stage namespace, without logging the token', async () => {
     const { ctx, logger } = context({
       releaseName: release,
       set: { fullnameOverride: release, 'image.tag': '1.0.0', replicaCount: 2 },
     });
-    await createHelmUpgradeAction({ config }).handler(ctx as any);
+    await action.handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('revision', 1);
     expect(ctx.output).toHaveBeenCalledWith('status', 'deployed');
     expect(ctx.output).toHaveBeenCalledWith('namespace', 'dev');
@@ -95,7 +128,7 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
         'jsonpath={.status.readyReplicas}',
       ]),
     ).toBe('2');
-    expect(loggedText(logger)).not.toContain(token());
+    expect(loggedText(logger)).not.toContain(deployToken());
   });
 
   it('upgrades the release to a new image', async () => {
@@ -103,7 +136,7 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
       releaseName: release,
       set: { fullnameOverride: release, 'image.tag': '1.0.1' },
     });
-    await createHelmUpgradeAction({ config }).handler(ctx as any);
+    await action.handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('revision', 2);
     expect(image()).toMatch(/:1\.0\.1$/);
   });
@@ -114,9 +147,7 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
       set: { fullnameOverride: release, 'image.tag': '1.0.2-fail' },
       timeout: '20s',
     });
-    await expect(
-      createHelmUpgradeAction({ config }).handler(ctx as any),
-    ).rejects.toThrow(/rolled back/);
+    await expect(action.handler(ctx as any)).rejects.toThrow(/rolled back/);
     // The previous version is what runs again.
     expect(image()).toMatch(/:1\.0\.1$/);
     const history = JSON.parse(
@@ -139,14 +170,28 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
     );
   });
 
-  it('in a dry run validates with the API server and changes nothing', async () => {
+  it('in a dry run only renders, without any cluster, and changes nothing', async () => {
     const { ctx, logger } = context(
       { releaseName: dryRelease, set: { fullnameOverride: dryRelease } },
       true,
     );
-    await createHelmUpgradeAction({ config }).handler(ctx as any);
+    // No account at all: the dry run must not need one.
+    const offline = createHelmUpgradeAction({
+      access: readClusterAccess(
+        new ConfigReader({
+          environments: {
+            stages: [{ name: 'dev', cluster: 'nowhere', namespace: 'dev' }],
+          },
+        }),
+      ),
+      permissions: allowAll,
+    });
+    await offline.handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('revision', 0);
-    expect(loggedText(logger)).toMatch(/Dry run rendered \d+ objects/);
+    expect(ctx.output).toHaveBeenCalledWith('status', 'rendered');
+    expect(loggedText(logger)).toMatch(
+      /renders \d+ objects, all in namespace dev; nothing was sent to the cluster/,
+    );
     expect(
       kubectl([
         '-n',
@@ -155,18 +200,6 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
         'deploy,secrets',
         '-l',
         `app.kubernetes.io/instance=${dryRelease}`,
-        '-o',
-        'name',
-      ]),
-    ).toBe('');
-    expect(
-      kubectl([
-        '-n',
-        'dev',
-        'get',
-        'secrets',
-        '-l',
-        `owner=helm,name=${dryRelease}`,
         '-o',
         'name',
       ]),
@@ -182,28 +215,107 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
       },
       true,
     );
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      /helm template failed: .*appPort/,
+    );
+  });
+
+  it('refuses a chart with an object in another namespace before anything is sent, also in a dry run', async () => {
+    for (const isDryRun of [true, false]) {
+      const { ctx } = context(
+        { chart: 'escape', releaseName: escape },
+        isDryRun,
+      );
+      await expect(action.handler(ctx as any)).rejects.toThrow(
+        new NotAllowedError(
+          `The chart reaches outside namespace dev, so nothing was deployed: ConfigMap/${escape} is in namespace "prod", not "dev"`,
+        ),
+      );
+    }
+    expect(inProd()).toBe(false);
+    // No release was recorded either.
+    expect(
+      kubectl(['-n', 'dev', 'get', 'secrets', '-l', `name=${escape}`, '-o', 'name']),
+    ).toBe('');
+  });
+
+  it('refuses a chart that reaches another namespace only when rendered against the live cluster', async () => {
+    // Rendered without a cluster, the lookup finds nothing and the ConfigMap stays in dev.
+    const { ctx } = context({ chart: 'live-escape', releaseName: escape });
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      `The chart reaches outside namespace dev, so nothing was deployed: ConfigMap/${escape} is in namespace "prod", not "dev"`,
+    );
+    expect(inProd()).toBe(false);
+    expect(
+      kubectl(['-n', 'dev', 'get', 'configmap', '-o', 'name']),
+    ).not.toContain(escape);
+  });
+
+  it('refuses to run from a template the permission policy does not trust, and deploys nothing', async () => {
+    const denying = createHelmUpgradeAction({
+      access: readClusterAccess(config),
+      permissions: mockServices.permissions({ result: AuthorizeResult.DENY }),
+    });
+    const { ctx } = context({
+      releaseName: `${release}-denied`,
+      set: { fullnameOverride: `${release}-denied` },
+    });
+    await expect(denying.handler(ctx as any)).rejects.toThrow(
+      'Not allowed: environments.template.execute for template:default/express-service in dev',
+    );
+    const untracked = context({ releaseName: `${release}-denied` });
     await expect(
-      createHelmUpgradeAction({ config }).handler(ctx as any),
-    ).rejects.toThrow(/helm upgrade failed: .*appPort/);
+      action.handler({ ...untracked.ctx, templateInfo: undefined } as any),
+    ).rejects.toThrow('runs only from a template registered in the catalog');
+    expect(
+      kubectl(['-n', 'dev', 'get', 'deploy', '-o', 'name']),
+    ).not.toContain(`${release}-denied`);
   });
 });
 
 describe('helm:upgrade input checks', () => {
-  const config = localClusterConfigless();
+  const access = readClusterAccess(
+    new ConfigReader({
+      environments: {
+        stages: [
+          { name: 'dev', cluster: 'local', namespace: 'dev' },
+          { name: 'prod', cluster: 'elsewhere', namespace: 'prod' },
+        ],
+      },
+      kubernetes: {
+        clusterLocatorMethods: [
+          {
+            type: 'config',
+            clusters: [
+              {
+                name: 'local',
+                url: 'https://127.0.0.1:1',
+                serviceAccountToken: 'tok',
+              },
+            ],
+          },
+        ],
+      },
+    }),
+  );
+  const action = createHelmUpgradeAction({ access, permissions: allowAll });
+  const input = {
+    chart: 'chart',
+    releaseName: 'x',
+    stage: 'dev',
+    valuesFiles: [],
+    set: {},
+    timeout: '1m',
+  };
+
   it('refuses a chart path outside the workspace', async () => {
     const ctx = createMockActionContext({
-      input: {
-        chart: '../../etc',
-        releaseName: 'x',
-        stage: 'dev',
-        valuesFiles: [],
-        set: {},
-        timeout: '1m',
-      },
+      input: { ...input, chart: '../../etc' },
+      templateInfo: TRUSTED,
     });
-    await expect(
-      createHelmUpgradeAction({ config }).handler(ctx as any),
-    ).rejects.toThrow(/outside|workspace/i);
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      /outside|workspace/i,
+    );
   });
 
   it('refuses a set key that helm would parse as syntax', async () => {
@@ -211,77 +323,34 @@ describe('helm:upgrade input checks', () => {
       content: { chart: { 'Chart.yaml': 'name: x' } },
     });
     const ctx = createMockActionContext({
-      input: {
-        chart: 'chart',
-        releaseName: 'x',
-        stage: 'dev',
-        valuesFiles: [],
-        set: { 'a,b=c': 'x' },
-        timeout: '1m',
-      },
+      input: { ...input, set: { 'a,b=c': 'x' } },
       workspacePath: workspace.path,
+      templateInfo: TRUSTED,
     });
-    await expect(
-      createHelmUpgradeAction({ config }).handler(ctx as any),
-    ).rejects.toThrow('not a plain values path');
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      'not a plain values path',
+    );
   });
 
-  const prodInput = {
-    chart: 'chart',
-    releaseName: 'x',
-    stage: 'prod',
-    valuesFiles: [],
-    set: {},
-    timeout: '1m',
-  };
-
   it('deploys directly only to the first stage; the others are reached by promotion', async () => {
-    const ctx = createMockActionContext({ input: prodInput });
-    await expect(
-      createHelmUpgradeAction({ config }).handler(ctx as any),
-    ).rejects.toThrow(
+    const ctx = createMockActionContext({
+      input: { ...input, stage: 'prod' },
+      templateInfo: TRUSTED,
+    });
+    await expect(action.handler(ctx as any)).rejects.toThrow(
       new NotAllowedError(
         'helm:upgrade may deploy only to dev; prod is reached by promotion (environments:promote)',
       ),
     );
   });
 
-  it('names the missing cluster configuration', async () => {
-    const ctx = createMockActionContext({ input: prodInput });
-    const allowingProd = new ConfigReader(
-      { environments: { templates: { helmStages: ['dev', 'prod'] } } },
-      'allow-prod',
-      config,
-    );
-    await expect(
-      createHelmUpgradeAction({ config: allowingProd }).handler(ctx as any),
-    ).rejects.toThrow(
-      'Stage "prod" names cluster "elsewhere", which is not in kubernetes.clusterLocatorMethods',
+  it('names an unknown stage', async () => {
+    const ctx = createMockActionContext({
+      input: { ...input, stage: 'qa' },
+      templateInfo: TRUSTED,
+    });
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      'Unknown stage "qa"; configured stages: dev, prod',
     );
   });
 });
-
-function localClusterConfigless() {
-  return new ConfigReader({
-    environments: {
-      stages: [
-        { name: 'dev', cluster: 'local', namespace: 'dev' },
-        { name: 'prod', cluster: 'elsewhere', namespace: 'prod' },
-      ],
-    },
-    kubernetes: {
-      clusterLocatorMethods: [
-        {
-          type: 'config',
-          clusters: [
-            {
-              name: 'local',
-              url: 'https://127.0.0.1:1',
-              serviceAccountToken: 'tok',
-            },
-          ],
-        },
-      ],
-    },
-  });
-}

@@ -25,8 +25,6 @@ type HelmRelease = {
   name: string;
   version: number;
   info?: { status?: string };
-  manifest?: string;
-  hooks?: Array<{ manifest?: string }>;
 };
 
 /** What the action keeps of a release (JSON-serializable for the checkpoint). */
@@ -39,8 +37,9 @@ type ReleaseSummary = { name: string; version: number; status: string };
  *
  * Nothing reaches the cluster before the chart is known to stay in the stage's namespace: it is
  * rendered without a cluster and every object (hooks and CRDs included) is checked; then, since a
- * chart may render differently against the live cluster (`lookup`, capabilities), the server-side
- * dry run's manifest is checked again before the upgrade. A dry run of the action only renders.
+ * chart may render differently against the live cluster (`lookup`, capabilities), it is rendered
+ * again as the install will (Helm only reads) and checked again before the upgrade. A dry run of
+ * the action only does the first, clusterless render.
  */
 export function createHelmUpgradeAction(options: {
   access: ClusterAccess;
@@ -236,30 +235,37 @@ async function upgrade(
   log: (line: string) => void,
   signal?: AbortSignal,
 ): Promise<ReleaseSummary> {
-  const helmUpgrade = async (extra: string[]) => {
-    const result = await runHelm({
-      args: ['upgrade', '--install', ...chartArgs, '--skip-crds', '--output', 'json', ...extra],
-      connection,
-      captureStdout: true,
-      onLine: log,
-      signal,
-    });
-    return JSON.parse(result.stdout) as HelmRelease;
-  };
-  // Rendered against the live cluster (lookups, capabilities), sent as a dry run only, checked again.
-  const planned = await helmUpgrade(['--dry-run=server']);
-  assertContained(
-    [planned.manifest ?? '', ...(planned.hooks ?? []).map(h => h.manifest ?? '')].join('\n---\n'),
-    connection.namespace,
-  );
-  const release = await helmUpgrade([
-    '--atomic',
-    '--wait',
-    '--timeout',
-    timeout,
-    '--history-max',
-    '10',
-  ]);
+  // Rendered as the live install will render it (lookups, the cluster's capabilities): Helm only
+  // reads from the cluster here, and nothing is sent until this manifest is checked too.
+  const live = await runHelm({
+    args: ['template', ...chartArgs, '--include-crds', '--dry-run=server'],
+    connection,
+    captureStdout: true,
+    onLine: log,
+    signal,
+  });
+  assertContained(live.stdout, connection.namespace);
+  const result = await runHelm({
+    args: [
+      'upgrade',
+      '--install',
+      ...chartArgs,
+      '--skip-crds',
+      '--atomic',
+      '--wait',
+      '--timeout',
+      timeout,
+      '--history-max',
+      '10',
+      '--output',
+      'json',
+    ],
+    connection,
+    captureStdout: true,
+    onLine: log,
+    signal,
+  });
+  const release = JSON.parse(result.stdout) as HelmRelease;
   return {
     name: release.name,
     version: release.version,

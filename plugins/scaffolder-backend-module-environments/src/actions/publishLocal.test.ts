@@ -1,8 +1,12 @@
-import { createMockDirectory } from '@backstage/backend-test-utils';
+import {
+  createMockDirectory,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { createPublishLocalAction } from './publishLocal';
 
@@ -20,18 +24,22 @@ describe('publish:local', () => {
       service: { 'index.ts': 'export {}' },
     });
   });
+  const permissions = mockServices.permissions();
+  const publish = (options: { config: ConfigReader } = { config }) =>
+    createPublishLocalAction({ permissions, ...options });
   const context = (input: Record<string, any>, isDryRun = false) => ({
     ...createMockActionContext({
       input,
       workspacePath: workspace.path,
       user: { ref: 'user:default/alice' },
+      templateInfo: { entityRef: 'template:default/express-service' },
     }),
     isDryRun,
   });
 
   it('writes the workspace as a new git repository with one commit', async () => {
     const ctx = context({ repoName: 'orders', description: 'Create orders' });
-    await createPublishLocalAction({ config }).handler(ctx as any);
+    await publish().handler(ctx as any);
     const repo = join(publishDir.path, 'orders');
     expect(ctx.output).toHaveBeenCalledWith('repoPath', repo);
     expect(readFileSync(join(repo, 'service/index.ts'), 'utf8')).toBe(
@@ -52,7 +60,7 @@ describe('publish:local', () => {
     publishDir.setContent({ orders: { 'README.md': 'someone else' } });
     const ctx = context({ repoName: 'orders' });
     await expect(
-      createPublishLocalAction({ config }).handler(ctx as any),
+      publish().handler(ctx as any),
     ).rejects.toThrow(
       `A repository named orders already exists in ${publishDir.path}`,
     );
@@ -63,23 +71,58 @@ describe('publish:local', () => {
 
   it('writes nothing in a dry run', async () => {
     const ctx = context({ repoName: 'orders' }, true);
-    await createPublishLocalAction({ config }).handler(ctx as any);
+    await publish().handler(ctx as any);
     expect(existsSync(join(publishDir.path, 'orders'))).toBe(false);
   });
 
   it('refuses to run without a configured directory, and names outside it', async () => {
     await expect(
-      createPublishLocalAction({ config: new ConfigReader({}) }).handler(
+      publish({ config: new ConfigReader({}) }).handler(
         context({ repoName: 'orders' }) as any,
       ),
     ).rejects.toThrow(
       'publish:local needs environments.templates.localPublishDir',
     );
     await expect(
-      createPublishLocalAction({ config }).handler(
+      publish().handler(
         context({ repoName: '../x' }) as any,
       ),
     ).rejects.toThrow();
     expect(existsSync(join(publishDir.path, '..', 'x'))).toBe(false);
+  });
+
+  it('refuses a catalog-info.yaml that would register a template, a location or a group', async () => {
+    for (const kind of ['Template', 'Location', 'Group']) {
+      workspace.setContent({
+        'catalog-info.yaml': `kind: Component\n---\nkind: ${kind}\n`,
+      });
+      await expect(
+        publish().handler(context({ repoName: 'orders' }, true) as any),
+      ).rejects.toThrow(
+        `catalog-info.yaml declares a ${kind}; a published service may declare only Component, API, Resource`,
+      );
+    }
+    expect(existsSync(join(publishDir.path, 'orders'))).toBe(false);
+  });
+
+  it('refuses a symbolic link that leads outside, which could make the catalog read any file of the host', async () => {
+    symlinkSync('../catalog-info.yaml', join(workspace.path, 'service', 'inside'));
+    symlinkSync('/etc/passwd', join(workspace.path, 'service', 'passwd'));
+    await expect(
+      publish().handler(context({ repoName: 'orders' }) as any),
+    ).rejects.toThrow(
+      'service/passwd is a symbolic link that leads outside the repository',
+    );
+    expect(existsSync(join(publishDir.path, 'orders'))).toBe(false);
+  });
+
+  it('publishes only from a template the policy trusts', async () => {
+    await expect(
+      createPublishLocalAction({
+        config,
+        permissions: mockServices.permissions({ result: AuthorizeResult.DENY }),
+      }).handler(context({ repoName: 'orders' }) as any),
+    ).rejects.toThrow('Not allowed: environments.template.execute');
+    expect(existsSync(join(publishDir.path, 'orders'))).toBe(false);
   });
 });

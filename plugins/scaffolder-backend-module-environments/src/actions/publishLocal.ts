@@ -1,4 +1,5 @@
 import {
+  isChildPath,
   PermissionsService,
   resolveSafeChildPath,
 } from '@backstage/backend-plugin-api';
@@ -8,7 +9,7 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { findTool, runProcess } from '@envportal/plugin-environments-node';
 import fs from 'fs-extra';
 import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { authorizeTemplate } from '../guard/authorizeTemplate';
@@ -130,20 +131,26 @@ export function createPublishLocalAction(options: {
 }
 
 /**
- * Refuses a workspace the catalog must not read: a symbolic link (it could point at any file of the
- * host) or a catalog-info.yaml with a kind other than {@link PUBLISHABLE_KINDS}.
+ * Refuses a workspace the catalog must not read: a symbolic link that leads outside it (it could
+ * point at any file of the host), or a catalog-info.yaml with a kind other than
+ * {@link PUBLISHABLE_KINDS}. Links inside the tree (Terraform's shared files) are fine.
  */
 async function assertPublishable(source: string): Promise<void> {
+  const root = await realpath(source);
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir)) {
       const path = join(dir, entry);
       const stat = await lstat(path);
       if (stat.isSymbolicLink()) {
-        throw new NotAllowedError(
-          `${relative(source, path)} is a symbolic link; published repositories hold plain files only`,
-        );
+        const target = await realpath(path).catch(() => undefined);
+        if (!target || !isChildPath(root, target)) {
+          throw new NotAllowedError(
+            `${relative(source, path)} is a symbolic link that leads outside the repository`,
+          );
+        }
+      } else if (stat.isDirectory()) {
+        await walk(path);
       }
-      if (stat.isDirectory()) await walk(path);
     }
   };
   await walk(source);

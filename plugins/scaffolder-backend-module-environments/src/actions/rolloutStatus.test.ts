@@ -1,12 +1,14 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { readClusterAccess } from '@envportal/plugin-environments-node';
 import yaml from 'yaml';
 import {
   describeWithCluster,
   kubectl,
   localClusterConfig,
 } from '../testing/localCluster';
-import { createRolloutStatusAction, rolloutProgress } from './rolloutStatus';
+import { createRolloutStatusAction } from './rolloutStatus';
 
 function deploymentManifest(
   name: string,
@@ -66,13 +68,21 @@ describeWithCluster('kubernetes:rollout-status on the local cluster', () => {
     ]);
   });
 
-  const run = (input: Record<string, unknown>) => {
+  const run = (
+    input: Record<string, unknown>,
+    permissions = mockServices.permissions(),
+  ) => {
     const logger = mockServices.logger.mock();
     const ctx = createMockActionContext({
       input: { stage: 'dev', deployment: name, ...input },
       logger,
+      templateInfo: { entityRef: 'template:default/express-service' },
     });
-    const action = createRolloutStatusAction({ config, pollIntervalMs: 250 });
+    const action = createRolloutStatusAction({
+      access: readClusterAccess(config),
+      permissions,
+      pollIntervalMs: 250,
+    });
     return { ctx, logger, done: action.handler(ctx as any) };
   };
 
@@ -103,54 +113,20 @@ describeWithCluster('kubernetes:rollout-status on the local cluster', () => {
     );
   });
 
+  it('reads only from a template the policy trusts', async () => {
+    const { done } = run(
+      { timeoutSeconds: 5 },
+      mockServices.permissions({ result: AuthorizeResult.DENY }),
+    );
+    await expect(done).rejects.toThrow(
+      'Not allowed: environments.template.execute for template:default/express-service in dev',
+    );
+  });
+
   it('reports a Deployment that does not exist', async () => {
     const { done } = run({ deployment: 'sctest-missing', timeoutSeconds: 5 });
     await expect(done).rejects.toThrow(
       `Deployment sctest-missing not found in dev on cluster local`,
     );
-  });
-});
-
-describe('rolloutProgress', () => {
-  const base = { metadata: { generation: 2 }, spec: { replicas: 3 } };
-  it('is not done before the controller observed the new generation', () => {
-    expect(
-      rolloutProgress({
-        ...base,
-        status: {
-          observedGeneration: 1,
-          updatedReplicas: 3,
-          availableReplicas: 3,
-          replicas: 3,
-        },
-      }).done,
-    ).toBe(false);
-  });
-  it('waits for old replicas to go', () => {
-    expect(
-      rolloutProgress({
-        ...base,
-        status: {
-          observedGeneration: 2,
-          replicas: 4,
-          updatedReplicas: 3,
-          availableReplicas: 3,
-        },
-      }).message,
-    ).toBe('1 old replicas pending termination');
-  });
-  it('is done when every desired replica is updated and available', () => {
-    expect(
-      rolloutProgress({
-        ...base,
-        status: {
-          observedGeneration: 2,
-          replicas: 3,
-          updatedReplicas: 3,
-          availableReplicas: 3,
-          readyReplicas: 3,
-        },
-      }),
-    ).toMatchObject({ done: true, available: 3 });
   });
 });

@@ -1,7 +1,9 @@
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { readClusterAccess } from '@envportal/plugin-environments-node';
 import { createStageAction } from './stage';
 
+const access = (config: ConfigReader) => readClusterAccess(config);
 const config = new ConfigReader({
   environments: {
     stages: [
@@ -15,7 +17,7 @@ const config = new ConfigReader({
 describe('environments:stage', () => {
   it('resolves the first stage by default, with the next one', async () => {
     const ctx = createMockActionContext({ input: {} });
-    await createStageAction({ config }).handler(ctx);
+    await createStageAction({ access: access(config) }).handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('name', 'dev');
     expect(ctx.output).toHaveBeenCalledWith('namespace', 'dev');
     expect(ctx.output).toHaveBeenCalledWith('next', 'staging');
@@ -23,14 +25,14 @@ describe('environments:stage', () => {
 
   it('resolves a named stage to its own cluster', async () => {
     const ctx = createMockActionContext({ input: { stage: 'prod' } });
-    await createStageAction({ config }).handler(ctx);
+    await createStageAction({ access: access(config) }).handler(ctx);
     expect(ctx.output).toHaveBeenCalledWith('cluster', 'prod-cluster');
     expect(ctx.output).not.toHaveBeenCalledWith('next', expect.anything());
   });
 
   it('rejects an unknown stage, naming the configured ones', async () => {
     const ctx = createMockActionContext({ input: { stage: 'qa' } });
-    await expect(createStageAction({ config }).handler(ctx)).rejects.toThrow(
+    await expect(createStageAction({ access: access(config) }).handler(ctx)).rejects.toThrow(
       'Unknown stage "qa"; configured stages: dev, staging, prod',
     );
     expect(ctx.output).not.toHaveBeenCalled();
@@ -39,7 +41,7 @@ describe('environments:stage', () => {
   it('explains what to configure when there are no stages', async () => {
     const ctx = createMockActionContext({ input: {} });
     await expect(
-      createStageAction({ config: new ConfigReader({}) }).handler(ctx),
+      createStageAction({ access: access(new ConfigReader({})) }).handler(ctx),
     ).rejects.toThrow('No stages are configured');
   });
 });

@@ -2,9 +2,13 @@ import {
   createMockDirectory,
   mockServices,
 } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { ScmIntegrations } from '@backstage/integration';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { TerraformActionOptions } from '../terraform/prepareTerraform';
 import { createTerraformApplyAction } from './terraformApply';
 import { createTerraformPlanAction } from './terraformPlan';
 
@@ -45,23 +49,57 @@ process.env.PATH = `${process.env.PATH}:${join(
   process.env.HOME ?? '/root',
   '.cache/envportal/bin',
 )}`;
+if (tools.length === 0 && process.env.ENVPORTAL_REQUIRE_CLUSTER === '1') {
+  throw new Error('neither terraform nor tofu is installed');
+}
 
 describe.each(tools)('terraform:plan and terraform:apply with %s', binary => {
   jest.setTimeout(120_000);
+  // The reference repository (environments.templates.sourceRoot) and a task's workspace.
+  const reference = createMockDirectory();
   const workspace = createMockDirectory();
+  const marker = join(workspace.path, '..', `workspace-code-ran-${process.pid}`);
 
   beforeEach(() => {
+    reference.setContent({
+      terraform: {
+        infra: { 'main.tf': MAIN_TF, 'dev.tfvars': 'queue_count = 2\n' },
+      },
+    });
+    // What a template author or user could put in the workspace: code that runs on the host.
     workspace.setContent({
-      infra: { 'main.tf': MAIN_TF, 'dev.tfvars': 'queue_count = 2\n' },
+      terraform: {
+        infra: {
+          'main.tf': MAIN_TF,
+          'evil.tf': `resource "terraform_data" "evil" {\n  provisioner "local-exec" {\n    command = "touch ${marker}"\n  }\n}\n`,
+        },
+      },
     });
   });
 
+  const options = (
+    overrides: Partial<TerraformActionOptions> = {},
+    enabled = true,
+  ): TerraformActionOptions => {
+    const config = new ConfigReader({
+      environments: {
+        templates: { sourceRoot: reference.path, terraform: { enabled } },
+      },
+    });
+    return {
+      config,
+      reader: mockServices.urlReader.mock(),
+      integrations: ScmIntegrations.fromConfig(config),
+      permissions: mockServices.permissions(),
+      ...overrides,
+    };
+  };
   const context = (isDryRun = false, extra: Record<string, unknown> = {}) => {
     const logger = mockServices.logger.mock();
     const ctx = createMockActionContext({
       input: {
-        workingDirectory: 'infra',
-        varFile: 'infra/dev.tfvars',
+        workingDirectory: 'terraform/infra',
+        varFile: 'terraform/infra/dev.tfvars',
         backendConfig: {},
         vars: { service_name: 'orders' },
         secretVars: ['api_token'],
@@ -71,37 +109,41 @@ describe.each(tools)('terraform:plan and terraform:apply with %s', binary => {
       secrets: { api_token: SECRET },
       workspacePath: workspace.path,
       logger,
+      templateInfo: { entityRef: 'template:default/express-service' },
     });
-    const tmp = createMockDirectory();
-    ctx.createTemporaryDirectory = jest.fn().mockResolvedValue(tmp.path);
+    // Each call gets its own directory, as the scaffolder's does.
+    ctx.createTemporaryDirectory = jest
+      .fn()
+      .mockImplementation(async () => createMockDirectory().path);
     return { ctx: { ...ctx, isDryRun }, logger };
   };
   const logged = (logger: ReturnType<typeof mockServices.logger.mock>) =>
     logger.info.mock.calls.map(call => String(call[0])).join('\n');
-  const stateFile = () => join(workspace.path, 'infra', 'terraform.tfstate');
+  const noState = () => {
+    expect(readdirSync(join(reference.path, 'terraform/infra'))).not.toContain(
+      'terraform.tfstate',
+    );
+    expect(readdirSync(join(workspace.path, 'terraform/infra'))).not.toContain(
+      'terraform.tfstate',
+    );
+  };
 
-  it('plans the changes from the var file and writes no state', async () => {
+  it("plans a fresh copy of the reference configuration, never the workspace's", async () => {
     const { ctx, logger } = context();
-    await createTerraformPlanAction().handler(ctx as any);
+    await createTerraformPlanAction(options()).handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('hasChanges', true);
     expect(ctx.output).toHaveBeenCalledWith(
       'summary',
       expect.stringMatching(/^Plan: 2 to add, 0 to change, 0 to destroy/),
     );
     expect(logged(logger)).toContain('terraform_data.queue[1]');
-    expect(existsSync(stateFile())).toBe(false);
+    expect(logged(logger)).not.toContain('terraform_data.evil');
+    noState();
   });
 
-  it('in a dry run of apply stops after the plan', async () => {
-    const { ctx } = context(true);
-    await createTerraformApplyAction().handler(ctx as any);
-    expect(ctx.output).toHaveBeenCalledWith('outputs', {});
-    expect(existsSync(stateFile())).toBe(false);
-  });
-
-  it('applies, returns the outputs and withholds sensitive ones', async () => {
+  it('applies the reference configuration, returns the outputs and withholds sensitive ones; workspace code never runs', async () => {
     const { ctx, logger } = context();
-    await createTerraformApplyAction().handler(ctx as any);
+    await createTerraformApplyAction(options()).handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('outputs', {
       queue_names: ['orders-queue-0', 'orders-queue-1'],
       token_hint: '(sensitive)',
@@ -110,41 +152,86 @@ describe.each(tools)('terraform:plan and terraform:apply with %s', binary => {
       'summary',
       expect.stringMatching(/^Apply complete! Resources: 2 added/),
     );
-    expect(readFileSync(stateFile(), 'utf8')).toContain('orders-queue-1');
     expect(logged(logger)).not.toContain(SECRET);
+    expect(existsSync(marker)).toBe(false);
+    noState();
+  });
 
-    // A second plan against that state has nothing to do.
-    const again = context();
-    await createTerraformPlanAction().handler(again.ctx as any);
-    expect(again.ctx.output).toHaveBeenCalledWith('hasChanges', false);
+  it('runs nothing in a dry run', async () => {
+    for (const action of [
+      createTerraformPlanAction(options()),
+      createTerraformApplyAction(options()),
+    ]) {
+      const { ctx, logger } = context(true);
+      await action.handler(ctx as any);
+      expect(ctx.output).toHaveBeenCalledWith('summary', 'not run in a dry run');
+      expect(logged(logger)).not.toContain('terraform_data');
+    }
   });
 
   it('masks a secret that the configuration prints in an error', async () => {
-    workspace.addContent({
-      infra: {
-        'check.tf': `resource "terraform_data" "check" {\n  lifecycle {\n    precondition {\n      condition     = length(nonsensitive(var.api_token)) < 5\n      error_message = "token \${nonsensitive(var.api_token)} is too long"\n    }\n  }\n}\n`,
+    reference.addContent({
+      terraform: {
+        infra: {
+          'check.tf': `resource "terraform_data" "check" {\n  lifecycle {\n    precondition {\n      condition     = length(nonsensitive(var.api_token)) < 5\n      error_message = "token \${nonsensitive(var.api_token)} is too long"\n    }\n  }\n}\n`,
+        },
       },
     });
     const { ctx, logger } = context();
-    const failure = createTerraformPlanAction().handler(ctx as any);
+    const failure = createTerraformPlanAction(options()).handler(ctx as any);
     await expect(failure).rejects.toThrow(/plan failed/);
     await expect(failure).rejects.not.toThrow(SECRET);
     expect(logged(logger)).toContain('token *** is too long');
     expect(logged(logger)).not.toContain(SECRET);
   });
 
-  it('refuses a var file outside the workspace and a missing secret', async () => {
+  it('refuses a directory outside the reference terraform/ tree and a missing secret', async () => {
     await expect(
-      createTerraformPlanAction().handler(
-        context(false, { varFile: '../../etc/passwd' }).ctx as any,
+      createTerraformPlanAction(options()).handler(
+        context(false, { workingDirectory: 'terraform/../../etc' }).ctx as any,
       ),
-    ).rejects.toThrow(/outside|workspace/i);
+    ).rejects.toThrow(/outside|not allowed|Relative path/i);
     const { ctx } = context(false, { secretVars: ['not_given'] });
     await expect(
-      createTerraformPlanAction().handler(ctx as any),
+      createTerraformPlanAction(options()).handler(ctx as any),
     ).rejects.toThrow('Task secret "not_given" was not provided');
-    expect(readdirSync(join(workspace.path, 'infra'))).not.toContain(
-      'terraform.tfstate',
+    noState();
+  });
+});
+
+describe('terraform actions are closed by default', () => {
+  const config = (terraform?: object) =>
+    new ConfigReader({ environments: { templates: { terraform } } });
+  const run = (
+    terraform: object | undefined,
+    permissions = mockServices.permissions(),
+  ) => {
+    const ctx = createMockActionContext({
+      input: { workingDirectory: 'terraform/envs/dev' },
+      templateInfo: { entityRef: 'template:default/dry-run' },
+    });
+    return createTerraformPlanAction({
+      config: config(terraform),
+      reader: mockServices.urlReader.mock(),
+      integrations: ScmIntegrations.fromConfig(config()),
+      permissions,
+    }).handler(ctx as any);
+  };
+
+  it('refuses to run unless enabled in config', async () => {
+    await expect(run(undefined)).rejects.toThrow(
+      'The Terraform actions are off; enable them with environments.templates.terraform.enabled',
+    );
+  });
+
+  it('refuses a template the policy does not trust, even when enabled', async () => {
+    await expect(
+      run(
+        { enabled: true },
+        mockServices.permissions({ result: AuthorizeResult.DENY }),
+      ),
+    ).rejects.toThrow(
+      'Not allowed: environments.template.execute for template:default/dry-run',
     );
   });
 });

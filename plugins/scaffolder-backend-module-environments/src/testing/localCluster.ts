@@ -2,12 +2,13 @@
 /*
  * Test helper: connects tests to the repo's local cluster (scripts/local-cluster: real kube-apiserver,
  * controller-manager and scheduler with kwok nodes). The actions authenticate the way they do in the
- * portal: with a service account token and the cluster CA from kubernetes.clusterLocatorMethods.
+ * portal: with its per-purpose service account tokens and the cluster CA from its config.
  */
 import { ConfigReader } from '@backstage/config';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import yaml from 'yaml';
 
 // Tests run from source, so the file's own directory is the checkout's.
@@ -18,7 +19,6 @@ process.env.ENVPORTAL_BIN ??= join(
   process.env.HOME ?? '/root',
   '.cache/envportal/bin',
 );
-const SERVICE_ACCOUNT = 'envportal-scaffolder-test';
 
 function findRepoRoot(start: string): string {
   for (let dir = start; dirname(dir) !== dir; dir = dirname(dir)) {
@@ -95,8 +95,9 @@ function kubectlPath(): string {
 }
 
 /**
- * Config for the actions: stages dev/staging on cluster "local", which is the local cluster reached
- * with a fresh token of a service account that may administer dev and staging only.
+ * Config for the actions as the portal gets it: `scripts/portal-k8s-config` creates the per-purpose
+ * accounts (read; promote per stage; deploy into dev only) in the local cluster and writes their
+ * tokens, so the actions here run with exactly the rights they have in the demo.
  */
 export function localClusterConfig(
   extra: Record<string, unknown> = {},
@@ -104,81 +105,43 @@ export function localClusterConfig(
   return new ConfigReader(localClusterConfigData(extra));
 }
 
+let portalConfig: Record<string, any> | undefined;
+
 /** The same configuration as plain data, for mockServices.rootConfig. */
 export function localClusterConfigData(
   extra: Record<string, unknown> = {},
 ): Record<string, any> {
-  const kubeconfig = yaml.parse(
-    readFileSync(localClusterKubeconfig()!, 'utf8'),
-  );
-  const cluster = kubeconfig.clusters[0].cluster;
-  const caPem = cluster['certificate-authority-data']
-    ? Buffer.from(cluster['certificate-authority-data'], 'base64').toString()
-    : readFileSync(resolve(cluster['certificate-authority']), 'utf8');
-  kubectl(['apply', '-f', '-'], serviceAccountManifests());
-  const token = kubectl([
-    'create',
-    'token',
-    SERVICE_ACCOUNT,
-    '-n',
-    'kube-system',
-    '--duration=1h',
-  ]).trim();
-  return {
-    environments: {
-      stages: [
-        { name: 'dev', cluster: 'local', namespace: 'dev' },
-        { name: 'staging', cluster: 'local', namespace: 'staging' },
-      ],
-    },
-    kubernetes: {
-      clusterLocatorMethods: [
+  if (!portalConfig) {
+    const dir = mkdtempSync(join(tmpdir(), 'envportal-sctest-'));
+    try {
+      const file = execFileSync(
+        join(REPO_ROOT, 'scripts', 'portal-k8s-config'),
+        [],
         {
-          type: 'config',
-          clusters: [
-            {
-              name: 'local',
-              url: cluster.server,
-              authProvider: 'serviceAccount',
-              serviceAccountToken: token,
-              caData: Buffer.from(caPem).toString('base64'),
-            },
-          ],
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            PORTAL_CONFIG_OUT: join(dir, 'portal.yaml'),
+            // One cluster for every stage, whatever else runs.
+            PORTAL_PROD_CLUSTER: 'none',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
         },
-      ],
-    },
+      ).trim();
+      portalConfig = yaml.parse(readFileSync(file, 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  const base = structuredClone(portalConfig!);
+  return {
+    ...base,
     ...extra,
+    environments: {
+      ...base.environments,
+      ...((extra.environments as Record<string, unknown>) ?? {}),
+    },
   };
-}
-
-function serviceAccountManifests(): string {
-  const bindings = ['dev', 'staging'].map(namespace => ({
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'RoleBinding',
-    metadata: { name: SERVICE_ACCOUNT, namespace },
-    roleRef: {
-      apiGroup: 'rbac.authorization.k8s.io',
-      kind: 'ClusterRole',
-      name: 'admin',
-    },
-    subjects: [
-      {
-        kind: 'ServiceAccount',
-        name: SERVICE_ACCOUNT,
-        namespace: 'kube-system',
-      },
-    ],
-  }));
-  return [
-    {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: SERVICE_ACCOUNT, namespace: 'kube-system' },
-    },
-    ...bindings,
-  ]
-    .map(doc => yaml.stringify(doc))
-    .join('---\n');
 }
 
 /** Deletes a Helm release's objects with the admin credentials (cleanup between tests). */

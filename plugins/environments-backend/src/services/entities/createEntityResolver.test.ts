@@ -1,4 +1,4 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { createEntityResolver } from './createEntityResolver';
 
 const entity = {
@@ -12,6 +12,7 @@ describe('createEntityResolver', () => {
   it('asks the catalog once per caller within the TTL, and never shares an answer between callers', async () => {
     const calls: string[] = [];
     const resolver = createEntityResolver({
+      auth: mockServices.auth(),
       ttlMs: 60_000,
       catalog: {
         getEntityByRef: async (_ref: string, { credentials }: any) => {
@@ -33,6 +34,7 @@ describe('createEntityResolver', () => {
   it('asks again after the TTL', async () => {
     let calls = 0;
     const resolver = createEntityResolver({
+      auth: mockServices.auth(),
       ttlMs: 1,
       catalog: {
         getEntityByRef: async () => {

@@ -18,6 +18,7 @@ import { gatesPassed } from './gates';
 import {
   assertSoleClaimant,
   buildPreview,
+  checkStageOrder,
   isProductionStage,
   readStageWorkload,
   selectorOf,
@@ -114,6 +115,7 @@ export function createPromotionService(
           );
           if (earlier) return { promotion: toApi(earlier), created: false };
         }
+        checkStageOrder(deps, input.from, input.to);
         const inFlight = await deps.store.findInFlight(entityRef, input.to);
         if (inFlight) throw new PromotionInFlightError(inFlight.id);
         // The stage's own account must exist before anything is recorded.

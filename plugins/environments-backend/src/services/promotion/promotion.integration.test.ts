@@ -33,7 +33,8 @@ import {
   PromotionStore,
 } from '../../database/PromotionStore';
 import { createWorkloadCache } from '../cache';
-import { createClusterRegistry, readClusters } from '../clusters';
+import { readClusterAccess } from '@envportal/plugin-environments-node';
+import { createClusterRegistry } from '../clusters';
 import { createEntityResolver } from '../entities';
 import { createPrometheusClient } from '../metrics';
 import { createPromotionService } from './createPromotionService';
@@ -300,7 +301,8 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     };
     const config = new ConfigReader(raw);
     const environments = readEnvironmentsConfig(config);
-    const clusterList = readClusters(config);
+    const access = readClusterAccess(config);
+    const clusterList = access.clusters();
     const workloadCache = createWorkloadCache({
       clusters: clusterList,
       logger: mockServices.logger.mock(),
@@ -317,14 +319,16 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     const service = createPromotionService({
       logger: mockServices.logger.mock(),
       auditor,
+      auth: mockServices.auth(),
       permissions,
       store,
       registry: createClusterRegistry({
         stages: environments.stages,
-        clusters: clusterList,
+        access,
       }),
       workloadCache,
       entities: createEntityResolver({
+        auth: mockServices.auth(),
         catalog: catalogServiceMock({ entities: releases.map(entity) }),
       }),
       environments,
@@ -345,6 +349,12 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     for (const release of releases) {
       exporters.push(
         await startExporter({ namespace: 'dev', service: release }),
+      );
+    }
+    // The soak checks the target's gates: staging answers with metrics too.
+    for (const release of releases) {
+      exporters.push(
+        await startExporter({ namespace: 'staging', service: release }),
       );
     }
     // Metric gates need a few scrapes of the exporters in the source stage.
@@ -415,15 +425,18 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
         'kubernetes.io/change-cause'
       ],
     ).toContain(promotion.id);
-    expect(auditor.createEvent).toHaveBeenCalledWith(
-      expect.objectContaining({ eventId: 'promotion' }),
-    );
-    expect(auditor.createEvent).toHaveBeenCalledWith(
-      expect.objectContaining({
-        eventId: 'promotion-result',
-        meta: expect.objectContaining({ state: 'succeeded' }),
-      }),
-    );
+
+    for (const step of ['requested', 'started', 'rolled-out', 'soak-passed', 'succeeded']) {
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: `promotion-${step}`,
+          meta: expect.objectContaining({
+            actor: GUEST,
+            promotionId: promotion.id,
+          }),
+        }),
+      );
+    }
 
     // A manual rollback returns staging to the version before the promotion.
     const rollback = await service.rollback(
@@ -631,6 +644,7 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
       risk: { level: 'low', reasons: [] },
       requestedBy: GUEST,
       summary: 'interrupted',
+      workloadKey: 'local/staging/promo-img',
     });
     await first.store.update(running.promotion.id, { state: 'running' });
     kubectl(
@@ -655,6 +669,7 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
       risk: { level: 'low', reasons: [] },
       requestedBy: GUEST,
       summary: 'interrupted',
+      workloadKey: 'local/prod/promo-img',
     });
     // "Restart": a new service on the same database.
     const second = await build('image', first.knex);

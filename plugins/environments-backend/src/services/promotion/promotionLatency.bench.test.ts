@@ -17,7 +17,8 @@ import knexFactory from 'knex';
 import { readEnvironmentsConfig } from '../../config';
 import { PromotionStore } from '../../database/PromotionStore';
 import { createWorkloadCache } from '../cache';
-import { createClusterRegistry, readClusters } from '../clusters';
+import { readClusterAccess } from '@envportal/plugin-environments-node';
+import { createClusterRegistry } from '../clusters';
 import { createEntityResolver } from '../entities';
 import { createPromotionService } from './createPromotionService';
 import { readPromotionSettings } from './settings';
@@ -112,7 +113,8 @@ run('promotion latency', () => {
     };
     const config = new ConfigReader(raw);
     const environments = readEnvironmentsConfig(config);
-    const clusters = readClusters(config);
+    const access = readClusterAccess(config);
+    const clusters = access.clusters();
     const workloadCache = createWorkloadCache({
       clusters,
       logger: mockServices.logger.mock(),
@@ -128,14 +130,16 @@ run('promotion latency', () => {
     const service = createPromotionService({
       logger: mockServices.logger.mock(),
       auditor: mockServices.auditor.mock(),
+      auth: mockServices.auth(),
       permissions: mockServices.permissions(),
       store,
       registry: createClusterRegistry({
         stages: environments.stages,
-        clusters,
+        access,
       }),
       workloadCache,
       entities: createEntityResolver({
+        auth: mockServices.auth(),
         catalog: catalogServiceMock({
           entities: [
             {
