@@ -5,46 +5,54 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
-import { isTargetStage } from '@envportal/plugin-environments-node';
+import { environmentsPermissionRules } from '@envportal/plugin-environments-node';
 import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
+  environmentsTemplateExecutePermission,
 } from '@envportal/plugin-environments-common';
 import { EnvironmentsPermissionPolicy } from './permissionPolicy';
 
 const GUEST = 'user:development/guest';
 const MANAGER = 'user:default/rita';
+const ADMIN = 'user:default/ada';
 
 const userInfo = {
   async getUserInfo(credentials: any) {
     const ref = credentials.principal.userEntityRef;
     return {
       userEntityRef: ref,
-      ownershipEntityRefs:
-        ref === MANAGER ? [ref, 'group:default/release-managers'] : [ref],
+      ownershipEntityRefs: (
+        {
+          [MANAGER]: [ref, 'group:default/release-managers'],
+          [ADMIN]: [ref, 'group:default/portal-admins'],
+        } as Record<string, string[]>
+      )[ref] ?? [ref, 'group:default/platform-team'],
     };
   },
 };
 
 const policy = new EnvironmentsPermissionPolicy(userInfo);
-const applyConditions = createConditionAuthorizer([isTargetStage]);
+const applyConditions = createConditionAuthorizer(environmentsPermissionRules);
 
 function userQuery(ref: string) {
   return { credentials: mockCredentials.user(ref), info: {} as any };
 }
 
-/** What the environments backend decides for one entity and target stage. */
-async function decide(permission: any, ref: string, targetStage: string) {
+/** What the environments plugins decide for one entity and target stage. */
+async function decide(
+  permission: any,
+  ref: string,
+  targetStage: string,
+  entityRef = 'component:default/orders',
+) {
   const decision = await policy.handle({ permission }, userQuery(ref));
   if (decision.result !== AuthorizeResult.CONDITIONAL) {
     return decision.result === AuthorizeResult.ALLOW;
   }
   expect((decision as ConditionalPolicyDecision).pluginId).toBe('environments');
-  return applyConditions(decision, {
-    entityRef: 'component:default/orders',
-    targetStage,
-  });
+  return applyConditions(decision, { entityRef, targetStage });
 }
 
 describe('EnvironmentsPermissionPolicy', () => {
@@ -99,6 +107,35 @@ describe('EnvironmentsPermissionPolicy', () => {
       permission: environmentsPromotionCreatePermission,
     });
     expect(none.result).toBe(AuthorizeResult.DENY);
+  });
+
+  it('lets everyone run the environments actions from the trusted template only', async () => {
+    const run = (template: string, ref = GUEST) =>
+      decide(environmentsTemplateExecutePermission, ref, 'dev', template);
+    expect(await run('template:default/express-service')).toBe(true);
+    expect(await run('template:default/dry-run')).toBe(false);
+    expect(await run('template:default/someone-elses')).toBe(false);
+    // Portal admins may run them from any template, e.g. while writing a new one.
+    expect(await run('template:default/someone-elses', ADMIN)).toBe(true);
+  });
+
+  it('keeps dry runs of inline templates, template management and the Kubernetes proxy for portal admins', async () => {
+    for (const name of [
+      'scaffolder.template.dry-run',
+      'scaffolder.template.management',
+      'kubernetes.proxy',
+    ]) {
+      const permission = createPermission({
+        name,
+        attributes: { action: 'create' },
+      });
+      expect(
+        (await policy.handle({ permission }, userQuery(GUEST))).result,
+      ).toBe(AuthorizeResult.DENY);
+      expect(
+        (await policy.handle({ permission }, userQuery(ADMIN))).result,
+      ).toBe(AuthorizeResult.ALLOW);
+    }
   });
 
   it('keeps allowing every other permission, as the allow-all policy did', async () => {

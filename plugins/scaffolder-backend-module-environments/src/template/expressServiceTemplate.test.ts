@@ -360,6 +360,13 @@ describeWithCluster('templates/express-service parameter validation', () => {
       'must be less than or equal to 5',
     ],
     [
+      // One replica and the chart's PodDisruptionBudget would block every node drain.
+      'a single replica',
+      { replicas: 1 },
+      'replicas',
+      'must be greater than or equal to 2',
+    ],
+    [
       'a traversing GitHub repository',
       { publishTarget: 'github', repoUrl: 'github.com?owner=a&repo=../b' },
       'repoUrl',
