@@ -36,7 +36,8 @@ log "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:
 
 # The portal's own identity (read + promote RBAC) and cluster config, written outside the repo.
 export PROMOTION_IT_CONFIG
-PROMOTION_IT_CONFIG="$(PORTAL_CONFIG_OUT="$work/app-config.portal.yaml" scripts/portal-k8s-config)"
+# staging takes both strategies in the suite, so its promote account gets the helm strategy's rights.
+PROMOTION_IT_CONFIG="$(PORTAL_CONFIG_OUT="$work/app-config.portal.yaml" PORTAL_HELM_STAGES="staging prod" scripts/portal-k8s-config)"
 
 failed=0
 cd plugins/environments-backend

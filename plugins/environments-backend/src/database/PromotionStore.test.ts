@@ -85,6 +85,25 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    it('admits one active change per workload, whichever entity asks', async () => {
+      const { store } = await createStore(databaseId);
+      const first = await store.insert(newPromotion());
+      // Another entity whose selector reaches the same Deployment in the same stage.
+      const other = store.insert(
+        newPromotion({ entityRef: 'component:default/impostor' }),
+      );
+      await expect(other).rejects.toMatchObject({
+        runningId: first.promotion.id,
+      });
+      await store.finish(first.promotion.id, {
+        state: 'succeeded',
+        summary: 'done',
+      });
+      await expect(
+        store.insert(newPromotion({ entityRef: 'component:default/impostor' })),
+      ).resolves.toMatchObject({ created: true });
+    });
+
     it('lets exactly one of 20 concurrent inserts win', async () => {
       const { store } = await createStore(databaseId);
       const results = await Promise.allSettled(

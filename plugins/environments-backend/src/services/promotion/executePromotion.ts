@@ -181,11 +181,9 @@ export async function executePromotion(
     const rollout = await watch(promotion.imageAfter);
     const helmError = await helmFailure;
     if (helmError) {
-      // helm --atomic has put the previous release back; wait for that rollout to settle.
-      return {
-        ok: false,
-        outcome: await rollBack(rollout.message || helmError, true),
-      };
+      // helm --atomic has put the previous release back; wait for that rollout to settle. Helm's
+      // own words say why it failed.
+      return { ok: false, outcome: await rollBack(helmError, true) };
     }
     if (rollout.state !== 'complete') {
       return {

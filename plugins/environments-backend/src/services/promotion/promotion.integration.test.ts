@@ -14,6 +14,7 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import type { Entity } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -274,8 +275,10 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
   async function build(
     strategy: 'image' | 'helm',
     knex?: any,
+    options: { extraEntities?: Entity[]; prometheusUrl?: string } = {},
   ): Promise<{ service: PromotionService; store: PromotionStore; knex: any }> {
     const raw = yaml.parse(fs.readFileSync(CONFIG_FILE!, 'utf8'));
+    if (options.prometheusUrl) raw.environments.prometheus.url = options.prometheusUrl;
     raw.environments.promotion = {
       gateWindowSeconds: 60,
       minRequests: 100,
@@ -329,7 +332,9 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
       workloadCache,
       entities: createEntityResolver({
         auth: mockServices.auth(),
-        catalog: catalogServiceMock({ entities: releases.map(entity) }),
+        catalog: catalogServiceMock({
+          entities: [...releases.map(entity), ...(options.extraEntities ?? [])],
+        }),
       }),
       environments,
       settings: readPromotionSettings(config),
@@ -446,6 +451,117 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     await service.idle();
     expect((await store.get(rollback.id))!.state).toBe('succeeded');
     expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+
+    // A second rollback never re-applies the image rolled back from: 1.1.0 came from a plain
+    // install, so there is nothing recorded to go back to.
+    await expect(
+      service.rollback(
+        { entity: ref('promo-img'), stage: 'staging' },
+        { credentials: mockCredentials.user(GUEST) },
+      ),
+    ).rejects.toThrow(
+      `No recorded promotion put ${REPO}:1.1.0 into staging, so there is no earlier version to roll back to`,
+    );
+    expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+  });
+
+  it('shows env names in the preview, never their values', async () => {
+    const { service } = await build('image');
+    const container = deployment('dev', 'promo-img').spec.template.spec
+      .containers[0].name;
+    kubectl('-n', 'dev', 'set', 'env', `deploy/promo-img`, '-c', container, 'DB_PASSWORD=hunter2-never-shown');
+    try {
+      const preview = await waitFor('the env change in the preview', async () => {
+        const p = await service.preview(
+          { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+          { credentials: mockCredentials.user(GUEST) },
+        );
+        return p.diff.some(d => d.field === 'config.env DB_PASSWORD') ? p : undefined;
+      });
+      expect(preview.diff).toContainEqual({
+        field: 'config.env DB_PASSWORD',
+        to: '(set; value hidden)',
+      });
+      expect(JSON.stringify(preview)).not.toContain('hunter2');
+    } finally {
+      kubectl('-n', 'dev', 'set', 'env', `deploy/promo-img`, '-c', container, 'DB_PASSWORD-');
+    }
+  });
+
+  it("refuses an entity whose selector reaches another entity's workload, or whose id another entity claims", async () => {
+    const impostor = {
+      ...entity('impostor'),
+      metadata: {
+        name: 'impostor',
+        namespace: 'default',
+        annotations: {
+          'backstage.io/kubernetes-label-selector': 'backstage.io/kubernetes-id=promo-img',
+        },
+      },
+    };
+    const twin = entity('promo-img-twin');
+    twin.metadata.annotations['backstage.io/kubernetes-id'] = 'promo-img';
+    const { service, store } = await build('image', undefined, {
+      extraEntities: [impostor, twin],
+    });
+    install('promo-img', 'staging', '1.1.0');
+    const generation = deployment('staging', 'promo-img').metadata.generation;
+    for (const name of ['impostor', 'promo-img', 'promo-img-twin']) {
+      await expect(
+        service.create(
+          { entity: ref(name), from: 'dev', to: 'staging' },
+          { credentials: mockCredentials.user(MANAGER) },
+        ),
+      ).rejects.toThrow(NotAllowedError);
+    }
+    await expect(
+      service.preview(
+        { entity: ref('impostor'), from: 'dev', to: 'staging' },
+        { credentials: mockCredentials.user(MANAGER) },
+      ),
+    ).rejects.toThrow(
+      /carries backstage.io\/kubernetes-id=promo-img, so it belongs to another entity, not to component:default\/impostor/,
+    );
+    await expect(
+      service.rollback(
+        { entity: ref('promo-img'), stage: 'staging' },
+        { credentials: mockCredentials.user(MANAGER) },
+      ),
+    ).rejects.toThrow(/shares its backstage.io\/kubernetes-id with component:default\/promo-img-twin/);
+    expect(deployment('staging', 'promo-img').metadata.generation).toBe(generation);
+    expect(await store.listActive()).toEqual([]);
+  });
+
+  it('a soak whose metrics cannot be read does not pass: the promotion is rolled back', async () => {
+    // A Prometheus that does not answer: the gates are unknown, so only an override starts it.
+    const { service, store } = await build('image', undefined, {
+      prometheusUrl: 'http://127.0.0.1:9',
+    });
+    install('promo-img', 'staging', '1.1.0');
+    const { promotion } = await service.create(
+      {
+        entity: ref('promo-img'),
+        from: 'dev',
+        to: 'staging',
+        overrideReason: 'Prometheus is down in this test',
+      },
+      { credentials: mockCredentials.user(MANAGER) },
+    );
+    await service.idle();
+    const done = (await store.get(promotion.id))!;
+    expect(done.state).toBe('rolled-back');
+    expect(done.rollback?.reason).toMatch(
+      /verification failed: .*error-rate: unknown \(Prometheus is unreachable/,
+    );
+    // The record says what failed, not where Prometheus lives.
+    expect(JSON.stringify(done)).not.toContain('127.0.0.1');
+    expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+    expect(auditor.createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({
+        eventId: 'promotion-soak-failed',
+        meta: expect.objectContaining({ actor: MANAGER, promotionId: promotion.id }),
+      }),
+    );
   });
 
   it('image: new pods that never become ready are rolled back automatically and recorded', async () => {
@@ -678,6 +794,18 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     expect((await second.store.get(running.promotion.id))!.state).toBe(
       'succeeded',
     );
+    // Resumed, it ran its soak and the gate check, as the requester.
+    for (const step of ['recovered', 'rolled-out', 'soak-passed', 'succeeded']) {
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: `promotion-${step}`,
+          meta: expect.objectContaining({
+            actor: GUEST,
+            promotionId: running.promotion.id,
+          }),
+        }),
+      );
+    }
     const failed = (await second.store.get(pending.promotion.id))!;
     expect(failed.state).toBe('failed');
     expect(failed.error).toMatch(/before the rollout started/);
@@ -692,7 +820,11 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     );
     await service.idle();
     const done = (await store.get(ok.promotion.id))!;
-    expect(done.state).toBe('succeeded');
+    expect({
+      state: done.state,
+      reason: done.rollback?.reason ?? '',
+      error: done.error ?? '',
+    }).toEqual({ state: 'succeeded', reason: '', error: '' });
     expect(done.strategy).toBe('helm');
     expect(imageOf('staging', 'promo-helm')).toBe(`${REPO}:1.2.0`);
     const history = JSON.parse(
