@@ -87,7 +87,14 @@ describeWithPortal('the trust boundary, as the guest meets it', () => {
   });
   afterAll(() => {
     for (const ns of ['dev', 'prod']) {
-      kubectl(['-n', ns, 'delete', 'configmap', 'trust-escape', '--ignore-not-found']);
+      kubectl([
+        '-n',
+        ns,
+        'delete',
+        'configmap',
+        'trust-escape',
+        '--ignore-not-found',
+      ]);
     }
     try {
       execFileSync(portal.helm, ['uninstall', NAME, '-n', 'dev', '--wait'], {
@@ -114,14 +121,20 @@ describeWithPortal('the trust boundary, as the guest meets it', () => {
           'template.yaml',
           'chart/Chart.yaml',
           'chart/templates/configmap.yaml',
-        ].map(path => ({ path, base64Content: base64(`foreign-template/${path}`) })),
+        ].map(path => ({
+          path,
+          base64Content: base64(`foreign-template/${path}`),
+        })),
       });
     expect(res.status).toBe(403);
     expect(escaped()).toEqual([]);
   });
 
   it('refuses the environments actions in a template the policy does not trust, before anything is sent', async () => {
-    const { status, log } = await runTask('template:default/foreign-deploy', {});
+    const { status, log } = await runTask(
+      'template:default/foreign-deploy',
+      {},
+    );
     expect(status).toBe('failed');
     expect(log).toContain(
       'Not allowed: environments.template.execute for template:default/foreign-deploy in dev',
@@ -132,9 +145,10 @@ describeWithPortal('the trust boundary, as the guest meets it', () => {
   it('keeps a template out of the catalog when the guest registers a location that carries one', async () => {
     // The files a guest points the catalog import at, served on the port the backend may read.
     const server = http.createServer((req, res) => {
-      const file = { '/registered.yaml': 'registered.yaml', '/service.yaml': 'registered-service.yaml' }[
-        req.url ?? ''
-      ];
+      const file = {
+        '/registered.yaml': 'registered.yaml',
+        '/service.yaml': 'registered-service.yaml',
+      }[req.url ?? ''];
       if (!file) {
         res.writeHead(404).end();
         return;
@@ -142,14 +156,19 @@ describeWithPortal('the trust boundary, as the guest meets it', () => {
       res.setHeader('Content-Type', 'text/yaml');
       res.end(readFileSync(join(FIXTURES, file)));
     });
-    await new Promise<void>(r => server.listen(Number(portal.fixturePort), '127.0.0.1', r));
+    await new Promise<void>(r =>
+      server.listen(Number(portal.fixturePort), '127.0.0.1', r),
+    );
     try {
       const register = (path: string) =>
         api()
           .post('/api/catalog/locations')
           .query({ dryRun: 'true' })
           .set('Authorization', portal.guest)
-          .send({ type: 'url', target: `http://127.0.0.1:${portal.fixturePort}${path}` });
+          .send({
+            type: 'url',
+            target: `http://127.0.0.1:${portal.fixturePort}${path}`,
+          });
       // A service alone may be registered...
       const service = await register('/service.yaml');
       expect(service.status).toBe(201);

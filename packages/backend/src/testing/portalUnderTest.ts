@@ -25,7 +25,8 @@ const available = Boolean(
 );
 
 export function portalUnderTest(): PortalUnderTest {
-  const bin = env.ENVPORTAL_BIN ?? join(env.HOME ?? '/root', '.cache/envportal/bin');
+  const bin =
+    env.ENVPORTAL_BIN ?? join(env.HOME ?? '/root', '.cache/envportal/bin');
   return {
     baseUrl: env.ENVPORTAL_PORTAL_IT_BASE_URL!,
     guest: `Bearer ${env.ENVPORTAL_PORTAL_IT_TOKEN}`,

@@ -3,10 +3,6 @@ import { NotAllowedError } from '@backstage/errors';
 /**
  * The portal has no account for this purpose in the stage, so it may not act there: a stage without a
  * promote account cannot be promoted into, a stage without a deploy account takes no template deploys.
+ * It keeps the NotAllowedError name, so Backstage's error handler answers 403.
  */
-// Keeps the NotAllowedError name, so Backstage's error handler answers 403.
-export class AccountNotConfiguredError extends NotAllowedError {
-  constructor(message: string) {
-    super(message);
-  }
-}
+export class AccountNotConfiguredError extends NotAllowedError {}

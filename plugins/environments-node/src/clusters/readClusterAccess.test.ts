@@ -52,9 +52,9 @@ describe('readClusterAccess', () => {
       purpose: 'promote',
       token: 'promote-dev',
     });
-    expect(promote.kubeConfig.getContextObject('local-promote')?.namespace).toBe(
-      'dev',
-    );
+    expect(
+      promote.kubeConfig.getContextObject('local-promote')?.namespace,
+    ).toBe('dev');
     expect(access.clusters().map(c => c.name)).toEqual(['local']);
   });
 

@@ -39,9 +39,9 @@ export function readClusterAccess(config: Config): ClusterAccess {
   const endpoints = readEndpoints(config);
   const byName = new Map(endpoints.map(e => [e.name, e]));
   const stages = readStageAccounts(config);
-  const deployStages = config.getOptionalStringArray(
-    'environments.templates.helmStages',
-  ) ?? [stages[0]?.name].filter((s): s is string => Boolean(s));
+  const deployStages =
+    config.getOptionalStringArray('environments.templates.helmStages') ??
+    [stages[0]?.name].filter((s): s is string => Boolean(s));
   const clusters: ClusterDefinition[] = endpoints.map(e => ({
     name: e.name,
     url: e.url,
@@ -50,7 +50,12 @@ export function readClusterAccess(config: Config): ClusterAccess {
   const connections = new Map<string, StageConnection>();
 
   return {
-    stages: () => stages.map(({ name, cluster, namespace }) => ({ name, cluster, namespace })),
+    stages: () =>
+      stages.map(({ name, cluster, namespace }) => ({
+        name,
+        cluster,
+        namespace,
+      })),
     clusters: () => clusters,
     deployStages: () => deployStages,
     forStage(stageName, purpose) {

@@ -84,7 +84,11 @@ describe('environments permission rules', () => {
       result: AuthorizeResult.CONDITIONAL,
       pluginId: 'catalog',
       resourceType: 'catalog-entity',
-      conditions: { rule: 'IS_ENTITY_OWNER', resourceType: 'catalog-entity', params: {} },
+      conditions: {
+        rule: 'IS_ENTITY_OWNER',
+        resourceType: 'catalog-entity',
+        params: {},
+      },
     });
     expect(
       await isAllowed(

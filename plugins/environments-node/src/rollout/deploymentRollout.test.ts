@@ -59,18 +59,22 @@ describe('deploymentRollout with the current ReplicaSet and an expected image', 
     });
 
   it('fails a rollout whose observed generation exceeded its progress deadline', () => {
-    expect(rollout(deployment(4, 4, 'ProgressDeadlineExceeded'))).toMatchObject({
-      state: 'failed',
-      message: expect.stringContaining('progress deadline exceeded'),
-    });
+    expect(rollout(deployment(4, 4, 'ProgressDeadlineExceeded'))).toMatchObject(
+      {
+        state: 'failed',
+        message: expect.stringContaining('progress deadline exceeded'),
+      },
+    );
   });
 
   it('ignores a deadline condition left from a generation the controller has not observed yet', () => {
     // Right after a rollback patch: generation 5 written, the condition still speaks of generation 4.
-    expect(rollout(deployment(5, 4, 'ProgressDeadlineExceeded'))).toMatchObject({
-      state: 'progressing',
-      message: 'waiting for the controller to observe the change',
-    });
+    expect(rollout(deployment(5, 4, 'ProgressDeadlineExceeded'))).toMatchObject(
+      {
+        state: 'progressing',
+        message: 'waiting for the controller to observe the change',
+      },
+    );
   });
 
   it('ignores a deadline that names the ReplicaSet a rollback abandoned', () => {
@@ -203,7 +207,11 @@ describe('currentReplicaSet', () => {
     };
     const foreign = {
       ...replicaSet,
-      metadata: { ...replicaSet.metadata, name: 'foreign', ownerReferences: [] },
+      metadata: {
+        ...replicaSet.metadata,
+        name: 'foreign',
+        ownerReferences: [],
+      },
     };
     expect(currentReplicaSet(d, [older, foreign, replicaSet])).toBe(replicaSet);
     expect(currentReplicaSet(d, [older, foreign])).toBeUndefined();

@@ -79,7 +79,9 @@ export function deploymentRollout(
     return {
       ...counts,
       state: 'failed',
-      message: `progress deadline exceeded: ${progressing?.message ?? ''}`.trim(),
+      message: `progress deadline exceeded: ${
+        progressing?.message ?? ''
+      }`.trim(),
     };
   }
   const waiting = (message: string): DeploymentRollout => ({
@@ -87,7 +89,8 @@ export function deploymentRollout(
     state: 'progressing',
     message,
   });
-  if (!observed) return waiting('waiting for the controller to observe the change');
+  if (!observed)
+    return waiting('waiting for the controller to observe the change');
   if (!templateMatches) {
     return waiting(`the pod template does not run ${expect!.image} yet`);
   }

@@ -45,7 +45,10 @@ describe('fetch:reference', () => {
     });
   });
 
-  const action = (config: object = {}, permissions = mockServices.permissions()) =>
+  const action = (
+    config: object = {},
+    permissions = mockServices.permissions(),
+  ) =>
     createFetchReferenceAction({
       config: new ConfigReader(config),
       reader: reader as any,
@@ -130,9 +133,10 @@ describe('fetch:reference', () => {
       },
     });
     await expect(
-      action({}, mockServices.permissions({ result: AuthorizeResult.DENY })).handler(
-        ctx as any,
-      ),
+      action(
+        {},
+        mockServices.permissions({ result: AuthorizeResult.DENY }),
+      ).handler(ctx as any),
     ).rejects.toThrow(
       'Not allowed: environments.template.execute for template:default/dry-run',
     );

@@ -101,9 +101,9 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
       logger.error.mock.calls,
     ]);
   const deployToken = () =>
-    config.getConfigArray('environments.stages')[0].getString(
-      'deployServiceAccountToken',
-    );
+    config
+      .getConfigArray('environments.stages')[0]
+      .getString('deployServiceAccountToken');
   const inProd = () =>
     kubectl(['-n', 'prod', 'get', 'configmap', '-o', 'name']).includes(escape);
 
@@ -235,7 +235,16 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
     expect(inProd()).toBe(false);
     // No release was recorded either.
     expect(
-      kubectl(['-n', 'dev', 'get', 'secrets', '-l', `name=${escape}`, '-o', 'name']),
+      kubectl([
+        '-n',
+        'dev',
+        'get',
+        'secrets',
+        '-l',
+        `name=${escape}`,
+        '-o',
+        'name',
+      ]),
     ).toBe('');
   });
 
@@ -267,9 +276,9 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
     await expect(
       action.handler({ ...untracked.ctx, templateInfo: undefined } as any),
     ).rejects.toThrow('runs only from a template registered in the catalog');
-    expect(
-      kubectl(['-n', 'dev', 'get', 'deploy', '-o', 'name']),
-    ).not.toContain(`${release}-denied`);
+    expect(kubectl(['-n', 'dev', 'get', 'deploy', '-o', 'name'])).not.toContain(
+      `${release}-denied`,
+    );
   });
 });
 

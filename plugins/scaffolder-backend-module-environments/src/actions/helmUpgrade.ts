@@ -209,9 +209,9 @@ function deployTarget(access: ClusterAccess, stageName: string) {
   const allowed = access.deployStages();
   if (!allowed.includes(stage.name)) {
     throw new NotAllowedError(
-      `helm:upgrade may deploy only to ${
-        allowed.join(', ') || 'no stage'
-      }; ${stage.name} is reached by promotion (environments:promote)`,
+      `helm:upgrade may deploy only to ${allowed.join(', ') || 'no stage'}; ${
+        stage.name
+      } is reached by promotion (environments:promote)`,
     );
   }
   return { namespace: stage.namespace, cluster: stage.cluster };
@@ -223,7 +223,9 @@ function assertContained(manifest: string, namespace: string) {
     throw new NotAllowedError(
       `The chart reaches outside namespace ${namespace}, so nothing was deployed: ${problems
         .slice(0, 10)
-        .join('; ')}${problems.length > 10 ? ` (and ${problems.length - 10} more)` : ''}`,
+        .join('; ')}${
+        problems.length > 10 ? ` (and ${problems.length - 10} more)` : ''
+      }`,
     );
   }
 }

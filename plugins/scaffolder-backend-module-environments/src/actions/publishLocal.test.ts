@@ -59,9 +59,7 @@ describe('publish:local', () => {
   it('never overwrites an existing repository', async () => {
     publishDir.setContent({ orders: { 'README.md': 'someone else' } });
     const ctx = context({ repoName: 'orders' });
-    await expect(
-      publish().handler(ctx as any),
-    ).rejects.toThrow(
+    await expect(publish().handler(ctx as any)).rejects.toThrow(
       `A repository named orders already exists in ${publishDir.path}`,
     );
     expect(
@@ -84,9 +82,7 @@ describe('publish:local', () => {
       'publish:local needs environments.templates.localPublishDir',
     );
     await expect(
-      publish().handler(
-        context({ repoName: '../x' }) as any,
-      ),
+      publish().handler(context({ repoName: '../x' }) as any),
     ).rejects.toThrow();
     expect(existsSync(join(publishDir.path, '..', 'x'))).toBe(false);
   });
@@ -106,7 +102,10 @@ describe('publish:local', () => {
   });
 
   it('refuses a symbolic link that leads outside, which could make the catalog read any file of the host', async () => {
-    symlinkSync('../catalog-info.yaml', join(workspace.path, 'service', 'inside'));
+    symlinkSync(
+      '../catalog-info.yaml',
+      join(workspace.path, 'service', 'inside'),
+    );
     symlinkSync('/etc/passwd', join(workspace.path, 'service', 'passwd'));
     await expect(
       publish().handler(context({ repoName: 'orders' }) as any),

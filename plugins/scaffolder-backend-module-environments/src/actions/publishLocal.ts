@@ -145,7 +145,10 @@ async function assertPublishable(source: string): Promise<void> {
         const target = await realpath(path).catch(() => undefined);
         if (!target || !isChildPath(root, target)) {
           throw new NotAllowedError(
-            `${relative(source, path)} is a symbolic link that leads outside the repository`,
+            `${relative(
+              source,
+              path,
+            )} is a symbolic link that leads outside the repository`,
           );
         }
       } else if (stat.isDirectory()) {
@@ -156,13 +159,17 @@ async function assertPublishable(source: string): Promise<void> {
   await walk(source);
   const catalogInfo = join(source, 'catalog-info.yaml');
   if (!existsSync(catalogInfo)) return;
-  for (const document of parseAllDocuments(await readFile(catalogInfo, 'utf8'))) {
+  for (const document of parseAllDocuments(
+    await readFile(catalogInfo, 'utf8'),
+  )) {
     const kind = (document.toJS() as { kind?: unknown } | null)?.kind;
     if (kind !== undefined && !PUBLISHABLE_KINDS.has(String(kind))) {
       throw new NotAllowedError(
-        `catalog-info.yaml declares a ${String(kind)}; a published service may declare only ${[
-          ...PUBLISHABLE_KINDS,
-        ].join(', ')}`,
+        `catalog-info.yaml declares a ${String(
+          kind,
+        )}; a published service may declare only ${[...PUBLISHABLE_KINDS].join(
+          ', ',
+        )}`,
       );
     }
   }

@@ -32,7 +32,9 @@ describe('environments:stage', () => {
 
   it('rejects an unknown stage, naming the configured ones', async () => {
     const ctx = createMockActionContext({ input: { stage: 'qa' } });
-    await expect(createStageAction({ access: access(config) }).handler(ctx)).rejects.toThrow(
+    await expect(
+      createStageAction({ access: access(config) }).handler(ctx),
+    ).rejects.toThrow(
       'Unknown stage "qa"; configured stages: dev, staging, prod',
     );
     expect(ctx.output).not.toHaveBeenCalled();

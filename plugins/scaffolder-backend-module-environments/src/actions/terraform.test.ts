@@ -58,7 +58,11 @@ describe.each(tools)('terraform:plan and terraform:apply with %s', binary => {
   // The reference repository (environments.templates.sourceRoot) and a task's workspace.
   const reference = createMockDirectory();
   const workspace = createMockDirectory();
-  const marker = join(workspace.path, '..', `workspace-code-ran-${process.pid}`);
+  const marker = join(
+    workspace.path,
+    '..',
+    `workspace-code-ran-${process.pid}`,
+  );
 
   beforeEach(() => {
     reference.setContent({
@@ -164,7 +168,10 @@ describe.each(tools)('terraform:plan and terraform:apply with %s', binary => {
     ]) {
       const { ctx, logger } = context(true);
       await action.handler(ctx as any);
-      expect(ctx.output).toHaveBeenCalledWith('summary', 'not run in a dry run');
+      expect(ctx.output).toHaveBeenCalledWith(
+        'summary',
+        'not run in a dry run',
+      );
       expect(logged(logger)).not.toContain('terraform_data');
     }
   });

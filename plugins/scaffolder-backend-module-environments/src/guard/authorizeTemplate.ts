@@ -12,7 +12,10 @@ import { requirePermission } from '@envportal/plugin-environments-node';
  */
 export async function authorizeTemplate(
   // The context's input type does not matter here; only its template and initiator are read.
-  ctx: Pick<ActionContext<any, any>, 'templateInfo' | 'getInitiatorCredentials'>,
+  ctx: Pick<
+    ActionContext<any, any>,
+    'templateInfo' | 'getInitiatorCredentials'
+  >,
   permissions: PermissionsService,
   targetStage = '',
 ): Promise<void> {

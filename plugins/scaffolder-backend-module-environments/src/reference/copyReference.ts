@@ -6,7 +6,10 @@ import {
 import { Config } from '@backstage/config';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { ScmIntegrations } from '@backstage/integration';
-import { ActionContext, fetchContents } from '@backstage/plugin-scaffolder-node';
+import {
+  ActionContext,
+  fetchContents,
+} from '@backstage/plugin-scaffolder-node';
 import fs from 'fs-extra';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';

@@ -24,7 +24,9 @@ export async function prepareTerraform(
   options: TerraformActionOptions,
 ): Promise<TerraformRunner> {
   if (
-    !options.config.getOptionalBoolean('environments.templates.terraform.enabled')
+    !options.config.getOptionalBoolean(
+      'environments.templates.terraform.enabled',
+    )
   ) {
     throw new NotAllowedError(
       'The Terraform actions are off; enable them with environments.templates.terraform.enabled',
@@ -38,10 +40,7 @@ export async function prepareTerraform(
     REFERENCE_TERRAFORM_DIR,
     join(copyRoot, REFERENCE_TERRAFORM_DIR),
   );
-  return new TerraformRunner(
-    copyRoot,
-    ctx.input,
-    ctx.secrets ?? {},
-    line => ctx.logger.info(line),
+  return new TerraformRunner(copyRoot, ctx.input, ctx.secrets ?? {}, line =>
+    ctx.logger.info(line),
   );
 }

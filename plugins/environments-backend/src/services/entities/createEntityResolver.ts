@@ -93,7 +93,8 @@ export function createEntityResolver(options: {
     },
 
     async otherClaimants(entity) {
-      const id = entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]?.trim();
+      const id =
+        entity.metadata.annotations?.[KUBERNETES_ID_ANNOTATION]?.trim();
       if (!id) return [];
       const own = stringifyEntityRef(entity);
       const { items } = await options.catalog.getEntities(

@@ -26,7 +26,10 @@ describe('workloadOwnershipProblem', () => {
       workloadOwnershipProblem(
         entity({ 'backstage.io/kubernetes-label-selector': 'tier=backend' }),
         'staging',
-        deployment({ 'backstage.io/kubernetes-id': 'payments', tier: 'backend' }),
+        deployment({
+          'backstage.io/kubernetes-id': 'payments',
+          tier: 'backend',
+        }),
       ),
     ).toBe(
       'Deployment payments in staging carries backstage.io/kubernetes-id=payments, so it belongs to another entity, not to component:default/orders',
@@ -34,10 +37,18 @@ describe('workloadOwnershipProblem', () => {
   });
 
   it('refuses an unlabelled workload unless the namespace annotation confines the entity to it', () => {
-    const selector = { 'backstage.io/kubernetes-label-selector': 'app=payments' };
+    const selector = {
+      'backstage.io/kubernetes-label-selector': 'app=payments',
+    };
     expect(
-      workloadOwnershipProblem(entity(selector), 'staging', deployment({ app: 'payments' })),
-    ).toMatch(/has no backstage.io\/kubernetes-id label .* is not confined to staging/);
+      workloadOwnershipProblem(
+        entity(selector),
+        'staging',
+        deployment({ app: 'payments' }),
+      ),
+    ).toMatch(
+      /has no backstage.io\/kubernetes-id label .* is not confined to staging/,
+    );
     expect(
       workloadOwnershipProblem(
         entity({ ...selector, 'backstage.io/kubernetes-namespace': 'staging' }),

@@ -22,7 +22,9 @@ export function workloadOwnershipProblem(
   const annotations = entity.metadata.annotations ?? {};
   const entityId = annotations[KUBERNETES_ID_ANNOTATION]?.trim();
   const labelId = workload.metadata?.labels?.[KUBERNETES_ID_LABEL];
-  const what = `${workload.kind} ${workload.metadata?.name ?? '(unnamed)'} in ${namespace}`;
+  const what = `${workload.kind} ${
+    workload.metadata?.name ?? '(unnamed)'
+  } in ${namespace}`;
   const entityRef = stringifyEntityRef(entity);
   if (labelId !== undefined) {
     if (labelId === entityId) return undefined;

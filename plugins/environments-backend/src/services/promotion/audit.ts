@@ -96,8 +96,7 @@ export function createPromotionAudit(
       });
       if (FAILURE_STEPS.has(step) || error) {
         await event.fail({
-          error:
-            error instanceof Error ? error : new Error(error ?? `${step}`),
+          error: error instanceof Error ? error : new Error(error ?? `${step}`),
         });
       } else {
         await event.success();

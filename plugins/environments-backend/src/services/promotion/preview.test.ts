@@ -40,8 +40,16 @@ describe('diffWorkloads', () => {
         from: '(set; value hidden)',
         to: '(changed; value hidden)',
       },
-      { field: 'config.env NEW_TOKEN', from: undefined, to: '(set; value hidden)' },
-      { field: 'config.env OLD_KEY', from: '(set; value hidden)', to: undefined },
+      {
+        field: 'config.env NEW_TOKEN',
+        from: undefined,
+        to: '(set; value hidden)',
+      },
+      {
+        field: 'config.env OLD_KEY',
+        from: '(set; value hidden)',
+        to: undefined,
+      },
       { field: 'config.resources.limits.memory', from: '256Mi', to: '512Mi' },
     ]);
     expect(JSON.stringify(diff)).not.toMatch(/aaa|bbb|zzz|ddd|hidden:/);

@@ -250,7 +250,8 @@ export function diffWorkloads(
     const to = source.config[key];
     if (from === to) continue;
     const bothHidden =
-      from?.startsWith(HIDDEN_VALUE_PREFIX) && to?.startsWith(HIDDEN_VALUE_PREFIX);
+      from?.startsWith(HIDDEN_VALUE_PREFIX) &&
+      to?.startsWith(HIDDEN_VALUE_PREFIX);
     diff.push({
       field: `config.${key}`,
       from: shown(from),

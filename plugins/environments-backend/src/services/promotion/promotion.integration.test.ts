@@ -278,7 +278,8 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     options: { extraEntities?: Entity[]; prometheusUrl?: string } = {},
   ): Promise<{ service: PromotionService; store: PromotionStore; knex: any }> {
     const raw = yaml.parse(fs.readFileSync(CONFIG_FILE!, 'utf8'));
-    if (options.prometheusUrl) raw.environments.prometheus.url = options.prometheusUrl;
+    if (options.prometheusUrl)
+      raw.environments.prometheus.url = options.prometheusUrl;
     raw.environments.promotion = {
       gateWindowSeconds: 60,
       minRequests: 100,
@@ -431,7 +432,13 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
       ],
     ).toContain(promotion.id);
 
-    for (const step of ['requested', 'started', 'rolled-out', 'soak-passed', 'succeeded']) {
+    for (const step of [
+      'requested',
+      'started',
+      'rolled-out',
+      'soak-passed',
+      'succeeded',
+    ]) {
       expect(auditor.createEvent).toHaveBeenCalledWith(
         expect.objectContaining({
           eventId: `promotion-${step}`,
@@ -469,22 +476,45 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     const { service } = await build('image');
     const container = deployment('dev', 'promo-img').spec.template.spec
       .containers[0].name;
-    kubectl('-n', 'dev', 'set', 'env', `deploy/promo-img`, '-c', container, 'DB_PASSWORD=hunter2-never-shown');
+    kubectl(
+      '-n',
+      'dev',
+      'set',
+      'env',
+      `deploy/promo-img`,
+      '-c',
+      container,
+      'DB_PASSWORD=hunter2-never-shown',
+    );
     try {
-      const preview = await waitFor('the env change in the preview', async () => {
-        const p = await service.preview(
-          { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-          { credentials: mockCredentials.user(GUEST) },
-        );
-        return p.diff.some(d => d.field === 'config.env DB_PASSWORD') ? p : undefined;
-      });
+      const preview = await waitFor(
+        'the env change in the preview',
+        async () => {
+          const p = await service.preview(
+            { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+            { credentials: mockCredentials.user(GUEST) },
+          );
+          return p.diff.some(d => d.field === 'config.env DB_PASSWORD')
+            ? p
+            : undefined;
+        },
+      );
       expect(preview.diff).toContainEqual({
         field: 'config.env DB_PASSWORD',
         to: '(set; value hidden)',
       });
       expect(JSON.stringify(preview)).not.toContain('hunter2');
     } finally {
-      kubectl('-n', 'dev', 'set', 'env', `deploy/promo-img`, '-c', container, 'DB_PASSWORD-');
+      kubectl(
+        '-n',
+        'dev',
+        'set',
+        'env',
+        `deploy/promo-img`,
+        '-c',
+        container,
+        'DB_PASSWORD-',
+      );
     }
   });
 
@@ -495,7 +525,8 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
         name: 'impostor',
         namespace: 'default',
         annotations: {
-          'backstage.io/kubernetes-label-selector': 'backstage.io/kubernetes-id=promo-img',
+          'backstage.io/kubernetes-label-selector':
+            'backstage.io/kubernetes-id=promo-img',
         },
       },
     };
@@ -527,8 +558,12 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
         { entity: ref('promo-img'), stage: 'staging' },
         { credentials: mockCredentials.user(MANAGER) },
       ),
-    ).rejects.toThrow(/shares its backstage.io\/kubernetes-id with component:default\/promo-img-twin/);
-    expect(deployment('staging', 'promo-img').metadata.generation).toBe(generation);
+    ).rejects.toThrow(
+      /shares its backstage.io\/kubernetes-id with component:default\/promo-img-twin/,
+    );
+    expect(deployment('staging', 'promo-img').metadata.generation).toBe(
+      generation,
+    );
     expect(await store.listActive()).toEqual([]);
   });
 
@@ -559,7 +594,10 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     expect(auditor.createEvent).toHaveBeenCalledWith(
       expect.objectContaining({
         eventId: 'promotion-soak-failed',
-        meta: expect.objectContaining({ actor: MANAGER, promotionId: promotion.id }),
+        meta: expect.objectContaining({
+          actor: MANAGER,
+          promotionId: promotion.id,
+        }),
       }),
     );
   });
@@ -795,7 +833,12 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
       'succeeded',
     );
     // Resumed, it ran its soak and the gate check, as the requester.
-    for (const step of ['recovered', 'rolled-out', 'soak-passed', 'succeeded']) {
+    for (const step of [
+      'recovered',
+      'rolled-out',
+      'soak-passed',
+      'succeeded',
+    ]) {
       expect(auditor.createEvent).toHaveBeenCalledWith(
         expect.objectContaining({
           eventId: `promotion-${step}`,

@@ -32,7 +32,10 @@ function change(
 
 describe('rollbackTarget', () => {
   it('returns to the version before the promotion that put the running image there', () => {
-    const history = [change('promotion', 'r:1.1', 'r:1.2'), change('promotion', 'r:1.0', 'r:1.1')];
+    const history = [
+      change('promotion', 'r:1.1', 'r:1.2'),
+      change('promotion', 'r:1.0', 'r:1.1'),
+    ];
     expect(rollbackTarget(history, 'r:1.2', 'staging')).toBe('r:1.1');
   });
 
@@ -62,11 +65,19 @@ describe('rollbackTarget', () => {
       'No recorded promotion put r:1.2 into staging',
     );
     expect(() =>
-      rollbackTarget([change('promotion', undefined, 'r:1.0')], 'r:1.0', 'staging'),
+      rollbackTarget(
+        [change('promotion', undefined, 'r:1.0')],
+        'r:1.0',
+        'staging',
+      ),
     ).toThrow('r:1.0 was the first version recorded in staging');
     // A failed promotion did not put its image there.
     expect(() =>
-      rollbackTarget([change('promotion', 'r:1.1', 'r:1.2', 'failed')], 'r:1.2', 'staging'),
+      rollbackTarget(
+        [change('promotion', 'r:1.1', 'r:1.2', 'failed')],
+        'r:1.2',
+        'staging',
+      ),
     ).toThrow('No recorded promotion put r:1.2 into staging');
   });
 });

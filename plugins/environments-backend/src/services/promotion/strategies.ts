@@ -1,7 +1,4 @@
-import {
-  runHelm,
-  StageConnection,
-} from '@envportal/plugin-environments-node';
+import { runHelm, StageConnection } from '@envportal/plugin-environments-node';
 import {
   KubernetesObject,
   KubernetesObjectApi,
@@ -14,7 +11,9 @@ import { StagePromotionSettings } from './settings';
 /** The part of a Deployment the image strategy changes, as a strategic merge patch. */
 type ImagePatch = KubernetesObject & {
   spec: {
-    template: { spec: { containers: Array<Pick<V1Container, 'name' | 'image'>> } };
+    template: {
+      spec: { containers: Array<Pick<V1Container, 'name' | 'image'>> };
+    };
   };
 };
 

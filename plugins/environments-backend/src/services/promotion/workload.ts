@@ -56,7 +56,10 @@ export function matchingDeployments(
   ];
 }
 
-export function podsOf(cache: NamespaceCache, deployment: V1Deployment): V1Pod[] {
+export function podsOf(
+  cache: NamespaceCache,
+  deployment: V1Deployment,
+): V1Pod[] {
   const matches = matcherFromLabelSelector(deployment.spec?.selector);
   return cache
     .list<V1Pod>('Pod')
@@ -104,7 +107,8 @@ export function snapshotOf(
   const reported = pods
     .flatMap(p => p.status?.containerStatuses ?? [])
     .find(
-      s => s.name === container.name && s.image === container.image && s.imageID,
+      s =>
+        s.name === container.name && s.image === container.image && s.imageID,
     );
   return {
     name: deployment.metadata.name,
