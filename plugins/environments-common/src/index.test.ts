@@ -20,6 +20,7 @@ describe('environments-common', () => {
       'environments.promotion.create',
       'environments.promotion.override',
       'environments.rollback.create',
+      'environments.template.execute',
     ]);
     for (const permission of environmentsPermissions) {
       expect(permission.type).toBe('resource');
