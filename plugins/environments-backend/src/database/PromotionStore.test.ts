@@ -2,6 +2,7 @@ import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { randomUUID } from 'node:crypto';
 import {
+  LeaseLostError,
   NewPromotion,
   PromotionInFlightError,
   PromotionStore,
@@ -35,6 +36,8 @@ function newPromotion(overrides: Partial<NewPromotion> = {}): NewPromotion {
   };
 }
 
+const LEASE = { owner: 'replica-a', durationMs: 30_000 };
+
 async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(databaseId);
   const database = mockServices.database({ knex, migrations: { skip: false } });
@@ -52,17 +55,23 @@ describe.each(databases.eachSupportedId())(
       );
       await knex.migrate.latest({ directory });
       expect(await knex.schema.hasTable('environments_promotions')).toBe(true);
+      expect(
+        await knex.schema.hasColumn(
+          'environments_promotions',
+          'lease_expires_at',
+        ),
+      ).toBe(true);
       await knex.migrate.rollback({ directory }, true);
       expect(await knex.schema.hasTable('environments_promotions')).toBe(false);
     });
 
     it('admits one active promotion per entity and stage, and frees the stage when it ends', async () => {
       const { store } = await createStore(databaseId);
-      const first = await store.insert(newPromotion());
+      const first = await store.insert(newPromotion(), LEASE);
       expect(first.created).toBe(true);
       expect(first.promotion.state).toBe('pending');
 
-      const second = store.insert(newPromotion());
+      const second = store.insert(newPromotion(), LEASE);
       await expect(second).rejects.toThrow(PromotionInFlightError);
       await expect(second).rejects.toMatchObject({
         runningId: first.promotion.id,
@@ -70,44 +79,94 @@ describe.each(databases.eachSupportedId())(
 
       // Another stage of the same entity is independent.
       await expect(
-        store.insert(newPromotion({ from: 'staging', to: 'prod' })),
+        store.insert(newPromotion({ from: 'staging', to: 'prod' }), LEASE),
       ).resolves.toMatchObject({ created: true });
 
-      const finished = await store.finish(first.promotion.id, {
-        state: 'succeeded',
-        summary: 'done',
-      });
+      const finished = await store.finish(
+        first.promotion.id,
+        {
+          state: 'succeeded',
+          summary: 'done',
+        },
+        LEASE,
+      );
       expect(finished.state).toBe('succeeded');
       expect(finished.durationMs).toBeGreaterThanOrEqual(0);
       expect(finished.finishedAt).toBeDefined();
-      await expect(store.insert(newPromotion())).resolves.toMatchObject({
+      await expect(store.insert(newPromotion(), LEASE)).resolves.toMatchObject({
         created: true,
       });
     });
 
     it('admits one active change per workload, whichever entity asks', async () => {
       const { store } = await createStore(databaseId);
-      const first = await store.insert(newPromotion());
+      const first = await store.insert(newPromotion(), LEASE);
       // Another entity whose selector reaches the same Deployment in the same stage.
       const other = store.insert(
         newPromotion({ entityRef: 'component:default/impostor' }),
+        LEASE,
       );
       await expect(other).rejects.toMatchObject({
         runningId: first.promotion.id,
       });
-      await store.finish(first.promotion.id, {
-        state: 'succeeded',
-        summary: 'done',
-      });
+      await store.finish(
+        first.promotion.id,
+        {
+          state: 'succeeded',
+          summary: 'done',
+        },
+        LEASE,
+      );
       await expect(
-        store.insert(newPromotion({ entityRef: 'component:default/impostor' })),
+        store.insert(
+          newPromotion({ entityRef: 'component:default/impostor' }),
+          LEASE,
+        ),
       ).resolves.toMatchObject({ created: true });
+    });
+
+    it('lets only the owner write, and hands an expired lease to exactly one other replica', async () => {
+      const { store } = await createStore(databaseId);
+      const { promotion } = await store.insert(newPromotion(), LEASE);
+      const b = { owner: 'replica-b', durationMs: 30_000 };
+      const c = { owner: 'replica-c', durationMs: 30_000 };
+      // While A's lease runs, nobody else may write or take it.
+      await expect(
+        store.update(promotion.id, { state: 'running' }, b),
+      ).rejects.toThrow(LeaseLostError);
+      expect(await store.claimExpired(b)).toEqual([]);
+      expect(await store.renewLease(promotion.id, LEASE)).toBe(true);
+      // A stops renewing: its lease runs out.
+      const dying = { owner: 'replica-a', durationMs: -1 };
+      expect(await store.renewLease(promotion.id, dying)).toBe(true);
+      const [first, second] = await Promise.all([
+        store.claimExpired(b),
+        store.claimExpired(c),
+      ]);
+      const winners = [...first, ...second];
+      expect(winners).toHaveLength(1);
+      expect(winners[0].previousOwner).toBe('replica-a');
+      const winner = first.length ? b : c;
+      expect((await store.get(promotion.id))!.ownerId).toBe(winner.owner);
+      // A cannot write any more, and learns it when it renews.
+      expect(await store.renewLease(promotion.id, LEASE)).toBe(false);
+      await expect(
+        store.finish(promotion.id, { state: 'succeeded', summary: 'x' }, LEASE),
+      ).rejects.toThrow(LeaseLostError);
+      const done = await store.finish(
+        promotion.id,
+        { state: 'succeeded', summary: 'done' },
+        winner,
+      );
+      expect(done.state).toBe('succeeded');
+      // An ended promotion is nobody's to renew.
+      expect(await store.renewLease(promotion.id, winner)).toBe(false);
     });
 
     it('lets exactly one of 20 concurrent inserts win', async () => {
       const { store } = await createStore(databaseId);
       const results = await Promise.allSettled(
-        Array.from({ length: 20 }, () => store.insert(newPromotion())),
+        Array.from({ length: 20 }, () => store.insert(newPromotion(), LEASE)),
       );
       const won = results.filter(r => r.status === 'fulfilled');
       const lost = results.filter(
@@ -127,9 +186,11 @@ describe.each(databases.eachSupportedId())(
       const { store } = await createStore(databaseId);
       const first = await store.insert(
         newPromotion({ idempotencyKey: 'click-1' }),
+        LEASE,
       );
       const again = await store.insert(
         newPromotion({ idempotencyKey: 'click-1' }),
+        LEASE,
       );
       expect(again.created).toBe(false);
       expect(again.promotion.id).toBe(first.promotion.id);
@@ -154,15 +215,19 @@ describe.each(databases.eachSupportedId())(
           risk: { level: 'high', reasons: ['target is prod'] },
         });
         ids.push(p.id);
-        const { promotion } = await store.insert(p);
-        await store.finish(promotion.id, {
-          state: i === 3 ? 'rolled-back' : 'succeeded',
-          summary: `run ${i}`,
-          rollback:
-            i === 3
-              ? { reason: 'pods never ready', at: new Date().toISOString() }
-              : undefined,
-        });
+        const { promotion } = await store.insert(p, LEASE);
+        await store.finish(
+          promotion.id,
+          {
+            state: i === 3 ? 'rolled-back' : 'succeeded',
+            summary: `run ${i}`,
+            rollback:
+              i === 3
+                ? { reason: 'pods never ready', at: new Date().toISOString() }
+                : undefined,
+          },
+          LEASE,
+        );
       }
       const page1 = await store.list({
         entityRef: 'component:default/orders',

@@ -28,7 +28,21 @@ export type StoredPromotion = Promotion & {
   container: string;
   idempotencyKey?: string;
   rolloutCompletedAt?: string;
+  /** The replica that runs it while it is active, and until when it holds it. */
+  ownerId?: string;
+  leaseExpiresAt?: string;
 };
+
+/** Who writes a promotion's progress: one replica, for as long as its lease runs. */
+export type Lease = { owner: string; durationMs: number };
+
+/** The replica no longer owns the promotion (its lease expired and another took it over). */
+export class LeaseLostError extends Error {
+  constructor(readonly promotionId: string, readonly owner: string) {
+    super(`${owner} no longer owns promotion ${promotionId}`);
+    this.name = 'LeaseLostError';
+  }
+}
 
 export type NewPromotion = Omit<
   StoredPromotion,
@@ -67,6 +81,8 @@ type Row = {
   image_after: string;
   in_flight_key: string | null;
   in_flight_workload: string | null;
+  owner_id: string | null;
+  lease_expires_at: string | Date | null;
   idempotency_key: string | null;
   gates: string;
   risk: string;
@@ -127,6 +143,7 @@ export class PromotionStore {
    */
   async insert(
     promotion: NewPromotion,
+    lease: Lease,
   ): Promise<{ promotion: StoredPromotion; created: boolean }> {
     if (promotion.idempotencyKey) {
       const earlier = await this.findByIdempotencyKey(
@@ -151,6 +168,8 @@ export class PromotionStore {
         image_after: promotion.imageAfter,
         in_flight_key: inFlightKey(promotion.entityRef, promotion.to),
         in_flight_workload: promotion.workloadKey,
+        owner_id: lease.owner,
+        lease_expires_at: new Date(Date.now() + lease.durationMs),
         idempotency_key: promotion.idempotencyKey ?? null,
         gates: JSON.stringify(promotion.gates),
         risk: JSON.stringify(promotion.risk),
@@ -234,7 +253,7 @@ export class PromotionStore {
     return { items: rows.map(toPromotion), total: Number(count) };
   }
 
-  /** Promotions a crashed or restarted backend left active. */
+  /** Every active promotion, whoever owns it. */
   async listActive(): Promise<StoredPromotion[]> {
     const rows = await this.db<Row>(TABLE)
       .whereNotNull('in_flight_key')
@@ -259,7 +278,64 @@ export class PromotionStore {
     return rows.map(toPromotion);
   }
 
-  async update(id: string, update: PromotionUpdate): Promise<void> {
+  /**
+   * Extends the owner's lease; false when it is no longer the owner (or the promotion has ended), in
+   * which case the owner must stop.
+   */
+  async renewLease(id: string, lease: Lease): Promise<boolean> {
+    const renewed = await this.db(TABLE)
+      .where({ id, owner_id: lease.owner })
+      .whereNotNull('in_flight_key')
+      .update({ lease_expires_at: new Date(Date.now() + lease.durationMs) });
+    return renewed === 1;
+  }
+
+  /**
+   * Takes over the active promotions whose lease has expired (their owner stopped renewing it): one
+   * conditional update per row, so of several replicas asking at once exactly one gets each. Returns
+   * what was taken over, with the previous owner.
+   */
+  async claimExpired(
+    lease: Lease,
+  ): Promise<Array<{ promotion: StoredPromotion; previousOwner?: string }>> {
+    const now = new Date();
+    const expired = (await this.db<Row>(TABLE)
+      .whereNotNull('in_flight_key')
+      .where(q =>
+        q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now),
+      )
+      .orderBy('created_at', 'asc')) as Row[];
+    const claimed: Array<{
+      promotion: StoredPromotion;
+      previousOwner?: string;
+    }> = [];
+    for (const row of expired) {
+      const taken = await this.db(TABLE)
+        .where({ id: row.id })
+        .whereNotNull('in_flight_key')
+        .where(q =>
+          q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now),
+        )
+        .update({
+          owner_id: lease.owner,
+          lease_expires_at: new Date(Date.now() + lease.durationMs),
+        });
+      if (taken === 1) {
+        claimed.push({
+          promotion: (await this.get(row.id))!,
+          previousOwner: row.owner_id ?? undefined,
+        });
+      }
+    }
+    return claimed;
+  }
+
+  /** Writes progress; only the owner may, and a lost lease throws {@link LeaseLostError}. */
+  async update(
+    id: string,
+    update: PromotionUpdate,
+    lease: Lease,
+  ): Promise<void> {
     const patch: Partial<Record<keyof Row, unknown>> = {};
     if (update.state) patch.state = update.state;
     if (update.progress) patch.progress = JSON.stringify(update.progress);
@@ -274,10 +350,17 @@ export class PromotionStore {
     if (update.rolloutCompletedAt) {
       patch.rollout_completed_at = update.rolloutCompletedAt;
     }
-    await this.db(TABLE).where({ id }).update(patch);
+    const written = await this.db(TABLE)
+      .where({ id, owner_id: lease.owner })
+      .whereNotNull('in_flight_key')
+      .update(patch);
+    if (written !== 1) throw new LeaseLostError(id, lease.owner);
   }
 
-  /** Ends a promotion: final state, duration, and the stage lock released in the same statement. */
+  /**
+   * Ends a promotion: final state, duration, and the locks and lease released in the same statement.
+   * Only the owner may; a lost lease throws {@link LeaseLostError} and changes nothing.
+   */
   async finish(
     id: string,
     final: {
@@ -286,18 +369,21 @@ export class PromotionStore {
       summary: string;
       rollback?: { reason: string; at: string };
     },
+    lease: Lease,
   ): Promise<StoredPromotion> {
     const current = await this.get(id);
     if (!current) throw new Error(`promotion ${id} vanished`);
     const finishedAt = new Date();
-    await this.db(TABLE)
-      .where({ id })
+    const written = await this.db(TABLE)
+      .where({ id, owner_id: lease.owner })
+      .whereNotNull('in_flight_key')
       .update({
         state: final.state,
         error: final.error ?? null,
         summary: final.summary,
         in_flight_key: null,
         in_flight_workload: null,
+        lease_expires_at: null,
         finished_at: finishedAt,
         duration_ms: finishedAt.getTime() - Date.parse(current.createdAt),
         ...(final.rollback
@@ -307,6 +393,7 @@ export class PromotionStore {
             }
           : {}),
       });
+    if (written !== 1) throw new LeaseLostError(id, lease.owner);
     return (await this.get(id))!;
   }
 }
@@ -344,5 +431,7 @@ function toPromotion(row: Row): StoredPromotion {
     summary: row.summary,
     idempotencyKey: row.idempotency_key ?? undefined,
     rolloutCompletedAt: iso(row.rollout_completed_at),
+    ownerId: row.owner_id ?? undefined,
+    leaseExpiresAt: iso(row.lease_expires_at),
   };
 }

@@ -8,7 +8,10 @@ import {
 } from '@envportal/plugin-environments-common';
 import { requirePermission } from '@envportal/plugin-environments-node';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
+  Lease,
+  LeaseLostError,
   PromotionInFlightError,
   StoredPromotion,
 } from '../../database/PromotionStore';
@@ -35,6 +38,8 @@ function toApi(p: StoredPromotion): Promotion {
     kind: _kind,
     idempotencyKey: _key,
     rolloutCompletedAt: _done,
+    ownerId: _owner,
+    leaseExpiresAt: _lease,
     ...rest
   } = p;
   return rest;
@@ -47,13 +52,20 @@ export function createPromotionService(
   deps: PromotionServiceDeps,
 ): PromotionService {
   const running = new Map<string, Promise<unknown>>();
+  // This replica's name in the database; a restart is a new owner.
+  const lease: Lease = {
+    owner:
+      deps.ownerId ??
+      `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    durationMs: deps.settings.leaseSeconds * 1000,
+  };
   const audit = createPromotionAudit(deps.auditor, stage =>
     isProductionStage(deps, stage),
   );
 
   /** Runs in the background; the HTTP answer does not wait for the rollout. */
-  function start(ctx: ExecutionContext) {
-    const task = executePromotion(deps, ctx)
+  function start(ctx: Omit<ExecutionContext, 'lease'>) {
+    const task = executePromotion(deps, { ...ctx, lease })
       .catch(error =>
         deps.logger.error(`promotion ${ctx.promotion.id} crashed: ${error}`),
       )
@@ -180,14 +192,17 @@ export function createPromotionService(
           idempotencyKey: input.idempotencyKey,
           workloadKey: workloadKey(deps, input.to, target.name),
         };
-        ({ promotion, created } = await deps.store.insert({
-          ...draft,
-          summary: promotionSummary({
+        ({ promotion, created } = await deps.store.insert(
+          {
             ...draft,
-            riskLevel: draft.risk.level,
-            state: 'pending',
-          }),
-        }));
+            summary: promotionSummary({
+              ...draft,
+              riskLevel: draft.risk.level,
+              state: 'pending',
+            }),
+          },
+          lease,
+        ));
       } catch (error) {
         return refused(subject, actor, request, error);
       }
@@ -274,14 +289,17 @@ export function createPromotionService(
           requestedBy: actor,
           workloadKey: workloadKey(deps, input.stage, target.name),
         };
-        ({ promotion } = await deps.store.insert({
-          ...draft,
-          summary: promotionSummary({
+        ({ promotion } = await deps.store.insert(
+          {
             ...draft,
-            riskLevel: 'medium',
-            state: 'pending',
-          }),
-        }));
+            summary: promotionSummary({
+              ...draft,
+              riskLevel: 'medium',
+              state: 'pending',
+            }),
+          },
+          lease,
+        ));
       } catch (error) {
         return refused(subject, actor, request, error);
       }
@@ -322,37 +340,45 @@ export function createPromotionService(
     },
 
     async recover() {
-      for (const promotion of await deps.store.listActive()) {
+      // Only promotions whose lease expired: a live owner (another replica, or this process before
+      // a restart while its lease runs) is never touched.
+      for (const { promotion, previousOwner } of await deps.store.claimExpired(
+        lease,
+      )) {
         if (running.has(promotion.id)) continue;
         const log = deps.logger.child({ promotionId: promotion.id });
         const subject: AuditSubject = { ...promotion };
         const fail = async (error: string) => {
-          await deps.store.finish(promotion.id, {
-            state: 'failed',
-            error,
-            summary: promotionSummary({
-              ...promotion,
-              riskLevel: promotion.risk.level,
+          await deps.store.finish(
+            promotion.id,
+            {
               state: 'failed',
-              durationMs: Date.now() - Date.parse(promotion.createdAt),
               error,
-            }),
-          });
+              summary: promotionSummary({
+                ...promotion,
+                riskLevel: promotion.risk.level,
+                state: 'failed',
+                durationMs: Date.now() - Date.parse(promotion.createdAt),
+                error,
+              }),
+            },
+            lease,
+          );
           await audit.record('failed', subject, {
             actor: promotion.requestedBy,
             error,
-            meta: { recovery: true },
+            meta: { takenOverFrom: previousOwner ?? null },
           });
-          log.warn(`interrupted promotion marked failed: ${error}`);
+          log.warn(`promotion taken over and marked failed: ${error}`);
         };
-        if (promotion.state === 'pending') {
-          // Nothing was applied yet (the state turns running before any change is made).
-          await fail(
-            'interrupted by a backend restart before the rollout started',
-          );
-          continue;
-        }
         try {
+          if (promotion.state === 'pending') {
+            // Nothing was applied yet (the state turns running before any change is made).
+            await fail(
+              'its replica stopped before the rollout started; nothing was changed',
+            );
+            continue;
+          }
           const stage = deps.registry.forStage(promotion.to);
           const cache = deps.workloadCache.namespace(
             stage.clusterName,
@@ -360,9 +386,7 @@ export function createPromotionService(
           );
           await cache.waitForSync(5000);
           if (!cache.get('Deployment', promotion.deployment)) {
-            await fail(
-              'interrupted by a backend restart; the Deployment is gone',
-            );
+            await fail('its replica stopped, and the Deployment is gone');
             continue;
           }
           // The soak's gate check needs the entity; the plugin reads it as itself, no user waits here.
@@ -371,9 +395,16 @@ export function createPromotionService(
             .catch(() => undefined);
           await audit.record('recovered', subject, {
             actor: promotion.requestedBy,
-            meta: { state: promotion.state },
+            meta: {
+              state: promotion.state,
+              takenOverFrom: previousOwner ?? null,
+            },
           });
-          log.info('resuming interrupted promotion after restart');
+          log.info(
+            `taking over promotion ${promotion.id} (${promotion.state}) from ${
+              previousOwner ?? 'no owner'
+            }`,
+          );
           start({
             promotion,
             resume: true,
@@ -381,11 +412,12 @@ export function createPromotionService(
             selector: entity ? selectorOf(entity) : undefined,
           });
         } catch (error) {
+          if (error instanceof LeaseLostError) continue;
           await fail(
-            `interrupted by a backend restart; could not resume: ${
+            `its replica stopped, and it could not be resumed: ${
               (error as Error).message
             }`,
-          );
+          ).catch(e => log.error(`could not mark promotion failed: ${e}`));
         }
       }
     },

@@ -2,7 +2,11 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { redactAddresses } from '@envportal/plugin-environments-node';
 import type { V1Deployment } from '@kubernetes/client-node';
-import type { StoredPromotion } from '../../database/PromotionStore';
+import {
+  Lease,
+  LeaseLostError,
+  StoredPromotion,
+} from '../../database/PromotionStore';
 import { WorkloadSelector } from '../entities';
 import { AuditSubject, createPromotionAudit, PromotionStep } from './audit';
 import { isProductionStage, readStageWorkload, stageGates } from './preview';
@@ -30,6 +34,8 @@ export function strategyFor(
 
 export type ExecutionContext = {
   promotion: StoredPromotion;
+  /** This replica's hold on the promotion; renewed while it runs, and every write is conditional on it. */
+  lease: Lease;
   /** The entity, for the soak's gate check; a resumed run reads it from the catalog as the plugin. */
   entity?: Entity;
   selector?: WorkloadSelector;
@@ -49,7 +55,8 @@ const SOAK_STALE_LIMIT_MS = 5000;
 
 /**
  * Runs one promotion to its end as a state machine, each step recorded before the next starts so a
- * restart can pick it up, and each state change audited:
+ * restart (or another replica, once this one's lease expires) can pick it up, and each state change
+ * audited:
  *
  *   pending → running (apply; audited `started`) → rollout complete (`rolled-out`)
  *     → verifying (the soak; `soak-passed` or `soak-failed`) → succeeded
@@ -58,12 +65,50 @@ const SOAK_STALE_LIMIT_MS = 5000;
  * A resumed promotion continues where the record says it stopped: a `running` one watches (or, for
  * the image strategy, re-applies) the rollout, a `verifying` one runs the rest of its soak and the
  * gate check.
+ *
+ * While it runs, the lease is renewed every third of its duration. A replica that cannot renew it
+ * (another took over) stops at once: it aborts its watch and its helm process, writes nothing more
+ * and returns undefined.
  */
 export async function executePromotion(
   deps: PromotionServiceDeps,
   ctx: ExecutionContext,
+): Promise<StoredPromotion | undefined> {
+  const { promotion, lease } = ctx;
+  const stop = new AbortController();
+  const heartbeat = setInterval(() => {
+    deps.store.renewLease(promotion.id, lease).then(
+      held => {
+        if (!held) stop.abort(new LeaseLostError(promotion.id, lease.owner));
+      },
+      error =>
+        deps.logger.warn(`lease of ${promotion.id} not renewed: ${error}`),
+    );
+  }, Math.max(250, Math.floor(lease.durationMs / 3)));
+  try {
+    return await runToEnd(deps, ctx, stop.signal);
+  } catch (error) {
+    if (error instanceof LeaseLostError || stop.signal.aborted) {
+      deps.logger.warn(
+        `promotion ${promotion.id}: lease lost to another replica; this one stops`,
+      );
+      return undefined;
+    }
+    throw error;
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+async function runToEnd(
+  deps: PromotionServiceDeps,
+  ctx: ExecutionContext,
+  signal: AbortSignal,
 ): Promise<StoredPromotion> {
-  const { promotion } = ctx;
+  const { promotion, lease } = ctx;
+  /** Every write is the owner's; a lost lease throws LeaseLostError, which ends this run. */
+  const write = (update: Parameters<typeof deps.store.update>[1]) =>
+    deps.store.update(promotion.id, update, lease);
   const settings = stageSettings(deps.settings, promotion.to);
   const stage = deps.registry.forStage(promotion.to);
   const strategy = strategyFor(deps, promotion.to);
@@ -100,16 +145,15 @@ export async function executePromotion(
       container: promotion.container,
       expectedImage: image,
       timeoutMs,
+      signal,
       onProgress: progress => {
-        deps.store
-          .update(promotion.id, {
-            progress: {
-              desired: progress.desired,
-              updated: progress.updated,
-              ready: progress.ready,
-            },
-          })
-          .catch(e => log.warn(`progress not recorded: ${e}`));
+        write({
+          progress: {
+            desired: progress.desired,
+            updated: progress.updated,
+            ready: progress.ready,
+          },
+        }).catch(e => log.warn(`progress not recorded: ${e}`));
       },
     });
 
@@ -130,6 +174,7 @@ export async function executePromotion(
           strategyTarget(),
           promotion.imageBefore,
           `rollback of promotion ${promotion.id}: ${reason}`,
+          signal,
         );
         await applied.finished;
       }
@@ -142,6 +187,7 @@ export async function executePromotion(
       }
       return { state: 'rolled-back', reason };
     } catch (error) {
+      if (signal.aborted) throw signal.reason;
       return {
         state: 'failed',
         error: `${reason}; rollback failed: ${(error as Error).message}`,
@@ -165,12 +211,13 @@ export async function executePromotion(
       promotion.state === 'pending' ||
       (strategy.name === 'image' && templateImage !== promotion.imageAfter);
     if (apply) {
-      await deps.store.update(promotion.id, { state: 'running' });
+      await write({ state: 'running' });
       const cause = `${promotion.kind} ${promotion.id} by ${promotion.requestedBy}: ${promotion.from} → ${promotion.to} ${promotion.imageAfter}`;
       const applied = await strategy.apply(
         strategyTarget(),
         promotion.imageAfter,
         cause,
+        signal,
       );
       await record('started', { meta: { strategy: strategy.name } });
       helmFailure = applied.finished.then(
@@ -179,6 +226,7 @@ export async function executePromotion(
       );
     }
     const rollout = await watch(promotion.imageAfter);
+    if (signal.aborted) throw signal.reason;
     const helmError = await helmFailure;
     if (helmError) {
       // helm --atomic has put the previous release back; wait for that rollout to settle. Helm's
@@ -192,7 +240,7 @@ export async function executePromotion(
       };
     }
     const completedAt = new Date(rollout.observedAt);
-    await deps.store.update(promotion.id, { rolloutCompletedAt: completedAt });
+    await write({ rolloutCompletedAt: completedAt });
     await record('rolled-out');
     return { ok: true, completedAt };
   };
@@ -209,9 +257,10 @@ export async function executePromotion(
     if (settings.soakSeconds === 0 || promotion.kind === 'rollback') {
       return { state: 'succeeded' };
     }
-    await deps.store.update(promotion.id, { state: 'verifying' });
+    await write({ state: 'verifying' });
     const soakEndsAt = completedAt.getTime() + settings.soakSeconds * 1000;
-    const problem = await verify(deps, ctx, soakEndsAt);
+    const problem = await verify(deps, ctx, soakEndsAt, signal);
+    if (signal.aborted) throw signal.reason;
     if (problem) {
       await record('soak-failed', { error: problem });
       return rollBack(`verification failed: ${problem}`);
@@ -224,6 +273,7 @@ export async function executePromotion(
   try {
     outcome = await run();
   } catch (error) {
+    if (error instanceof LeaseLostError || signal.aborted) throw error;
     outcome = { state: 'failed', error: (error as Error).message };
   }
   // Recorded text reaches the browser: no cluster or Prometheus address in it.
@@ -239,19 +289,23 @@ export async function executePromotion(
       ? { reason: outcome.reason, at: new Date().toISOString() }
       : undefined;
   const error = outcome.state === 'failed' ? outcome.error : undefined;
-  const finished = await deps.store.finish(promotion.id, {
-    state: outcome.state,
-    error,
-    rollback,
-    summary: promotionSummary({
-      ...current,
-      riskLevel: current.risk.level,
+  const finished = await deps.store.finish(
+    promotion.id,
+    {
       state: outcome.state,
-      durationMs,
-      rollbackReason: rollback?.reason,
       error,
-    }),
-  });
+      rollback,
+      summary: promotionSummary({
+        ...current,
+        riskLevel: current.risk.level,
+        state: outcome.state,
+        durationMs,
+        rollbackReason: rollback?.reason,
+        error,
+      }),
+    },
+    lease,
+  );
   await record(outcome.state, {
     error: error ?? rollback?.reason,
     meta: {
@@ -274,6 +328,7 @@ async function verify(
   deps: PromotionServiceDeps,
   ctx: ExecutionContext,
   soakEndsAt: number,
+  signal: AbortSignal,
 ): Promise<string | undefined> {
   const { promotion } = ctx;
   const stage = deps.registry.forStage(promotion.to);
@@ -286,6 +341,7 @@ async function verify(
     await new Promise(r =>
       setTimeout(r, Math.min(1000, Math.max(0, soakEndsAt - Date.now()))),
     );
+    if (signal.aborted) return undefined;
     const health = cache.health();
     if (health.stale || !health.synced) {
       staleSince ??= Date.now();

@@ -782,25 +782,30 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     const first = await build('image');
     install('promo-img', 'staging', '1.1.0');
     const staging = deployment('staging', 'promo-img');
+    // The previous process: it stopped renewing, so its lease has run out.
+    const gone = { owner: 'replica-gone', durationMs: -1000 };
     // A promotion the previous process had applied (running) and one it had not (pending).
-    const running = await first.store.insert({
-      id: '00000000-0000-4000-8000-000000000001',
-      kind: 'promotion',
-      entityRef: 'component:default/promo-img',
-      from: 'dev',
-      to: 'staging',
-      strategy: 'image',
-      deployment: 'promo-img',
-      container: staging.spec.template.spec.containers[0].name,
-      imageBefore: `${REPO}:1.1.0`,
-      imageAfter: `${REPO}:1.2.0`,
-      gates: [],
-      risk: { level: 'low', reasons: [] },
-      requestedBy: GUEST,
-      summary: 'interrupted',
-      workloadKey: 'local/staging/promo-img',
-    });
-    await first.store.update(running.promotion.id, { state: 'running' });
+    const running = await first.store.insert(
+      {
+        id: '00000000-0000-4000-8000-000000000001',
+        kind: 'promotion',
+        entityRef: 'component:default/promo-img',
+        from: 'dev',
+        to: 'staging',
+        strategy: 'image',
+        deployment: 'promo-img',
+        container: staging.spec.template.spec.containers[0].name,
+        imageBefore: `${REPO}:1.1.0`,
+        imageAfter: `${REPO}:1.2.0`,
+        gates: [],
+        risk: { level: 'low', reasons: [] },
+        requestedBy: GUEST,
+        summary: 'interrupted',
+        workloadKey: 'local/staging/promo-img',
+      },
+      gone,
+    );
+    await first.store.update(running.promotion.id, { state: 'running' }, gone);
     kubectl(
       '-n',
       'staging',
@@ -809,22 +814,47 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
       'deploy/promo-img',
       `${staging.spec.template.spec.containers[0].name}=${REPO}:1.2.0`,
     );
-    const pending = await first.store.insert({
-      id: '00000000-0000-4000-8000-000000000002',
-      kind: 'promotion',
-      entityRef: 'component:default/promo-img',
-      from: 'staging',
-      to: 'prod',
-      strategy: 'image',
-      deployment: 'promo-img',
-      container: 'x',
-      imageAfter: `${REPO}:1.2.0`,
-      gates: [],
-      risk: { level: 'low', reasons: [] },
-      requestedBy: GUEST,
-      summary: 'interrupted',
-      workloadKey: 'local/prod/promo-img',
-    });
+    const pending = await first.store.insert(
+      {
+        id: '00000000-0000-4000-8000-000000000002',
+        kind: 'promotion',
+        entityRef: 'component:default/promo-img',
+        from: 'staging',
+        to: 'prod',
+        strategy: 'image',
+        deployment: 'promo-img',
+        container: 'x',
+        imageAfter: `${REPO}:1.2.0`,
+        gates: [],
+        risk: { level: 'low', reasons: [] },
+        requestedBy: GUEST,
+        summary: 'interrupted',
+        workloadKey: 'local/prod/promo-img',
+      },
+      gone,
+    );
+    // A promotion whose replica is alive: nobody else may touch it.
+    const alive = { owner: 'replica-alive', durationMs: 600_000 };
+    const owned = await first.store.insert(
+      {
+        id: '00000000-0000-4000-8000-000000000003',
+        kind: 'promotion',
+        entityRef: 'component:default/promo-helm',
+        from: 'dev',
+        to: 'staging',
+        strategy: 'image',
+        deployment: 'promo-helm',
+        container: 'x',
+        imageAfter: `${REPO}:1.2.0`,
+        gates: [],
+        risk: { level: 'low', reasons: [] },
+        requestedBy: GUEST,
+        summary: 'running elsewhere',
+        workloadKey: 'local/staging/promo-helm',
+      },
+      alive,
+    );
+    await first.store.update(owned.promotion.id, { state: 'verifying' }, alive);
     // "Restart": a new service on the same database.
     const second = await build('image', first.knex);
     await second.service.recover();
@@ -851,8 +881,20 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     }
     const failed = (await second.store.get(pending.promotion.id))!;
     expect(failed.state).toBe('failed');
-    expect(failed.error).toMatch(/before the rollout started/);
-    expect(await second.store.listActive()).toEqual([]);
+    expect(failed.error).toMatch(/stopped before the rollout started/);
+    // Only the live replica's promotion is still active, untouched.
+    expect(await second.store.listActive()).toEqual([
+      expect.objectContaining({
+        id: owned.promotion.id,
+        state: 'verifying',
+        ownerId: 'replica-alive',
+      }),
+    ]);
+    await first.store.finish(
+      owned.promotion.id,
+      { state: 'failed', summary: 'test cleanup' },
+      alive,
+    );
   });
 
   it('helm: a clean promotion is a new release revision; a never-ready one is rolled back by --atomic', async () => {

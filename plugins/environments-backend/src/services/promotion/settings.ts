@@ -22,6 +22,11 @@ export type StagePromotionSettings = {
 };
 
 export type PromotionSettings = {
+  /**
+   * How long a replica holds a running promotion without renewing it (it renews every third of
+   * this); after that another replica takes the promotion over.
+   */
+  leaseSeconds: number;
   /** Metric gates look at this window of the source stage. */
   gateWindowSeconds: number;
   /** Fewer requests than this in the window is "insufficient data", not a pass. */
@@ -53,6 +58,7 @@ const stageSchema = z
   });
 
 const schema = z.object({
+  leaseSeconds: z.number().int().min(5).max(600).default(30),
   gateWindowSeconds: z.number().int().min(60).max(86400).default(600),
   minRequests: z.number().int().min(1).default(100),
   helmPath: z.string().min(1).default('helm'),

@@ -2,9 +2,9 @@ import {
   AuditorService,
   AuthService,
   DatabaseService,
-  LifecycleService,
   LoggerService,
   PermissionsRegistryService,
+  SchedulerService,
   PermissionsService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
@@ -23,10 +23,15 @@ import { createPromotionService } from './createPromotionService';
 import { readPromotionSettings } from './settings';
 import { PromotionService } from './types';
 
+/** How often replicas look for promotions to take over: a sixth of the lease, 1 to 10 s. */
+export function takeoverIntervalSeconds(leaseSeconds: number): number {
+  return Math.min(10, Math.max(1, Math.floor(leaseSeconds / 6)));
+}
+
 /**
  * Builds the promotion service on the plugin's shared parts (cluster registry, watch-fed cache,
- * checklist, Prometheus client), registers its permissions and actions, and resumes or fails
- * promotions an earlier process left active once the backend has started.
+ * checklist, Prometheus client), registers its permissions and actions, and schedules the takeover
+ * of promotions whose replica stopped (a crash, a restart, a rolling update).
  */
 export async function setupPromotions(deps: {
   config: RootConfigService;
@@ -37,7 +42,7 @@ export async function setupPromotions(deps: {
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
   actionsRegistry: ActionsRegistryService;
-  lifecycle: LifecycleService;
+  scheduler: SchedulerService;
   environments: EnvironmentsConfig;
   registry: ClusterRegistry;
   workloadCache: WorkloadCacheService;
@@ -85,10 +90,20 @@ export async function setupPromotions(deps: {
     status: deps.status,
     promotions,
   });
-  deps.lifecycle.addStartupHook(async () => {
-    await promotions
-      .recover()
-      .catch(error => deps.logger.error(`promotion recovery failed: ${error}`));
+  // Cluster-wide (the scheduler runs a global task on one replica at a time): promotions whose
+  // replica stopped renewing its lease are taken over within the lease plus this interval.
+  await deps.scheduler.scheduleTask({
+    id: 'environments-promotion-takeover',
+    frequency: { seconds: takeoverIntervalSeconds(settings.leaseSeconds) },
+    timeout: { seconds: 120 },
+    initialDelay: { seconds: 1 },
+    fn: async () => {
+      await promotions
+        .recover()
+        .catch(error =>
+          deps.logger.error(`promotion takeover failed: ${error}`),
+        );
+    },
   });
   return promotions;
 }

@@ -34,11 +34,15 @@ export type ApplyResult = {
 
 export interface PromotionStrategy {
   readonly name: 'image' | 'helm';
-  /** Rolls `image` out to the target; `cause` lands in kubernetes.io/change-cause / the helm description. */
+  /**
+   * Rolls `image` out to the target; `cause` lands in kubernetes.io/change-cause / the helm
+   * description. `signal` stops work still running (helm) when this replica loses the promotion.
+   */
   apply(
     target: StrategyTarget,
     image: string,
     cause: string,
+    signal?: AbortSignal,
   ): Promise<ApplyResult>;
 }
 
@@ -88,7 +92,7 @@ export function createHelmStrategy(options: {
   if (!helm) throw new Error('helm strategy without helm settings');
   return {
     name: 'helm',
-    async apply(target, image, cause) {
+    async apply(target, image, cause, signal) {
       const ref = parseImageRef(image);
       const args = [
         'upgrade',
@@ -115,6 +119,7 @@ export function createHelmStrategy(options: {
         args,
         connection: target.connection,
         helmPath: options.helmPath,
+        signal,
       }).then(() => undefined);
       // The caller watches progress while helm runs; an unhandled rejection is avoided here.
       finished.catch(() => undefined);

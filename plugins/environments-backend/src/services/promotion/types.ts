@@ -67,7 +67,10 @@ export interface PromotionService {
     input: { entity: EntityRefParts; limit: number; offset: number },
     options: CallOptions,
   ): Promise<PromotionList>;
-  /** Finishes or fails promotions a previous process left active. */
+  /**
+   * Takes over the active promotions whose owner stopped renewing its lease (a replica that died
+   * or restarted) and finishes or fails them. Never touches a promotion whose owner is alive.
+   */
   recover(): Promise<void>;
   /** Resolves when every promotion this process runs has ended (tests and shutdown). */
   idle(): Promise<void>;
@@ -88,6 +91,8 @@ export type PromotionServiceDeps = {
   checklist?: ChecklistSource;
   /** The shared Prometheus client; without it metric gates are unknown. */
   prometheus?: PrometheusClient;
+  /** This replica's owner id in the database (tests); default: host, pid and a random suffix. */
+  ownerId?: string;
   /** Overrides the strategy per stage (tests); default from settings. */
   strategyFor?: (stage: string) => PromotionStrategy;
 };
