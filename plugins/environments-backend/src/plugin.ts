@@ -108,6 +108,8 @@ export const environmentsPlugin = createBackendPlugin({
           checklist,
           prometheus,
         });
+        // A replica going away hands its running promotions to another at once.
+        lifecycle.addShutdownHook(() => promotions.shutdown());
 
         httpRouter.use(
           await createRouter({

@@ -163,6 +163,17 @@ describe.each(databases.eachSupportedId())(
       expect(await store.renewLease(promotion.id, winner)).toBe(false);
     });
 
+    it("releases a stopping replica's leases for an immediate takeover", async () => {
+      const { store } = await createStore(databaseId);
+      const { promotion } = await store.insert(newPromotion(), LEASE);
+      const b = { owner: 'replica-b', durationMs: 30_000 };
+      expect(await store.claimExpired(b)).toEqual([]);
+      expect(await store.releaseLeases(LEASE)).toBe(1);
+      const [taken] = await store.claimExpired(b);
+      expect(taken.promotion.id).toBe(promotion.id);
+      expect(await store.releaseLeases(LEASE)).toBe(0);
+    });
+
     it('lets exactly one of 20 concurrent inserts win', async () => {
       const { store } = await createStore(databaseId);
       const results = await Promise.allSettled(

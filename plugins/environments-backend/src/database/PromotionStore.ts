@@ -290,6 +290,14 @@ export class PromotionStore {
     return renewed === 1;
   }
 
+  /** Ends an owner's leases now (it is shutting down); returns how many it held. */
+  async releaseLeases(lease: Lease): Promise<number> {
+    return this.db(TABLE)
+      .where({ owner_id: lease.owner })
+      .whereNotNull('in_flight_key')
+      .update({ lease_expires_at: new Date(Date.now() - 1) });
+  }
+
   /**
    * Takes over the active promotions whose lease has expired (their owner stopped renewing it): one
    * conditional update per row, so of several replicas asking at once exactly one gets each. Returns

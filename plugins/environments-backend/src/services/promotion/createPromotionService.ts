@@ -52,6 +52,8 @@ export function createPromotionService(
   deps: PromotionServiceDeps,
 ): PromotionService {
   const running = new Map<string, Promise<unknown>>();
+  // Aborted on shutdown: every run of this replica stops and leaves its promotion to another.
+  const shuttingDown = new AbortController();
   // This replica's name in the database; a restart is a new owner.
   const lease: Lease = {
     owner:
@@ -65,7 +67,11 @@ export function createPromotionService(
 
   /** Runs in the background; the HTTP answer does not wait for the rollout. */
   function start(ctx: Omit<ExecutionContext, 'lease'>) {
-    const task = executePromotion(deps, { ...ctx, lease })
+    const task = executePromotion(deps, {
+      ...ctx,
+      lease,
+      stop: shuttingDown.signal,
+    })
       .catch(error =>
         deps.logger.error(`promotion ${ctx.promotion.id} crashed: ${error}`),
       )
@@ -419,6 +425,18 @@ export function createPromotionService(
             }`,
           ).catch(e => log.error(`could not mark promotion failed: ${e}`));
         }
+      }
+    },
+
+    async shutdown() {
+      shuttingDown.abort();
+      await Promise.allSettled([...running.values()]);
+      // Handing over at once instead of letting the leases run out.
+      const released = await deps.store.releaseLeases(lease);
+      if (released > 0) {
+        deps.logger.info(
+          `shutting down: released ${released} running promotion(s) for another replica`,
+        );
       }
     },
 

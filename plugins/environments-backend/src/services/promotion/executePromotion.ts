@@ -43,6 +43,8 @@ export type ExecutionContext = {
   credentials?: BackstageCredentials;
   /** Set when resuming after a restart: the record says how far the previous process got. */
   resume?: boolean;
+  /** Aborted when this replica shuts down: the run stops and leaves the promotion to another. */
+  stop?: AbortSignal;
 };
 
 type Outcome =
@@ -67,8 +69,8 @@ const SOAK_STALE_LIMIT_MS = 5000;
  * gate check.
  *
  * While it runs, the lease is renewed every third of its duration. A replica that cannot renew it
- * (another took over) stops at once: it aborts its watch and its helm process, writes nothing more
- * and returns undefined.
+ * (another took over), or that is shutting down (`stop`), stops at once: it ends its watch, writes
+ * nothing more and returns undefined; a helm process it started runs to its end.
  */
 export async function executePromotion(
   deps: PromotionServiceDeps,
@@ -76,10 +78,12 @@ export async function executePromotion(
 ): Promise<StoredPromotion | undefined> {
   const { promotion, lease } = ctx;
   const stop = new AbortController();
+  const lost = () => stop.abort(new LeaseLostError(promotion.id, lease.owner));
+  ctx.stop?.addEventListener('abort', lost);
   const heartbeat = setInterval(() => {
     deps.store.renewLease(promotion.id, lease).then(
       held => {
-        if (!held) stop.abort(new LeaseLostError(promotion.id, lease.owner));
+        if (!held) lost();
       },
       error =>
         deps.logger.warn(`lease of ${promotion.id} not renewed: ${error}`),
@@ -90,13 +94,18 @@ export async function executePromotion(
   } catch (error) {
     if (error instanceof LeaseLostError || stop.signal.aborted) {
       deps.logger.warn(
-        `promotion ${promotion.id}: lease lost to another replica; this one stops`,
+        `promotion ${promotion.id}: ${
+          ctx.stop?.aborted
+            ? 'this replica is shutting down'
+            : 'lease lost to another replica'
+        }; another replica finishes it`,
       );
       return undefined;
     }
     throw error;
   } finally {
     clearInterval(heartbeat);
+    ctx.stop?.removeEventListener('abort', lost);
   }
 }
 
@@ -174,7 +183,6 @@ async function runToEnd(
           strategyTarget(),
           promotion.imageBefore,
           `rollback of promotion ${promotion.id}: ${reason}`,
-          signal,
         );
         await applied.finished;
       }
@@ -217,7 +225,6 @@ async function runToEnd(
         strategyTarget(),
         promotion.imageAfter,
         cause,
-        signal,
       );
       await record('started', { meta: { strategy: strategy.name } });
       helmFailure = applied.finished.then(

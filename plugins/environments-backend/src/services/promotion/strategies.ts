@@ -36,13 +36,13 @@ export interface PromotionStrategy {
   readonly name: 'image' | 'helm';
   /**
    * Rolls `image` out to the target; `cause` lands in kubernetes.io/change-cause / the helm
-   * description. `signal` stops work still running (helm) when this replica loses the promotion.
+   * description. A helm process is never stopped halfway (that would leave the release pending):
+   * a replica that loses the promotion lets it finish, and the new owner watches the result.
    */
   apply(
     target: StrategyTarget,
     image: string,
     cause: string,
-    signal?: AbortSignal,
   ): Promise<ApplyResult>;
 }
 
@@ -92,7 +92,7 @@ export function createHelmStrategy(options: {
   if (!helm) throw new Error('helm strategy without helm settings');
   return {
     name: 'helm',
-    async apply(target, image, cause, signal) {
+    async apply(target, image, cause) {
       const ref = parseImageRef(image);
       const args = [
         'upgrade',
@@ -119,7 +119,6 @@ export function createHelmStrategy(options: {
         args,
         connection: target.connection,
         helmPath: options.helmPath,
-        signal,
       }).then(() => undefined);
       // The caller watches progress while helm runs; an unhandled rejection is avoided here.
       finished.catch(() => undefined);

@@ -72,7 +72,12 @@ export interface PromotionService {
    * or restarted) and finishes or fails them. Never touches a promotion whose owner is alive.
    */
   recover(): Promise<void>;
-  /** Resolves when every promotion this process runs has ended (tests and shutdown). */
+  /**
+   * Stops this replica's runs where they are and releases their leases, so another replica takes
+   * them over at once (a rolling update, a scale-down).
+   */
+  shutdown(): Promise<void>;
+  /** Resolves when every promotion this process runs has ended (tests). */
   idle(): Promise<void>;
 }
 
