@@ -42,15 +42,22 @@ YAML
   echo "$ENVPORTAL_RUN/app-config.demo.yaml"
 }
 
+# Which backend the functions below act on: PORTAL_BACKEND_NAME (default "backend") names its pid and
+# log files in $ENVPORTAL_RUN, PORTAL_BACKEND_PORT (default 7007) is where it listens; set both to run
+# several replicas side by side (each with a config that sets backend.listen.port and backend.baseUrl).
+portal_backend_port() { echo "${PORTAL_BACKEND_PORT:-7007}"; }
+portal_backend_files() { echo "$ENVPORTAL_RUN/${PORTAL_BACKEND_NAME:-backend}"; }
+
 # portal_backend_start [--config FILE...]: starts the backend (which also serves the built app) in its own
 # process group, waits for it, and records the group id for portal_backend_stop.
 portal_backend_start() {
-  local log_file="$ENVPORTAL_RUN/backend.log"
-  local pid_file="$ENVPORTAL_RUN/backend.pid" transform
+  local files port
+  files="$(portal_backend_files)" port="$(portal_backend_port)"
+  local log_file="$files.log" pid_file="$files.pid" transform
   transform="$(cd "$REPO_ROOT/packages/backend" && node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs")')"
   rm -f "$pid_file"
-  if curl -fsS -o /dev/null http://127.0.0.1:7007/api/environments/health 2>/dev/null; then
-    die "something already listens on 127.0.0.1:7007; stop it first"
+  if curl -fsS -o /dev/null "http://127.0.0.1:$port/api/environments/health" 2>/dev/null; then
+    die "something already listens on 127.0.0.1:$port; stop it first"
   fi
   # The backend runs from source through the Backstage CLI's transform, without its file watcher, so
   # edits elsewhere in the tree never restart it mid-test. It leads its own process group (setsid), and
@@ -61,9 +68,9 @@ portal_backend_start() {
       node --enable-source-maps --require "$transform" src/index.ts --config ../../app-config.yaml "$@" \
       >"$log_file" 2>&1 </dev/null &
   )
-  log "backend starting (log: $log_file)"
+  log "backend ${PORTAL_BACKEND_NAME:-backend} starting on :$port (log: $log_file)"
   local deadline=$((SECONDS + 240))
-  until curl -fsS -o /dev/null http://127.0.0.1:7007/api/environments/health 2>/dev/null; do
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/api/environments/health" 2>/dev/null; do
     if [ $SECONDS -ge $deadline ] || { [ -s "$pid_file" ] && ! kill -0 "$(cat "$pid_file")" 2>/dev/null; }; then
       tail -n 40 "$log_file" >&2
       die "backend did not become healthy (log: $log_file)"
@@ -73,27 +80,29 @@ portal_backend_start() {
   # The catalog reads its file locations shortly after start; wait until the reference service is in.
   [ "${ENVPORTAL_WAIT_CATALOG:-1}" = 1 ] || return 0
   deadline=$((SECONDS + 120))
-  until curl -fsS "http://127.0.0.1:7007/api/catalog/entities/by-name/component/default/express-service" \
+  until curl -fsS "http://127.0.0.1:$port/api/catalog/entities/by-name/component/default/express-service" \
     -H "Authorization: Bearer $(portal_guest_token)" -o /dev/null 2>/dev/null; do
     [ $SECONDS -lt $deadline ] || die "catalog did not load the example entities in 120 s"
     sleep 2
   done
-  log "backend ready on http://127.0.0.1:7007"
+  log "backend ready on http://127.0.0.1:$port"
 }
 
 # A guest user token, as the browser gets it, for scripted calls.
 portal_guest_token() {
-  curl -fsS http://127.0.0.1:7007/api/auth/guest/refresh | node -e \
+  curl -fsS "http://127.0.0.1:$(portal_backend_port)/api/auth/guest/refresh" | node -e \
     'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).backstageIdentity.token))'
 }
 
+# portal_backend_stop [SIGNAL]: TERM (default) lets the backend shut down cleanly; KILL is a crash.
 portal_backend_stop() {
-  local pid
-  pid="$(cat "$ENVPORTAL_RUN/backend.pid" 2>/dev/null || true)"
+  local pid pid_file
+  pid_file="$(portal_backend_files).pid"
+  pid="$(cat "$pid_file" 2>/dev/null || true)"
   [ -n "$pid" ] || return 0
-  kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null || true
+  kill "-${1:-TERM}" -- "-$pid" 2>/dev/null || kill "-${1:-TERM}" "$pid" 2>/dev/null || true
   local i
-  for i in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  for i in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
   kill -9 -- "-$pid" 2>/dev/null || true
-  rm -f "$ENVPORTAL_RUN/backend.pid"
+  rm -f "$pid_file"
 }
