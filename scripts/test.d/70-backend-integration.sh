@@ -70,11 +70,7 @@ sed "s/PROMETHEUS_LISTEN_ADDRESS/127.0.0.1:$PROM_PORT/" scripts/cluster/promethe
 cat >"$WORK/prometheus/targets/$RELEASE-dev.json" <<JSON
 [{"targets": ["127.0.0.1:$SERVICE_PORT"], "labels": {"job": "$RELEASE", "namespace": "dev", "service": "$RELEASE"}}]
 JSON
-helm template "$RELEASE" charts/express-service --namespace dev -f charts/express-service/values-dev.yaml \
-  --kube-version "$(kubectl version -o json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).serverVersion.gitVersion))')" \
-  --set metrics.prometheusRule.create=always --show-only templates/prometheusrule.yaml |
-  node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const spec=s.split("\nspec:\n")[1];
-    process.stdout.write(spec.split("\n").map(l=>l.replace(/^  /,"")).join("\n"));})' >"$WORK/prometheus/rules/$RELEASE-dev.yaml"
+scripts/chart/render-alert-rules "$RELEASE" dev >"$WORK/prometheus/rules/$RELEASE-dev.yaml"
 (cd "$WORK/prometheus" && exec prometheus --config.file=prometheus.yml --storage.tsdb.path=data \
   --web.listen-address="127.0.0.1:$PROM_PORT" </dev/null >prometheus.log 2>&1) &
 PIDS+=($!)

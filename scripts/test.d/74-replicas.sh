@@ -17,7 +17,7 @@ work="$(mktemp -d /tmp/envportal-replicas.XXXXXX)" # 0700: holds tokens and the 
 cleanup() {
   for replica in a b; do PORTAL_BACKEND_NAME="replica-$replica" portal_backend_stop KILL; done
   scripts/demo-deploy down >/dev/null 2>&1 || true
-  rm -f "${ENVPORTAL_PROMETHEUS_TARGETS_DIR:-/nonexistent}"/replicas-*.json
+  rm -f "${ENVPORTAL_PROMETHEUS_TARGETS_DIR:-/nonexistent}"/replicas-*.json "${ENVPORTAL_PROMETHEUS_RULES_DIR:-/nonexistent}"/replicas-*.yaml
   pg_stop
   rm -rf "$work"
 }
@@ -36,15 +36,17 @@ for ns in dev staging; do
   [ "$ns" = staging ] && tag=1.1.0
   helm upgrade --install express-service-b charts/express-service --namespace "$ns" \
     --values "charts/express-service/values-$ns.yaml" --set fullnameOverride=express-service-b \
-    --set backstageId=express-service-b --set autoscaling.enabled=false --set replicaCount=2 \
-    --set-string image.tag="$tag" --wait --timeout 120s >/dev/null
+    --set backstageId=express-service-b --set-string image.tag="$tag" --wait --timeout 120s >/dev/null
 done
 for pair in dev:18081 staging:18082; do
   ns="${pair%%:*}" port="${pair##*:}"
   cat >"$ENVPORTAL_PROMETHEUS_TARGETS_DIR/replicas-$ns.json" <<JSON
 [{"targets": ["127.0.0.1:$port"], "labels": {"job": "express-service-b", "namespace": "$ns", "service": "express-service-b"}}]
 JSON
+  scripts/chart/render-alert-rules express-service-b "$ns" --set fullnameOverride=express-service-b \
+    >"$ENVPORTAL_PROMETHEUS_RULES_DIR/replicas-$ns.yaml"
 done
+curl -fsS -X POST "$ENVPORTAL_PROMETHEUS_URL/-/reload" >/dev/null
 
 cat >"$work/shared.yaml" <<YAML
 backend:

@@ -92,12 +92,14 @@ app="$work/app"
 mkdir -p "$app"
 cp -r .yarn/releases "$app/.yarn-releases" && mkdir -p "$app/.yarn" && mv "$app/.yarn-releases" "$app/.yarn/releases"
 cp .yarnrc.yml yarn.lock package.json backstage.json app-config.yaml app-config.production.yaml "$app/"
-tar xzf packages/backend/dist/skeleton.tar.gz -C "$app"
+tar --no-overwrite-dir -xzf packages/backend/dist/skeleton.tar.gz -C "$app"
 log "production dependencies only (yarn workspaces focus --all --production)"
 (cd "$app" && yarn workspaces focus --all --production >"$work/focus.log" 2>&1) || { tail -n 40 "$work/focus.log"; die "focus install failed"; }
-tar xzf packages/backend/dist/bundle.tar.gz -C "$app"
-# Read-only for the process, as in the image: root owns the app, uid 10001 runs it.
-chmod -R a-w "$app"
+tar --no-overwrite-dir -xzf packages/backend/dist/bundle.tar.gz -C "$app"
+# As in the image: root owns the app, uid 10001 may read it and write nowhere in it.
+chmod -R a+rX,a-w "$app"
+# The Node the image has, where uid 10001 may run it (the cached one sits under root's home).
+mkdir -p "$work/bin" && cp "$(command -v node)" "$work/bin/node" && chmod 755 "$work/bin/node"
 runtime_tmp="$work/tmp" && mkdir -p "$runtime_tmp" && chown 10001:10001 "$runtime_tmp"
 
 pg_start
@@ -115,7 +117,7 @@ YAML
 chmod 644 "$work/app-config.test.yaml"
 port="$(sed -n "s/.*'127.0.0.1:\([0-9]*\)'.*/\1/p" "$work/app-config.test.yaml")"
 (cd "$app" && exec setpriv --reuid=10001 --regid=10001 --clear-groups \
-  env -i PATH="$PATH" HOME=/nonexistent TMPDIR="$runtime_tmp" NODE_ENV=production \
+  env -i PATH="$work/bin:/usr/bin:/bin" HOME=/nonexistent TMPDIR="$runtime_tmp" NODE_ENV=production \
   POSTGRES_HOST="$POSTGRES_HOST" POSTGRES_PORT="$POSTGRES_PORT" POSTGRES_USER="$POSTGRES_USER" \
   POSTGRES_PASSWORD="$POSTGRES_PASSWORD" ENVPORTAL_TEST_TOKEN="$token" \
   node packages/backend --config app-config.yaml --config app-config.production.yaml \

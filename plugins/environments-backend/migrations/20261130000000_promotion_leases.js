@@ -17,7 +17,9 @@ exports.up = async function up(knex) {
     table
       .timestamp('lease_expires_at', { useTz: true })
       .nullable()
-      .comment('Until when the owner holds it; past this, another replica may take it over');
+      .comment(
+        'Until when the owner holds it; past this, another replica may take it over',
+      );
     table.index(['lease_expires_at'], 'environments_promotions_lease_idx');
   });
 };
