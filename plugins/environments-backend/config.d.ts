@@ -48,5 +48,47 @@ export interface Config {
      * gives the total. Default 100; the answer size, and so its latency, grows with it.
      */
     statusPodLimit?: number;
+    /** How promotion works: gates, leases across replicas, and each stage's strategy. */
+    promotion?: {
+      /**
+       * Seconds a replica holds a running promotion without renewing it (it renews every third of
+       * this); after that another replica takes it over. Default 30, 5 to 600.
+       */
+      leaseSeconds?: number;
+      /** The source stage's metric gates look at this window, in seconds. Default 600. */
+      gateWindowSeconds?: number;
+      /** Fewer requests than this in the window is "insufficient data", not a pass. Default 100. */
+      minRequests?: number;
+      /** Path of the helm binary for the helm strategy. Default: helm on PATH. */
+      helmPath?: string;
+      /**
+       * Checklist items that must pass (not merely be unknown) for the checklist gate to pass.
+       * Default: pods-ready, resources-created, resource-limits, non-root.
+       */
+      requiredChecklistItems?: string[];
+      /** Per target stage (by name): how promotion into it is carried out and verified. */
+      stages?: {
+        [stage: string]: {
+          /** `image` patches the Deployment's image; `helm` upgrades the stage's release. Default image. */
+          strategy?: 'image' | 'helm';
+          /** Container whose image is promoted. Default: the Deployment's first container. */
+          container?: string;
+          /** Seconds the new version is held and watched before its gates are checked again. Default 30. */
+          soakSeconds?: number;
+          /** Seconds the rollout may take before it is rolled back. Default 180. */
+          rolloutTimeoutSeconds?: number;
+          /** Stages that may promote straight into this one, skipping those between. */
+          allowSkipFrom?: string[];
+          /** The release the helm strategy upgrades. */
+          helm?: {
+            release: string;
+            /** Chart path or reference given to `helm upgrade`. */
+            chart: string;
+            /** The stage's values files, in order. */
+            valuesFiles?: string[];
+          };
+        };
+      };
+    };
   };
 }
