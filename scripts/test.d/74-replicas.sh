@@ -17,6 +17,9 @@ work="$(mktemp -d /tmp/envportal-replicas.XXXXXX)" # 0700: holds tokens and the 
 cleanup() {
   for replica in a b; do PORTAL_BACKEND_NAME="replica-$replica" portal_backend_stop KILL; done
   scripts/demo-deploy down >/dev/null 2>&1 || true
+  if [ -n "${KUBECONFIG:-}" ]; then
+    for ns in dev staging; do helm uninstall express-service-b -n "$ns" --wait >/dev/null 2>&1 || true; done
+  fi
   rm -f "${ENVPORTAL_PROMETHEUS_TARGETS_DIR:-/nonexistent}"/replicas-*.json "${ENVPORTAL_PROMETHEUS_RULES_DIR:-/nonexistent}"/replicas-*.yaml
   pg_stop
   rm -rf "$work"

@@ -631,6 +631,67 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
     }
   });
 
+  it('image: a retried version that a quota keeps from starting any pod is rolled back at the progress deadline', async () => {
+    const { service, store } = await build('image');
+    install('promo-img', 'staging', '1.1.0');
+    // A first promotion of 1.2.0 leaves its ReplicaSet behind; undoing it makes the next one a retry,
+    // for which the controller never reports ProgressDeadlineExceeded.
+    const first = await service.create(
+      { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+      { credentials: mockCredentials.user(GUEST) },
+    );
+    await service.idle();
+    expect((await store.get(first.promotion.id))!.state).toBe('succeeded');
+    kubectl('-n', 'staging', 'rollout', 'undo', 'deploy/promo-img');
+    kubectl('-n', 'staging', 'rollout', 'status', 'deploy/promo-img');
+    await waitFor('staging to show 1.1.0 again', async () => {
+      const p = await service.preview(
+        { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+        { credentials: mockCredentials.user(GUEST) },
+      );
+      return p.target.version === '1.1.0';
+    });
+    const pods = kubectl('-n', 'staging', 'get', 'pods', '-o', 'name')
+      .trim()
+      .split('\n').length;
+    kubectl(
+      '-n',
+      'staging',
+      'create',
+      'quota',
+      'promo-no-surge',
+      `--hard=pods=${pods}`,
+    );
+    const patchDeadline = (seconds: number) =>
+      kubectl(
+        '-n',
+        'staging',
+        'patch',
+        'deploy/promo-img',
+        '--type=merge',
+        '-p',
+        JSON.stringify({ spec: { progressDeadlineSeconds: seconds } }),
+      );
+    patchDeadline(5);
+    try {
+      const { promotion } = await service.create(
+        { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+        { credentials: mockCredentials.user(GUEST) },
+      );
+      await service.idle();
+      const done = (await store.get(promotion.id))!;
+      expect(done.state).toBe('rolled-back');
+      // Well before the stage's 20 s rollout timeout, with the reason the controller gave.
+      expect(done.rollback?.reason).toMatch(
+        /no progress within the progress deadline \(5 s\): .*exceeded quota: promo-no-surge/,
+      );
+      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+    } finally {
+      kubectl('-n', 'staging', 'delete', 'quota', 'promo-no-surge');
+      patchDeadline(600);
+    }
+  });
+
   it('20 concurrent requests for the same stage give exactly one rollout', async () => {
     const { service } = await build('image');
     install('promo-img', 'staging', '1.1.0');

@@ -17,10 +17,50 @@ const NOTHING: DeploymentRollout = {
   available: 0,
 };
 
+/** Kubernetes' default for spec.progressDeadlineSeconds. */
+const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+
+/** What counts as progress, as the deployment controller counts it: any replica count moving. */
+function progressMark(deployment: V1Deployment, progress: DeploymentRollout) {
+  const s = deployment.status ?? {};
+  return [
+    s.observedGeneration,
+    s.replicas,
+    s.updatedReplicas,
+    s.readyReplicas,
+    s.availableReplicas,
+    progress.ready,
+  ].join('/');
+}
+
+/**
+ * The controller never reports ProgressDeadlineExceeded when a rollout goes back to an existing
+ * ReplicaSet (a retried version) that cannot create a single pod: its Progressing condition still
+ * says the previous rollout succeeded. So the watch keeps the deadline itself: no replica count
+ * moving for progressDeadlineSeconds fails the rollout, with the ReplicaFailure reason when there
+ * is one (e.g. an exceeded quota).
+ */
+function stalled(
+  deployment: V1Deployment,
+  quietMs: number,
+): string | undefined {
+  const deadline =
+    deployment.spec?.progressDeadlineSeconds ??
+    DEFAULT_PROGRESS_DEADLINE_SECONDS;
+  if (quietMs < deadline * 1000) return undefined;
+  const failure = deployment.status?.conditions?.find(
+    c => c.type === 'ReplicaFailure' && c.status === 'True',
+  );
+  return `no progress within the progress deadline (${deadline} s)${
+    failure?.message ? `: ${failure.message}` : ''
+  }`;
+}
+
 /**
  * Follows a Deployment's rollout through the watch-fed cache: every cache change of the namespace
- * re-evaluates progress at once (no polling of the API server); a slow timer only guards the deadline.
- * Resolves `complete`, or `failed` on ProgressDeadlineExceeded or when readiness is not reached in time.
+ * re-evaluates progress at once (no polling of the API server); a slow timer guards the deadlines.
+ * Resolves `complete`, or `failed` on ProgressDeadlineExceeded, when no replica count moves within
+ * the Deployment's progress deadline, or when readiness is not reached in time.
  */
 export function watchRollout(options: {
   workloadCache: WorkloadCacheService;
@@ -40,6 +80,8 @@ export function watchRollout(options: {
   const deadline = Date.now() + options.timeoutMs;
   return new Promise(resolve => {
     let last = '';
+    let mark = '';
+    let markedAt = Date.now();
     let settled = false;
     // Assigned below; declared first because finish() releases them.
     let unsubscribe: () => void = () => undefined;
@@ -76,9 +118,21 @@ export function watchRollout(options: {
         last = key;
         options.onProgress?.(progress);
       }
+      const now = Date.now();
+      const currentMark = progressMark(deployment, progress);
+      if (currentMark !== mark) {
+        mark = currentMark;
+        markedAt = now;
+      }
+      const stall =
+        progress.state === 'progressing'
+          ? stalled(deployment, now - markedAt)
+          : undefined;
       if (progress.state !== 'progressing') {
         finish(progress);
-      } else if (Date.now() > deadline) {
+      } else if (stall) {
+        finish({ ...progress, state: 'failed', message: stall });
+      } else if (now > deadline) {
         finish({
           ...progress,
           state: 'failed',
