@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export { readClusterAccess } from './clusters/readClusterAccess';
+export type { Wire } from './kubernetes/wire';
 export { AccountNotConfiguredError } from './clusters/errors';
 export { withTemporaryKubeconfig } from './clusters/temporaryKubeconfig';
 export type {
@@ -27,7 +28,11 @@ export {
   currentReplicaSet,
   deploymentRollout,
 } from './rollout/deploymentRollout';
-export type { DeploymentRollout } from './rollout/deploymentRollout';
+export type {
+  DeploymentLike,
+  DeploymentRollout,
+  ReplicaSetLike,
+} from './rollout/deploymentRollout';
 export {
   createEnvironmentsConditionalDecision,
   environmentsConditions,

@@ -179,7 +179,7 @@ export class PromotionStore {
         error: null,
         summary: promotion.summary,
         created_at: createdAt,
-      } as any);
+      });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       // Either the same idempotency key raced us, or the stage is locked by another promotion.

@@ -1,5 +1,5 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import express from 'express';
+import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { PromotionInFlightError } from '../database/PromotionStore';
@@ -54,7 +54,7 @@ export function createPromotionRoutes(options: {
   const router = Router();
   // Parsed here too so the routes stand alone; body-parser skips a body that is already parsed.
   router.use(express.json({ limit: '64kb' }));
-  const credentialsOf = (req: any) =>
+  const credentialsOf = (req: Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   router.post(

@@ -1,4 +1,10 @@
 import type { V1Deployment, V1ReplicaSet } from '@kubernetes/client-node';
+import type { Wire } from '../kubernetes/wire';
+
+/** A Deployment from an API client, or as JSON from a watch or cache. */
+export type DeploymentLike = V1Deployment | Wire<V1Deployment>;
+/** A ReplicaSet from an API client, or as JSON from a watch or cache. */
+export type ReplicaSetLike = V1ReplicaSet | Wire<V1ReplicaSet>;
 
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
@@ -15,10 +21,10 @@ export type DeploymentRollout = {
 };
 
 /** The ReplicaSet of the Deployment's current revision, among those given (e.g. a namespace's). */
-export function currentReplicaSet(
-  deployment: V1Deployment,
-  replicaSets: Iterable<V1ReplicaSet>,
-): V1ReplicaSet | undefined {
+export function currentReplicaSet<R extends ReplicaSetLike>(
+  deployment: DeploymentLike,
+  replicaSets: Iterable<R>,
+): R | undefined {
   const uid = deployment.metadata?.uid;
   const revision = deployment.metadata?.annotations?.[REVISION_ANNOTATION];
   if (!uid || revision === undefined) return undefined;
@@ -44,9 +50,9 @@ export function currentReplicaSet(
  * re-evaluates progress.
  */
 export function deploymentRollout(
-  deployment: V1Deployment,
+  deployment: DeploymentLike,
   options: {
-    currentReplicaSet?: V1ReplicaSet;
+    currentReplicaSet?: ReplicaSetLike;
     /** The container and image the rollout must reach. */
     expect?: { container: string; image: string };
   } = {},

@@ -4,6 +4,7 @@ import { ClusterDefinition } from '../clusters';
 import { Reflector } from './Reflector';
 import { CachedKind, RESOURCES } from './resources';
 import {
+  CachedObject,
   CacheChangeListener,
   CacheHealth,
   NamespaceCache,
@@ -39,8 +40,11 @@ function createNamespaceCache(
   return {
     clusterName: cluster.name,
     namespace,
-    list: kind => reflector(kind).list() as any[],
-    get: (kind, name) => reflector(kind).get(name) as any,
+    // Each reflector holds one kind, so its objects are that kind's (the API server decides the shape).
+    list: <K extends CachedKind>(kind: K) =>
+      reflector(kind).list() as Array<CachedObject<K>>,
+    get: <K extends CachedKind>(kind: K, name: string) =>
+      reflector(kind).get(name) as CachedObject<K> | undefined,
     has: kind => reflector(kind).status().state === 'synced',
     async waitForSync(timeoutMs) {
       const results = await Promise.all(

@@ -5,6 +5,8 @@ export type {
   CacheChangeListener,
   CacheHealth,
   CachedKind,
+  CachedObject,
+  CachedObjects,
   KindState,
   NamespaceCache,
   WorkloadCacheService,

@@ -1,5 +1,5 @@
-import { redactAddresses } from '@envportal/plugin-environments-node';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { redactAddresses, Wire } from '@envportal/plugin-environments-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import https from 'node:https';
 import http from 'node:http';
 
@@ -167,5 +167,6 @@ export async function kubeWatch(
 
 export type WatchEvent = {
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
-  object: any;
+  /** The object as JSON; for ERROR a Status (`message`, `code`). */
+  object: Wire<KubernetesObject> & { message?: string; code?: number };
 };

@@ -1,6 +1,47 @@
+import type { Wire } from '@envportal/plugin-environments-node';
+import type {
+  CoreV1Event,
+  KubernetesObject,
+  V1Deployment,
+  V1EndpointSlice,
+  V1NetworkPolicy,
+  V1Pod,
+  V1PodDisruptionBudget,
+  V1ReplicaSet,
+  V1Role,
+  V1RoleBinding,
+  V1Service,
+  V1ServiceAccount,
+  V2HorizontalPodAutoscaler,
+} from '@kubernetes/client-node';
 import type { CachedKind } from './resources';
 
 export type { CachedKind } from './resources';
+
+/** A Prometheus Operator object: the cache keeps it whole; the checklist reads its labels. */
+type OperatorObject = KubernetesObject & { spec?: Record<string, unknown> };
+
+/** What the cache holds of each kind, as JSON (ConfigMaps as metadata only). */
+export type CachedObjects = {
+  Deployment: Wire<V1Deployment>;
+  ReplicaSet: Wire<V1ReplicaSet>;
+  Pod: Wire<V1Pod>;
+  Service: Wire<V1Service>;
+  EndpointSlice: Wire<V1EndpointSlice>;
+  Event: Wire<CoreV1Event>;
+  HorizontalPodAutoscaler: Wire<V2HorizontalPodAutoscaler>;
+  PodDisruptionBudget: Wire<V1PodDisruptionBudget>;
+  NetworkPolicy: Wire<V1NetworkPolicy>;
+  ServiceAccount: Wire<V1ServiceAccount>;
+  Role: Wire<V1Role>;
+  RoleBinding: Wire<V1RoleBinding>;
+  ConfigMap: Wire<KubernetesObject>;
+  ServiceMonitor: Wire<OperatorObject>;
+  PrometheusRule: Wire<OperatorObject>;
+};
+
+/** One cached object of a kind. */
+export type CachedObject<K extends CachedKind> = CachedObjects[K];
 
 /** What changed in a cache; RELISTED means the whole kind was replaced, STATE a sync-state change. */
 export type CacheChange = {
@@ -39,8 +80,8 @@ export type CacheHealth = {
 export interface NamespaceCache {
   readonly clusterName: string;
   readonly namespace: string;
-  list<T = any>(kind: CachedKind): T[];
-  get<T = any>(kind: CachedKind, name: string): T | undefined;
+  list<K extends CachedKind>(kind: K): Array<CachedObject<K>>;
+  get<K extends CachedKind>(kind: K, name: string): CachedObject<K> | undefined;
   /** Whether an optional CRD kind is installed (false while unknown). */
   has(kind: CachedKind): boolean;
   /** Resolves true when every kind has synced once, false when `timeoutMs` passes first. */

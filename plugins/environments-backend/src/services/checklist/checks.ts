@@ -1,3 +1,5 @@
+import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
+import type { Wire } from '@envportal/plugin-environments-node';
 import { NamespaceCache } from '../cache';
 import { matcherFromLabelSelector, WorkloadSelector } from '../entities';
 import { podReady, podRestarts, rolloutOf, WorkloadSnapshot } from '../status';
@@ -24,13 +26,17 @@ const warn = (evidence: string): Verdict => ({ result: 'warn', evidence });
 const SECRET_LIKE_NAME =
   /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL)/i;
 
-function podSpec(input: CheckInput): any | undefined {
+function podSpec(input: CheckInput): Wire<V1PodSpec> | undefined {
   return input.snapshot.deployment?.spec?.template?.spec;
 }
 
-function allContainers(spec: any): any[] {
-  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+function allContainers(spec: Wire<V1PodSpec>): Array<Wire<V1Container>> {
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
 }
+
+/** A name for evidence; objects from the API server always have one. */
+const nameOf = (o: { metadata?: { name?: string } }) =>
+  o.metadata?.name ?? '(unnamed)';
 
 function noDeployment(input: CheckInput): Verdict {
   return fail(
@@ -44,9 +50,9 @@ export function podsReady(input: CheckInput): Verdict {
   const desired = d.spec?.replicas ?? 1;
   const pods = input.snapshot.pods;
   const ready = pods.filter(podReady);
-  const notReady = pods.filter(p => !podReady(p)).map(p => p.metadata.name);
+  const notReady = pods.filter(p => !podReady(p)).map(nameOf);
   const restarts = Math.max(0, ...pods.map(podRestarts));
-  const rollout = rolloutOf(d);
+  const rollout = rolloutOf(input.snapshot);
   const summary = `${ready.length}/${desired} pods ready, rollout ${rollout.state}`;
   if (rollout.state === 'failed')
     return fail(`${summary}: ${rollout.message ?? ''}`.trim());
@@ -147,7 +153,7 @@ export function prometheusTargets(input: CheckInput): Verdict {
 
 export function resourcesCreated(input: CheckInput): Verdict {
   const s = input.snapshot;
-  const present: Array<[string, any[]]> = [
+  const present: Array<[string, Array<{ metadata?: { name?: string } }>]> = [
     ['Deployment', s.deployment ? [s.deployment] : []],
     ['Service', s.services],
     ['ConfigMap', s.configMaps],
@@ -160,7 +166,7 @@ export function resourcesCreated(input: CheckInput): Verdict {
     .map(([k]) => k);
   const found = present
     .filter(([, items]) => items.length > 0)
-    .map(([k, items]) => `${k}/${items[0].metadata.name}`);
+    .map(([k, items]) => `${k}/${nameOf(items[0])}`);
   if (missing.length > 0) {
     return fail(
       `missing: ${missing.join(', ')}${
@@ -177,11 +183,13 @@ export function servicesAccessible(input: CheckInput): Verdict {
     return fail(`no Service labelled ${input.selector.description}`);
   const slices = input.cache.list('EndpointSlice');
   const parts = services.map(svc => {
-    const name = svc.metadata.name;
+    const name = nameOf(svc);
     const ready = slices
-      .filter(sl => sl.metadata.labels?.['kubernetes.io/service-name'] === name)
+      .filter(
+        sl => sl.metadata?.labels?.['kubernetes.io/service-name'] === name,
+      )
       .flatMap(sl => sl.endpoints ?? [])
-      .filter((e: any) => e.conditions?.ready !== false).length;
+      .filter(e => e.conditions?.ready !== false).length;
     return { name, ready };
   });
   const empty = parts.filter(p => p.ready === 0);
@@ -233,25 +241,23 @@ export function rbac(input: CheckInput): Verdict {
   else if (!sa) problems.push(`ServiceAccount ${saName} does not exist`);
   const bindings = input.cache
     .list('RoleBinding')
-    .filter((rb: any) =>
+    .filter(rb =>
       (rb.subjects ?? []).some(
-        (s: any) =>
+        s =>
           s.kind === 'ServiceAccount' &&
           s.name === saName &&
           (s.namespace ?? input.namespace) === input.namespace,
       ),
     );
   const roles = bindings
-    .filter((rb: any) => rb.roleRef?.kind === 'Role')
-    .map((rb: any) => rb.roleRef.name)
-    .filter((name: string) => input.cache.get('Role', name));
+    .filter(rb => rb.roleRef?.kind === 'Role')
+    .map(rb => rb.roleRef.name)
+    .filter(name => input.cache.get('Role', name));
   if (bindings.length === 0)
     problems.push(`no RoleBinding names ServiceAccount ${saName}`);
   else if (roles.length === 0)
     problems.push(
-      `RoleBinding(s) ${bindings
-        .map((b: any) => b.metadata.name)
-        .join(', ')} bind no existing Role`,
+      `RoleBinding(s) ${bindings.map(nameOf).join(', ')} bind no existing Role`,
     );
   const automount =
     spec.automountServiceAccountToken ?? sa?.automountServiceAccountToken;
@@ -279,10 +285,10 @@ export function secretsManaged(input: CheckInput): Verdict {
       else if (e.value !== undefined && SECRET_LIKE_NAME.test(e.name))
         literal.push(`${c.name}.${e.name}`);
     }
-    references += (c.envFrom ?? []).filter((f: any) => f.secretRef).length;
+    references += (c.envFrom ?? []).filter(f => f.secretRef).length;
   }
   references += (spec.volumes ?? []).filter(
-    (v: any) => v.secret || v.projected?.sources?.some((s: any) => s.secret),
+    v => v.secret || v.projected?.sources?.some(source => source.secret),
   ).length;
   if (literal.length) {
     return fail(
@@ -304,13 +310,11 @@ export function networkPolicies(input: CheckInput): Verdict {
   const podLabels = d.spec?.template?.metadata?.labels ?? {};
   const selecting = input.cache
     .list('NetworkPolicy')
-    .filter((np: any) =>
-      matcherFromLabelSelector(np.spec?.podSelector)(podLabels),
-    )
-    .map((np: any) => np.metadata.name);
+    .filter(np => matcherFromLabelSelector(np.spec?.podSelector)(podLabels))
+    .map(nameOf);
   if (selecting.length === 0)
     return fail(
-      `no NetworkPolicy in ${input.namespace} selects the pods of ${d.metadata.name}`,
+      `no NetworkPolicy in ${input.namespace} selects the pods of ${nameOf(d)}`,
     );
   return pass(`NetworkPolicy ${selecting.join(', ')} selects the pods`);
 }
@@ -325,7 +329,10 @@ export function nonRoot(input: CheckInput): Verdict {
     const runAsNonRoot = sc.runAsNonRoot ?? pod.runAsNonRoot;
     const runAsUser = sc.runAsUser ?? pod.runAsUser;
     if (runAsUser === 0) problems.push(`${c.name} runs as user 0`);
-    else if (runAsNonRoot !== true && !(runAsUser > 0))
+    else if (
+      runAsNonRoot !== true &&
+      !(runAsUser !== undefined && runAsUser > 0)
+    )
       problems.push(
         `${c.name} sets neither runAsNonRoot nor a non-zero runAsUser`,
       );
@@ -343,27 +350,23 @@ export function nonRoot(input: CheckInput): Verdict {
 
 export function grafanaDashboards(input: CheckInput): Verdict {
   const dashboards = input.snapshot.configMaps.filter(
-    cm => cm.metadata.labels?.grafana_dashboard !== undefined,
+    cm => cm.metadata?.labels?.grafana_dashboard !== undefined,
   );
   if (dashboards.length === 0) {
     return fail(
       `no ConfigMap labelled ${input.selector.description} carries the grafana_dashboard label`,
     );
   }
-  return pass(
-    `dashboard ConfigMap ${dashboards.map(cm => cm.metadata.name).join(', ')}`,
-  );
+  return pass(`dashboard ConfigMap ${dashboards.map(nameOf).join(', ')}`);
 }
 
 export function alertsConfigured(input: CheckInput): Verdict {
   if (input.cache.has('PrometheusRule')) {
     const rules = input.cache
       .list('PrometheusRule')
-      .filter(r => input.selector.matches(r.metadata.labels));
+      .filter(r => input.selector.matches(r.metadata?.labels));
     if (rules.length)
-      return pass(
-        `PrometheusRule ${rules.map(r => r.metadata.name).join(', ')}`,
-      );
+      return pass(`PrometheusRule ${rules.map(nameOf).join(', ')}`);
   }
   // Without the CRD (or without a matching object) the rules may be loaded as files: ask Prometheus.
   const p = input.signals.prometheus;

@@ -117,7 +117,9 @@ export function createChecklistService(options: {
         clusters.forStage(view.stage.name).kubeConfig,
         `${view.clusterName}/${view.stage.namespace}/${snapshot.deployment?.metadata?.name}`,
         view.stage.namespace,
-        snapshot.pods.map(p => ({ name: p.metadata.name, container })),
+        snapshot.pods.flatMap(p =>
+          p.metadata?.name ? [{ name: p.metadata.name, container }] : [],
+        ),
       ),
     ]);
     const signals: StageSignals = {

@@ -5,7 +5,6 @@ import {
   KUBERNETES_ID_LABEL,
   KUBERNETES_NAMESPACE_ANNOTATION,
 } from '@envportal/plugin-environments-common';
-import type { V1ObjectMeta } from '@kubernetes/client-node';
 
 /**
  * Why an entity may not act on a workload, or undefined when it may. A workload belongs to the
@@ -17,7 +16,10 @@ import type { V1ObjectMeta } from '@kubernetes/client-node';
 export function workloadOwnershipProblem(
   entity: Entity,
   namespace: string,
-  workload: { kind: string; metadata?: V1ObjectMeta },
+  workload: {
+    kind: string;
+    metadata?: { name?: string; labels?: Record<string, string> };
+  },
 ): string | undefined {
   const annotations = entity.metadata.annotations ?? {};
   const entityId = annotations[KUBERNETES_ID_ANNOTATION]?.trim();

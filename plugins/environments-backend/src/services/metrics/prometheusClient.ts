@@ -9,6 +9,18 @@ export class PrometheusUnavailableError extends Error {
   }
 }
 
+/** The shapes of the Prometheus HTTP API's answers that the client reads. */
+type PromSample = { metric?: Record<string, string>; value?: [number, string] };
+type PromSeries = {
+  metric?: Record<string, string>;
+  values?: Array<[number, string]>;
+};
+
+/** The error code (ECONNREFUSED, ...) fetch puts on its error's cause. */
+function causeCode(error: unknown): string | undefined {
+  return (error as { cause?: { code?: string } })?.cause?.code;
+}
+
 export type InstantSample = { labels: Record<string, string>; value: number };
 export type RangeSeries = {
   labels: Record<string, string>;
@@ -41,7 +53,7 @@ export function createPrometheusClient(
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (config.authorization) headers.Authorization = config.authorization;
 
-  async function get(path: string, params?: URLSearchParams): Promise<any> {
+  async function get<T>(path: string, params?: URLSearchParams): Promise<T> {
     const url = `${config.url}${path}${params ? `?${params}` : ''}`;
     let res: Response;
     try {
@@ -53,12 +65,14 @@ export function createPrometheusClient(
       const reason =
         (error as Error).name === 'TimeoutError'
           ? `no answer within ${TIMEOUT_MS} ms`
-          : (error as any)?.cause?.code ?? (error as Error).message;
+          : causeCode(error) ?? (error as Error).message;
       throw new PrometheusUnavailableError(
         `Prometheus is unreachable: ${reason}`,
       );
     }
-    const body = await res.json().catch(() => undefined);
+    const body = (await res.json().catch(() => undefined)) as
+      | { status?: string; error?: string; data: T }
+      | undefined;
     if (!res.ok || body?.status !== 'success') {
       throw new PrometheusUnavailableError(
         `Prometheus ${path} answered ${res.status}: ${String(
@@ -66,7 +80,7 @@ export function createPrometheusClient(
         ).slice(0, 200)}`,
       );
     }
-    return body.data;
+    return body!.data;
   }
 
   return {
@@ -87,23 +101,23 @@ export function createPrometheusClient(
         return {
           ready: false,
           detail: `Prometheus is unreachable: ${
-            (error as any)?.cause?.code ?? (error as Error).message
+            causeCode(error) ?? (error as Error).message
           }`,
         };
       }
     },
     async query(promql) {
-      const data = await get(
+      const data = await get<{ result?: PromSample[] }>(
         '/api/v1/query',
         new URLSearchParams({ query: promql }),
       );
-      return (data.result ?? []).map((r: any) => ({
+      return (data.result ?? []).map(r => ({
         labels: r.metric ?? {},
         value: Number(r.value?.[1]),
       }));
     },
     async queryRange(promql, start, end, step) {
-      const data = await get(
+      const data = await get<{ result?: PromSeries[] }>(
         '/api/v1/query_range',
         new URLSearchParams({
           query: promql,
@@ -112,20 +126,21 @@ export function createPrometheusClient(
           step: String(step),
         }),
       );
-      return (data.result ?? []).map((r: any) => ({
+      return (data.result ?? []).map(r => ({
         labels: r.metric ?? {},
         points: (r.values ?? [])
-          .map(([t, v]: [number, string]) => [t, Number(v)] as [number, number])
-          .filter(([, v]: [number, number]) => Number.isFinite(v)),
+          .map(([t, v]) => [t, Number(v)] as [number, number])
+          .filter(([, v]) => Number.isFinite(v)),
       }));
     },
     async alertRules() {
-      const data = await get(
-        '/api/v1/rules',
-        new URLSearchParams({ type: 'alert' }),
-      );
-      return (data.groups ?? []).flatMap((g: any) =>
-        (g.rules ?? []).map((r: any) => ({
+      const data = await get<{
+        groups?: Array<{
+          rules?: Array<{ name: string; labels?: Record<string, string> }>;
+        }>;
+      }>('/api/v1/rules', new URLSearchParams({ type: 'alert' }));
+      return (data.groups ?? []).flatMap(g =>
+        (g.rules ?? []).map(r => ({
           name: r.name,
           labels: r.labels ?? {},
         })),

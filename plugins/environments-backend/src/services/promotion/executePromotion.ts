@@ -1,7 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { redactAddresses } from '@envportal/plugin-environments-node';
-import type { V1Deployment } from '@kubernetes/client-node';
 import {
   Lease,
   LeaseLostError,
@@ -209,7 +208,7 @@ async function runToEnd(
   > => {
     let helmFailure: Promise<string | undefined> = Promise.resolve(undefined);
     const templateImage = cache()
-      .get<V1Deployment>('Deployment', promotion.deployment)
+      .get('Deployment', promotion.deployment)
       ?.spec?.template?.spec?.containers?.find(
         c => c.name === promotion.container,
       )?.image;
@@ -360,10 +359,7 @@ async function verify(
       continue;
     }
     staleSince = undefined;
-    const deployment = cache.get<V1Deployment>(
-      'Deployment',
-      promotion.deployment,
-    );
+    const deployment = cache.get('Deployment', promotion.deployment);
     const image = deployment?.spec?.template?.spec?.containers?.find(
       c => c.name === promotion.container,
     )?.image;

@@ -11,7 +11,6 @@ import {
   StageChecklist,
 } from '@envportal/plugin-environments-common';
 import { isAllowed } from '@envportal/plugin-environments-node';
-import type { V1Service } from '@kubernetes/client-node';
 import {
   WorkloadSelector,
   workloadOwnershipProblem,
@@ -19,7 +18,7 @@ import {
 } from '../entities';
 import { readGateMetrics } from './gateMetrics';
 import { evaluateGates, gatesPassed } from './gates';
-import { imageVersion } from './imageRef';
+import { imageVersion } from '@envportal/plugin-environments-common';
 import { assessRisk } from './risk';
 import { stageSettings } from './settings';
 import { PromotionServiceDeps } from './types';
@@ -156,7 +155,7 @@ function metricsServiceLabel(
     target.namespace,
   );
   const service = cache
-    .list<V1Service>('Service')
+    .list('Service')
     .find(s => selector.matches(s.metadata?.labels));
   return service?.metadata?.name ?? workload.name;
 }

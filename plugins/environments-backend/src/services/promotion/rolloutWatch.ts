@@ -1,5 +1,4 @@
 import type { DeploymentRollout } from '@envportal/plugin-environments-node';
-import type { V1Deployment } from '@kubernetes/client-node';
 import type { WorkloadCacheService } from '../cache';
 import { rolloutProgress } from './workload';
 
@@ -97,10 +96,7 @@ export function watchRollout(options: {
     };
     const evaluate = () => {
       if (settled) return;
-      const deployment = cache.get<V1Deployment>(
-        'Deployment',
-        options.deploymentName,
-      );
+      const deployment = cache.get('Deployment', options.deploymentName);
       if (!deployment) {
         if (Date.now() > deadline) {
           finish({ ...NOTHING, message: 'Deployment disappeared' });

@@ -5,7 +5,7 @@ import {
   PatchStrategy,
   V1Container,
 } from '@kubernetes/client-node';
-import { parseImageRef } from './imageRef';
+import { parseImageRef } from '@envportal/plugin-environments-common';
 import { StagePromotionSettings } from './settings';
 
 /** The part of a Deployment the image strategy changes, as a strategic merge patch. */

@@ -2,7 +2,7 @@ import {
   GateResult,
   PromotionState,
 } from '@envportal/plugin-environments-common';
-import { imageVersion } from './imageRef';
+import { imageVersion } from '@envportal/plugin-environments-common';
 
 /** One paragraph for release notes: what changed, the gates, the result. */
 export function promotionSummary(p: {

@@ -1,4 +1,4 @@
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { CachedObject } from '../cache';
 import type { NamespaceCache } from '../cache';
 import { snapshotOf } from './workload';
 
@@ -6,7 +6,7 @@ const cache = { list: () => [] } as unknown as NamespaceCache;
 
 describe('snapshotOf', () => {
   it('keeps a literal env value only as a fingerprint, so no answer can carry it', () => {
-    const deployment: V1Deployment = {
+    const deployment: CachedObject<'Deployment'> = {
       metadata: { name: 'orders' },
       spec: {
         selector: { matchLabels: { app: 'orders' } },

@@ -2,17 +2,16 @@ import {
   currentReplicaSet,
   deploymentRollout,
   DeploymentRollout,
+  Wire,
 } from '@envportal/plugin-environments-node';
-import type {
-  V1Container,
-  V1Deployment,
-  V1Pod,
-  V1ReplicaSet,
-} from '@kubernetes/client-node';
+import type { V1Container } from '@kubernetes/client-node';
 import { createHash } from 'node:crypto';
-import type { NamespaceCache } from '../cache';
+import type { CachedObject, NamespaceCache } from '../cache';
+
+type Deployment = CachedObject<'Deployment'>;
+type Pod = CachedObject<'Pod'>;
 import { matcherFromLabelSelector, WorkloadSelector } from '../entities';
-import { exactImage } from './imageRef';
+import { exactImage } from '@envportal/plugin-environments-common';
 
 /** What promotion needs to know about an entity's Deployment in one stage, read from the cache. */
 export type WorkloadSnapshot = {
@@ -30,7 +29,7 @@ export type WorkloadSnapshot = {
   config: Record<string, string>;
   revision?: string;
   maxRestarts: number;
-  deployment: V1Deployment;
+  deployment: Deployment;
 };
 
 /** Prefix of a config value that is a fingerprint of a hidden value (an env value). */
@@ -46,9 +45,9 @@ function fingerprint(value: string): string {
 export function matchingDeployments(
   cache: NamespaceCache,
   selector: WorkloadSelector,
-): V1Deployment[] {
+): Deployment[] {
   const deployments = cache
-    .list<V1Deployment>('Deployment')
+    .list('Deployment')
     .filter(d => selector.matches(d.metadata?.labels));
   return [
     ...deployments.filter(d => d.metadata?.name === selector.id),
@@ -56,17 +55,14 @@ export function matchingDeployments(
   ];
 }
 
-export function podsOf(
-  cache: NamespaceCache,
-  deployment: V1Deployment,
-): V1Pod[] {
+export function podsOf(cache: NamespaceCache, deployment: Deployment): Pod[] {
   const matches = matcherFromLabelSelector(deployment.spec?.selector);
   return cache
-    .list<V1Pod>('Pod')
+    .list('Pod')
     .filter(p => !p.metadata?.deletionTimestamp && matches(p.metadata?.labels));
 }
 
-function configOf(deployment: V1Deployment, container: V1Container) {
+function configOf(deployment: Deployment, container: Wire<V1Container>) {
   const config: Record<string, string> = {};
   const annotations = deployment.spec?.template?.metadata?.annotations ?? {};
   for (const [key, value] of Object.entries(annotations)) {
@@ -94,7 +90,7 @@ function configOf(deployment: V1Deployment, container: V1Container) {
 /** A snapshot of one Deployment: its container to promote, the digest its pods run, its config. */
 export function snapshotOf(
   cache: NamespaceCache,
-  deployment: V1Deployment,
+  deployment: Deployment,
   containerName?: string,
 ): WorkloadSnapshot | undefined {
   const containers = deployment.spec?.template?.spec?.containers ?? [];
@@ -135,15 +131,12 @@ export function snapshotOf(
  */
 export function rolloutProgress(
   cache: NamespaceCache,
-  deployment: V1Deployment,
+  deployment: Deployment,
   expectedImage: string,
   containerName: string,
 ): DeploymentRollout {
   return deploymentRollout(deployment, {
-    currentReplicaSet: currentReplicaSet(
-      deployment,
-      cache.list<V1ReplicaSet>('ReplicaSet'),
-    ),
+    currentReplicaSet: currentReplicaSet(deployment, cache.list('ReplicaSet')),
     expect: { container: containerName, image: expectedImage },
   });
 }

@@ -28,7 +28,8 @@ async function probeOne(
       error instanceof Error && error.name === 'TimeoutError'
         ? `no answer within ${PROBE_TIMEOUT_MS} ms`
         : `unreachable (${
-            (error as any)?.cause?.code ?? (error as Error).message
+            (error as { cause?: { code?: string } })?.cause?.code ??
+            (error as Error).message
           })`;
     return { result: 'fail', detail: reason };
   }

@@ -8,4 +8,4 @@ export type {
 } from './types';
 export type { WorkloadSnapshot } from './workloadSnapshot';
 export { takeWorkloadSnapshot } from './workloadSnapshot';
-export { rolloutOf, podReady, podRestarts, imageTag } from './summarize';
+export { rolloutOf, podReady, podRestarts } from './summarize';

@@ -1,84 +1,50 @@
-import type {
+import {
+  imageTag,
   PodSummary,
   RolloutState,
   WorkloadEvent,
   WorkloadStatus,
 } from '@envportal/plugin-environments-common';
-import { NamespaceCache } from '../cache';
+import {
+  currentReplicaSet,
+  deploymentRollout,
+} from '@envportal/plugin-environments-node';
+import type { CachedObject, NamespaceCache } from '../cache';
 import { WorkloadSnapshot } from './workloadSnapshot';
 
 const MAX_EVENTS = 20;
 
-export function imageTag(image: string | undefined): string | undefined {
-  if (!image) return undefined;
-  const withoutDigest = image.split('@')[0];
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.lastIndexOf(':');
-  return colon > lastSlash ? withoutDigest.slice(colon + 1) : undefined;
-}
+type Pod = CachedObject<'Pod'>;
 
 function digestOf(imageID: string | undefined): string | undefined {
   const match = imageID?.match(/sha256:[a-f0-9]{64}/);
   return match?.[0];
 }
 
-export function podRestarts(pod: any): number {
+export function podRestarts(pod: Pod): number {
   return (pod.status?.containerStatuses ?? []).reduce(
-    (sum: number, c: any) => sum + (c.restartCount ?? 0),
+    (sum, c) => sum + (c.restartCount ?? 0),
     0,
   );
 }
 
-export function podReady(pod: any): boolean {
+export function podReady(pod: Pod): boolean {
   return (pod.status?.conditions ?? []).some(
-    (c: any) => c.type === 'Ready' && c.status === 'True',
+    c => c.type === 'Ready' && c.status === 'True',
   );
 }
 
-/** Rollout state as `kubectl rollout status` decides it. */
-export function rolloutOf(deployment: any): {
+/** The Deployment's rollout by the shared rule, judged against its current ReplicaSet. */
+export function rolloutOf(snapshot: WorkloadSnapshot): {
   state: RolloutState;
   message?: string;
 } {
-  const spec = deployment.spec ?? {};
-  const status = deployment.status ?? {};
-  const desired = spec.replicas ?? 1;
-  const progressing = (status.conditions ?? []).find(
-    (c: any) => c.type === 'Progressing',
-  );
-  if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    return { state: 'failed', message: progressing.message };
-  }
-  if (
-    (status.observedGeneration ?? 0) < (deployment.metadata.generation ?? 0)
-  ) {
-    return {
-      state: 'progressing',
-      message: 'waiting for the controller to observe the change',
-    };
-  }
-  const updated = status.updatedReplicas ?? 0;
-  const total = status.replicas ?? 0;
-  const available = status.availableReplicas ?? 0;
-  if (updated < desired) {
-    return {
-      state: 'progressing',
-      message: `${updated} of ${desired} replicas updated`,
-    };
-  }
-  if (total > updated) {
-    return {
-      state: 'progressing',
-      message: `${total - updated} old replicas pending termination`,
-    };
-  }
-  if (available < updated) {
-    return {
-      state: 'progressing',
-      message: `${available} of ${updated} updated replicas available`,
-    };
-  }
-  return { state: 'complete' };
+  const deployment = snapshot.deployment;
+  if (!deployment) return { state: 'unknown' };
+  const rollout = deploymentRollout(deployment, {
+    currentReplicaSet: currentReplicaSet(deployment, snapshot.replicaSets),
+  });
+  return { state: rollout.state, message: rollout.message };
 }
 
 export function summarizeWorkload(
@@ -87,23 +53,23 @@ export function summarizeWorkload(
   const d = snapshot.deployment;
   if (!d) return undefined;
   const container = d.spec?.template?.spec?.containers?.[0];
-  const image: string = container?.image ?? '';
+  const image = container?.image ?? '';
   const digests = new Set(
     snapshot.pods
       .flatMap(p => p.status?.containerStatuses ?? [])
-      .filter((c: any) => c.name === container?.name && c.image === image)
-      .map((c: any) => digestOf(c.imageID))
+      .filter(c => c.name === container?.name && c.image === image)
+      .map(c => digestOf(c.imageID))
       .filter(Boolean),
   );
-  const rollout = rolloutOf(d);
+  const rollout = rolloutOf(snapshot);
   return {
     kind: 'Deployment',
-    name: d.metadata.name,
+    name: d.metadata?.name ?? '',
     image,
     // Only a single digest is trustworthy; a mix means pods run different builds of the same tag.
     imageDigest: digests.size === 1 ? [...digests][0] : undefined,
     version:
-      d.metadata.labels?.['app.kubernetes.io/version'] ?? imageTag(image),
+      d.metadata?.labels?.['app.kubernetes.io/version'] ?? imageTag(image),
     replicas: {
       desired: d.spec?.replicas ?? 1,
       ready: d.status?.readyReplicas ?? 0,
@@ -112,7 +78,7 @@ export function summarizeWorkload(
     },
     rollout: {
       ...rollout,
-      revision: d.metadata.annotations?.['deployment.kubernetes.io/revision'],
+      revision: d.metadata?.annotations?.['deployment.kubernetes.io/revision'],
     },
   };
 }
@@ -125,7 +91,7 @@ export function summarizePods(
   snapshot: WorkloadSnapshot,
   limit = DEFAULT_STATUS_POD_LIMIT,
 ): PodSummary[] {
-  const rank = (p: any) => (podReady(p) ? 0 : 1_000_000) + podRestarts(p);
+  const rank = (p: Pod) => (podReady(p) ? 0 : 1_000_000) + podRestarts(p);
   const chosen = snapshot.pods
     .map((p, index) => ({ p, index, rank: rank(p) }))
     .sort((a, b) => b.rank - a.rank || a.index - b.index)
@@ -134,7 +100,7 @@ export function summarizePods(
   return chosen.map(p => {
     const first = p.status?.containerStatuses?.[0];
     return {
-      name: p.metadata.name,
+      name: p.metadata?.name ?? '',
       phase: p.status?.phase ?? 'Unknown',
       ready: podReady(p),
       restarts: podRestarts(p),
@@ -153,16 +119,16 @@ export function recentWarnings(
 ): WorkloadEvent[] {
   const names = new Set<string>([
     ...(snapshot.deployment
-      ? [`Deployment/${snapshot.deployment.metadata.name}`]
+      ? [`Deployment/${snapshot.deployment.metadata?.name}`]
       : []),
-    ...snapshot.replicaSets.map(r => `ReplicaSet/${r.metadata.name}`),
-    ...snapshot.pods.map(p => `Pod/${p.metadata.name}`),
+    ...snapshot.replicaSets.map(r => `ReplicaSet/${r.metadata?.name}`),
+    ...snapshot.pods.map(p => `Pod/${p.metadata?.name}`),
   ]);
-  const lastSeen = (e: any) =>
+  const lastSeen = (e: CachedObject<'Event'>) =>
     e.lastTimestamp ??
     e.eventTime ??
     e.series?.lastObservedTime ??
-    e.metadata.creationTimestamp ??
+    e.metadata?.creationTimestamp ??
     '';
   return cache
     .list('Event')

@@ -1,23 +1,29 @@
 import { matcherFromLabelSelector, WorkloadSelector } from '../entities';
-import { NamespaceCache } from '../cache';
+import type { CachedKind, CachedObject, NamespaceCache } from '../cache';
 
 /** The objects of one entity in one namespace, read from the cache at one moment. */
 export type WorkloadSnapshot = {
-  deployment?: any;
+  deployment?: CachedObject<'Deployment'>;
   /** Other Deployments matching the selector (the status shows one; the checklist mentions the rest). */
-  otherDeployments: any[];
-  replicaSets: any[];
-  pods: any[];
+  otherDeployments: Array<CachedObject<'Deployment'>>;
+  replicaSets: Array<CachedObject<'ReplicaSet'>>;
+  pods: Array<CachedObject<'Pod'>>;
   /** Every object of these kinds carrying the entity's labels. */
-  services: any[];
-  configMaps: any[];
-  serviceAccounts: any[];
-  hpas: any[];
-  pdbs: any[];
+  services: Array<CachedObject<'Service'>>;
+  configMaps: Array<CachedObject<'ConfigMap'>>;
+  serviceAccounts: Array<CachedObject<'ServiceAccount'>>;
+  hpas: Array<CachedObject<'HorizontalPodAutoscaler'>>;
+  pdbs: Array<CachedObject<'PodDisruptionBudget'>>;
 };
 
-const labelsOf = (o: any) =>
-  o?.metadata?.labels as Record<string, string> | undefined;
+type Named = { metadata?: { name?: string; labels?: Record<string, string> } };
+
+// Code-point order: stable and much cheaper than localeCompare on thousands of pods.
+const byName = (a: Named, b: Named) => {
+  const x = a.metadata?.name ?? '';
+  const y = b.metadata?.name ?? '';
+  return x < y ? -1 : Number(x > y);
+};
 
 /**
  * Finds the entity's Deployment (the one named after its kubernetes-id when there are several) and
@@ -28,35 +34,30 @@ export function takeWorkloadSnapshot(
   cache: NamespaceCache,
   selector: WorkloadSelector,
 ): WorkloadSnapshot {
-  // Code-point order: stable and much cheaper than localeCompare on thousands of pods.
-  const byName = (a: any, b: any) =>
-    a.metadata.name < b.metadata.name
-      ? -1
-      : Number(a.metadata.name > b.metadata.name);
-  const mine = (kind: Parameters<NamespaceCache['list']>[0]) =>
+  const mine = <K extends CachedKind>(kind: K): Array<CachedObject<K>> =>
     cache
       .list(kind)
-      .filter(o => selector.matches(labelsOf(o)))
+      .filter(o => selector.matches(o.metadata?.labels))
       .sort(byName);
 
   const deployments = mine('Deployment');
   const deployment =
-    deployments.find(d => d.metadata.name === selector.id) ?? deployments[0];
+    deployments.find(d => d.metadata?.name === selector.id) ?? deployments[0];
   const otherDeployments = deployments.filter(d => d !== deployment);
 
-  let replicaSets: any[] = [];
-  let pods: any[] = [];
+  let replicaSets: Array<CachedObject<'ReplicaSet'>> = [];
+  let pods: Array<CachedObject<'Pod'>> = [];
   if (deployment) {
-    const uid = deployment.metadata.uid;
+    const uid = deployment.metadata?.uid;
     replicaSets = cache
       .list('ReplicaSet')
       .filter(rs =>
-        (rs.metadata.ownerReferences ?? []).some((o: any) => o.uid === uid),
+        (rs.metadata?.ownerReferences ?? []).some(o => o.uid === uid),
       );
     const podMatches = matcherFromLabelSelector(deployment.spec?.selector);
     pods = cache
       .list('Pod')
-      .filter(p => podMatches(labelsOf(p)))
+      .filter(p => podMatches(p.metadata?.labels))
       .sort(byName);
   }
 

@@ -1,16 +1,8 @@
-import { StageStatus } from '@envportal/plugin-environments-common';
+import { imageTag, StageStatus } from '@envportal/plugin-environments-common';
 import { StatusTone } from '../StatusLabel';
 
 /** Restarts above this count fail the promotion gate (seed alert rule), so the card warns early. */
 export const RESTART_WARNING_THRESHOLD = 5;
-
-/** The tag of an image reference (`repo:1.2.0`, `repo:1.2.0@sha256:...`), if it has one. */
-export function imageTag(image: string): string | undefined {
-  const withoutDigest = image.split('@')[0];
-  const lastSlash = withoutDigest.lastIndexOf('/');
-  const colon = withoutDigest.indexOf(':', lastSlash + 1);
-  return colon >= 0 ? withoutDigest.slice(colon + 1) || undefined : undefined;
-}
 
 /**
  * The version a user recognises. The image tag wins over the version label: an image promotion moves
