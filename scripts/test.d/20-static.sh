@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Type check, lint and formatting of every workspace package.
+# Type check, lint and formatting of every workspace package; the OpenAPI contract (Backstage's lint
+# rules, and the generated router, models and client match the spec); no import circle anywhere.
 source "$(dirname "$0")/../lib/common.sh"
 cd "$REPO_ROOT"
 ensure_node22
@@ -9,3 +10,18 @@ log "eslint"
 yarn backstage-cli repo lint
 log "prettier"
 yarn prettier --check packages plugins app-config.yaml app-config.production.yaml catalog-info.yaml
+
+log "OpenAPI: lint, and the generated files are current"
+yarn backstage-repo-tools repo schema openapi lint
+generated=(plugins/environments-backend/src/schema plugins/environments/src/schema)
+scripts/openapi-generate 2>/dev/null
+# Compared with the index, so staged but uncommitted files count as current.
+stale="$(git diff --name-only -- "${generated[@]}"; git ls-files --others --exclude-standard -- "${generated[@]}")"
+if [ -n "$stale" ]; then
+  printf '%s\n' "$stale" >&2
+  git diff --stat -- "${generated[@]}" >&2
+  die "the files generated from openapi.yaml are stale: run scripts/openapi-generate and commit them"
+fi
+
+log "import circles"
+yarn madge --circular --extensions ts,tsx --ts-config tsconfig.json plugins/*/src packages/*/src

@@ -79,8 +79,8 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION" >&2
 fi
-log "schemathesis: every route of plugins/environments-backend/openapi.yaml, as the guest"
-"$venv/bin/schemathesis" run plugins/environments-backend/openapi.yaml \
+log "schemathesis: every route of plugins/environments-backend/src/schema/openapi.yaml, as the guest"
+"$venv/bin/schemathesis" run plugins/environments-backend/src/schema/openapi.yaml \
   --url http://127.0.0.1:7007/api/environments \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error \

@@ -24,7 +24,7 @@ function servedOperations(stack: Layer[]): string[] {
 
 describe('openapi.yaml', () => {
   const spec = yaml.parse(
-    fs.readFileSync(path.resolve(__dirname, '../openapi.yaml'), 'utf8'),
+    fs.readFileSync(path.resolve(__dirname, 'schema/openapi.yaml'), 'utf8'),
   );
   const documented: string[] = Object.entries(spec.paths).flatMap(([p, ops]) =>
     Object.keys(ops as object).map(m => `${m.toUpperCase()} ${p}`),
@@ -40,7 +40,10 @@ describe('openapi.yaml', () => {
       // Handlers are never called here; a stand-in mounts the promotion routes too.
       ...({ promotions: {} } as any),
     });
-    const served = servedOperations((router as any).stack);
+    // GET /openapi.json is the spec itself, served by Backstage's validated router.
+    const served = servedOperations((router as any).stack).filter(
+      op => op !== 'GET /openapi.json',
+    );
     expect(served.length).toBeGreaterThanOrEqual(4);
     expect([...new Set(served)].sort()).toEqual(
       [...new Set(documented)].sort(),

@@ -17,6 +17,7 @@ import {
 import { createHealthProber, createStatusService } from './services/status';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { setupPromotions } from './services/promotion';
+import { registerEnvironmentsActions } from './actions/registerEnvironmentsActions';
 
 /**
  * The environments backend plugin: per-stage status, checklist, metrics and promotion of catalog entities.
@@ -49,6 +50,7 @@ export const environmentsPlugin = createBackendPlugin({
         config,
         lifecycle,
         catalog,
+        actionsRegistry,
         ...promotionDeps
       }) {
         const environments = readEnvironmentsConfig(config);
@@ -104,10 +106,11 @@ export const environmentsPlugin = createBackendPlugin({
           registry: clusters,
           workloadCache: cache,
           entities,
-          status,
           checklist,
           prometheus,
         });
+        // Tools and agents (MCP) reach status and promotion through the actions registry.
+        registerEnvironmentsActions({ actionsRegistry, status, promotions });
         // A replica going away hands its running promotions to another at once.
         lifecycle.addShutdownHook(() => promotions.shutdown());
 

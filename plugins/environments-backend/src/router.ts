@@ -1,15 +1,16 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
-import Router from 'express-promise-router';
-import { createChecklistRoutes } from './routes/checklistRoutes';
-import { createMetricsRoutes } from './routes/metricsRoutes';
-import { createStatusRoutes } from './routes/statusRoutes';
+import { createApiRouter } from './routes/apiRouter';
+import { addChecklistRoutes } from './routes/checklistRoutes';
+import { addMetricsRoutes } from './routes/metricsRoutes';
+import { addPromotionRoutes } from './routes/promotions';
+import { addStatusRoutes } from './routes/statusRoutes';
 import { ChecklistService } from './services/checklist';
 import { MetricsService } from './services/metrics';
-import { EnvironmentStatusService } from './services/status';
-import { createPromotionRoutes } from './routes/promotions';
 import type { PromotionService } from './services/promotion';
+import { EnvironmentStatusService } from './services/status';
 
+/** The plugin's REST API: the routes of src/schema/openapi.yaml on the router generated from it. */
 export async function createRouter(options: {
   logger: LoggerService;
   httpAuth: HttpAuthService;
@@ -19,28 +20,23 @@ export async function createRouter(options: {
   /** Promotion, rollback and history routes. */
   promotions?: PromotionService;
 }): Promise<express.Router> {
-  const { logger } = options;
-  const router = Router();
-  router.use(express.json({ limit: '64kb' }));
+  const router = await createApiRouter();
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
 
   // Reads: status, checklist, metrics (catalog read permission applies through the entity lookup).
-  router.use(createStatusRoutes(options));
-  router.use(createChecklistRoutes(options));
-  router.use(createMetricsRoutes(options));
-
+  addStatusRoutes(router, options);
+  addChecklistRoutes(router, options);
+  addMetricsRoutes(router, options);
   if (options.promotions) {
-    router.use(
-      createPromotionRoutes({
-        httpAuth: options.httpAuth,
-        promotions: options.promotions,
-      }),
-    );
+    addPromotionRoutes(router, {
+      httpAuth: options.httpAuth,
+      promotions: options.promotions,
+    });
   }
 
-  logger.debug('environments router ready');
+  options.logger.debug('environments router ready');
   return router;
 }

@@ -1,6 +1,8 @@
 /**
- * The REST contract between environments-backend and the Environments tab. Both sides import these
- * types; the backend's OpenAPI spec describes the same shapes for other clients.
+ * The shapes environments-backend answers and the Environments tab shows. The contract itself is
+ * environments-backend's src/schema/openapi.yaml: the backend's handlers return these types into the
+ * router generated from it, and the frontend's generated client returns its models as these types, so
+ * the compiler fails on either side when the two drift apart.
  *
  * Routes (under /api/environments):
  *   GET  /entities/:kind/:namespace/:name/status

@@ -71,7 +71,7 @@ describe('environments actions', () => {
         },
         credentials: mockCredentials.user(),
       }),
-    ).rejects.toThrow(/invalid stage name/);
+    ).rejects.toThrow(/^to: invalid stage name$/);
     expect(promotions.create).not.toHaveBeenCalled();
   });
 });

@@ -1,7 +1,7 @@
 import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { createPromotionBody } from '../routes/promotions';
+import { validateRequest } from '../schema/validateRequest';
 import type { PromotionService } from '../services/promotion';
 import type { EnvironmentStatusService } from '../services/status';
 
@@ -126,22 +126,23 @@ export function registerEnvironmentsActions(options: {
         }),
     },
     action: async ({ input, credentials }) => {
-      // The same validation as the REST route: stage names, reason length, idempotency key format.
-      const parsed = createPromotionBody.safeParse({
+      // The REST route's contract: stage names, reason length, idempotency key format.
+      const request = validateRequest('PromotionRequest', {
         from: input.from,
         to: input.to,
-        overrideReason: input.overrideReason,
-        idempotencyKey: input.idempotencyKey,
+        ...(input.overrideReason !== undefined
+          ? { overrideReason: input.overrideReason }
+          : {}),
+        ...(input.idempotencyKey !== undefined
+          ? { idempotencyKey: input.idempotencyKey }
+          : {}),
       });
-      if (!parsed.success) {
-        throw new InputError(
-          parsed.error.issues
-            .map(i => `${i.path.join('.')}: ${i.message}`)
-            .join('; '),
-        );
-      }
       const { promotion, created } = await promotions.create(
-        { entity: entityParts(input.entityRef), ...parsed.data },
+        {
+          entity: entityParts(input.entityRef),
+          ...request,
+          overrideReason: request.overrideReason?.trim(),
+        },
         { credentials },
       );
       return {

@@ -10,7 +10,8 @@ import { NotAllowedError } from '@backstage/errors';
 import request from 'supertest';
 import { PromotionInFlightError } from '../database/PromotionStore';
 import { PromotionService } from '../services/promotion';
-import { createPromotionRoutes } from './promotions';
+import { createApiRouter } from './apiRouter';
+import { addPromotionRoutes } from './promotions';
 
 const promotion = {
   id: '6f1d7c1e-3a35-4b8e-9a57-2b3c4d5e6f70',
@@ -38,12 +39,12 @@ async function serve(service: Partial<PromotionService>) {
           httpAuth: coreServices.httpAuth,
         },
         async init({ httpRouter, httpAuth }) {
-          httpRouter.use(
-            createPromotionRoutes({
-              httpAuth,
-              promotions: service as PromotionService,
-            }),
-          );
+          const router = await createApiRouter();
+          addPromotionRoutes(router, {
+            httpAuth,
+            promotions: service as PromotionService,
+          });
+          httpRouter.use(router);
         },
       });
     },

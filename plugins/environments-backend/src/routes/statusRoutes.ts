@@ -1,29 +1,22 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
-import Router from 'express-promise-router';
-import { z } from 'zod';
 import { EnvironmentStatusService } from '../services/status';
-import { parseEntityParams, parseQuery, stageNameSchema } from './entityParams';
+import type { ApiRouter } from './apiRouter';
 
-const statusQuery = z.object({ stage: stageNameSchema.optional() }).strict();
-
-/** GET /entities/:kind/:namespace/:name/status */
-export function createStatusRoutes(options: {
-  httpAuth: HttpAuthService;
-  status: EnvironmentStatusService;
-}) {
-  const router = Router();
+/** GET /entities/:kind/:namespace/:name/status[?stage=] */
+export function addStatusRoutes(
+  router: ApiRouter,
+  options: { httpAuth: HttpAuthService; status: EnvironmentStatusService },
+) {
   router.get('/entities/:kind/:namespace/:name/status', async (req, res) => {
-    const entity = parseEntityParams(req.params);
-    const query = parseQuery(statusQuery, req.query);
     const credentials = await options.httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
+    const { stage } = req.query;
     res.json(
       await options.status.getStatus(
-        { entity, stages: query.stage ? [query.stage] : undefined },
+        { entity: req.params, stages: stage ? [stage] : undefined },
         { credentials },
       ),
     );
   });
-  return router;
 }

@@ -9,6 +9,7 @@ import {
   PromotionList,
   PromotionPreview,
 } from '@envportal/plugin-environments-common';
+import { DefaultApiClient, TypedResponse } from '../schema/openapi';
 import {
   EnvironmentsApi,
   MetricsRange,
@@ -17,57 +18,77 @@ import {
 } from './types';
 
 /**
- * Talks to environments-backend over REST. Requests go through the fetchApi so they carry the user's
- * Backstage token; errors keep the backend's message (ResponseError) for the error panels.
+ * Talks to environments-backend through the client generated from its OpenAPI spec. Requests go
+ * through the fetchApi so they carry the user's Backstage token; errors keep the backend's message
+ * (ResponseError) for the error panels. Each answer is returned as the -common type the views use: the
+ * compiler checks that the spec's models fit them.
  * @public
  */
 export class EnvironmentsClient implements EnvironmentsApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly api: DefaultApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.api = new DefaultApiClient(options);
   }
 
-  getStatus(entity: CompoundEntityRef): Promise<EnvironmentsStatusResponse> {
-    return this.get(`${entityPath(entity)}/status`);
+  async getStatus(
+    entity: CompoundEntityRef,
+  ): Promise<EnvironmentsStatusResponse> {
+    return parse(await this.api.getStatus({ path: entity, query: {} }));
   }
 
-  getChecklist(
+  async getChecklist(
     entity: CompoundEntityRef,
     options: { stage?: string } = {},
   ): Promise<ChecklistResponse> {
-    return this.get(`${entityPath(entity)}/checklist`, {
-      stage: options.stage,
-    });
+    return parse(
+      await this.api.getChecklist({
+        path: entity,
+        query: { stage: options.stage },
+      }),
+    );
   }
 
-  getMetrics(
+  async getMetrics(
     entity: CompoundEntityRef,
     options: { range: MetricsRange; stage?: string },
   ): Promise<MetricsResponse> {
-    return this.get(`${entityPath(entity)}/metrics`, {
-      range: options.range,
-      stage: options.stage,
-    });
+    const metrics = await parse(
+      await this.api.getMetrics({
+        path: entity,
+        query: { range: options.range, stage: options.stage },
+      }),
+    );
+    return {
+      ...metrics,
+      stages: metrics.stages.map(stage => ({
+        ...stage,
+        series: stage.series.map(series => ({
+          ...series,
+          // OpenAPI 3.0 has no tuples: the spec's minItems/maxItems 2 is what makes a point a pair.
+          points: series.points as Array<[number, number]>,
+        })),
+      })),
+    };
   }
 
-  previewPromotion(
+  async previewPromotion(
     entity: CompoundEntityRef,
     request: { from: string; to: string },
   ): Promise<PromotionPreview> {
-    return this.post(`${entityPath(entity)}/promotions/preview`, request);
+    return parse(
+      await this.api.previewPromotion({ path: entity, body: request }),
+    );
   }
 
   async createPromotion(
     entity: CompoundEntityRef,
     request: PromotionRequest,
   ): Promise<Promotion> {
-    const response = await this.send(`${entityPath(entity)}/promotions`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(request),
+    const response = await this.api.createPromotion({
+      path: entity,
+      body: request,
+      header: {},
     });
     if (response.status === 409) {
       // The backend names the promotion already running so the dialog can follow it.
@@ -82,65 +103,26 @@ export class EnvironmentsClient implements EnvironmentsApi {
         );
       }
     }
-    return this.parse<Promotion>(response);
+    return parse(response);
   }
 
-  listPromotions(
+  async listPromotions(
     entity: CompoundEntityRef,
     options: { limit: number; offset: number },
   ): Promise<PromotionList> {
-    return this.get(`${entityPath(entity)}/promotions`, {
-      limit: String(options.limit),
-      offset: String(options.offset),
-    });
+    return parse(
+      await this.api.listPromotions({ path: entity, query: options }),
+    );
   }
 
-  getPromotion(id: string): Promise<Promotion> {
-    return this.get(`/promotions/${encodeURIComponent(id)}`);
-  }
-
-  private async get<T>(
-    path: string,
-    query: Record<string, string | undefined> = {},
-  ): Promise<T> {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined) params.set(key, value);
-    }
-    const search = params.toString();
-    return this.request<T>(`${path}${search ? `?${search}` : ''}`, {
-      method: 'GET',
-    });
-  }
-
-  private post<T>(path: string, body: unknown): Promise<T> {
-    return this.request<T>(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  }
-
-  private async request<T>(path: string, init: RequestInit): Promise<T> {
-    return this.parse<T>(await this.send(path, init));
-  }
-
-  private async send(path: string, init: RequestInit): Promise<Response> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('environments');
-    return this.fetchApi.fetch(`${baseUrl}${path}`, init);
-  }
-
-  private async parse<T>(response: Response): Promise<T> {
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
+  async getPromotion(id: string): Promise<Promotion> {
+    return parse(await this.api.getPromotion({ path: { id } }));
   }
 }
 
-/** Each part is encoded: entity names may hold characters that are not safe in a path. */
-function entityPath(entity: CompoundEntityRef): string {
-  return `/entities/${[entity.kind, entity.namespace, entity.name]
-    .map(part => encodeURIComponent(part))
-    .join('/')}`;
+async function parse<T>(response: TypedResponse<T>): Promise<T> {
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response as Response);
+  }
+  return response.json();
 }

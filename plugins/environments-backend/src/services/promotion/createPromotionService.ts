@@ -18,15 +18,14 @@ import {
 import { actorOf, AuditSubject, createPromotionAudit } from './audit';
 import { executePromotion, ExecutionContext } from './executePromotion';
 import { gatesPassed } from './gates';
+import { buildPreview } from './preview';
+import { checkStageOrder, isProductionStage } from './stageOrder';
 import {
   assertSoleClaimant,
-  buildPreview,
-  checkStageOrder,
-  isProductionStage,
   readStageWorkload,
   selectorOf,
   workloadKey,
-} from './preview';
+} from './stageWorkload';
 import { rollbackTarget } from './rollbackTarget';
 import { stageSettings } from './settings';
 import { promotionSummary } from './summary';

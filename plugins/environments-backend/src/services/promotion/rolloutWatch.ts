@@ -1,5 +1,5 @@
 import type { DeploymentRollout } from '@envportal/plugin-environments-node';
-import type { WorkloadCacheService } from '../cache';
+import type { CachedObject, WorkloadCacheService } from '../cache';
 import { rolloutProgress } from './workload';
 
 export type RolloutOutcome = DeploymentRollout & {
@@ -20,7 +20,10 @@ const NOTHING: DeploymentRollout = {
 const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
 
 /** What counts as progress, as the deployment controller counts it: any replica count moving. */
-function progressMark(deployment: V1Deployment, progress: DeploymentRollout) {
+function progressMark(
+  deployment: CachedObject<'Deployment'>,
+  progress: DeploymentRollout,
+) {
   const s = deployment.status ?? {};
   return [
     s.observedGeneration,
@@ -40,7 +43,7 @@ function progressMark(deployment: V1Deployment, progress: DeploymentRollout) {
  * is one (e.g. an exceeded quota).
  */
 function stalled(
-  deployment: V1Deployment,
+  deployment: CachedObject<'Deployment'>,
   quietMs: number,
 ): string | undefined {
   const deadline =

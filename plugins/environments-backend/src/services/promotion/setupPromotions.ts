@@ -8,9 +8,7 @@ import {
   PermissionsService,
   RootConfigService,
 } from '@backstage/backend-plugin-api';
-import type { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { environmentsPermissions } from '@envportal/plugin-environments-common';
-import { registerEnvironmentsActions } from '../../actions/registerEnvironmentsActions';
 import type { EnvironmentsConfig } from '../../config';
 import { PromotionStore } from '../../database/PromotionStore';
 import type { WorkloadCacheService } from '../cache';
@@ -18,7 +16,6 @@ import type { ChecklistService } from '../checklist';
 import type { ClusterRegistry } from '../clusters';
 import type { EntityResolver } from '../entities';
 import type { PrometheusClient } from '../metrics';
-import type { EnvironmentStatusService } from '../status';
 import { createPromotionService } from './createPromotionService';
 import { readPromotionSettings } from './settings';
 import { PromotionService } from './types';
@@ -30,7 +27,7 @@ export function takeoverIntervalSeconds(leaseSeconds: number): number {
 
 /**
  * Builds the promotion service on the plugin's shared parts (cluster registry, watch-fed cache,
- * checklist, Prometheus client), registers its permissions and actions, and schedules the takeover
+ * checklist, Prometheus client), registers its permissions, and schedules the takeover
  * of promotions whose replica stopped (a crash, a restart, a rolling update).
  */
 export async function setupPromotions(deps: {
@@ -41,13 +38,11 @@ export async function setupPromotions(deps: {
   auth: AuthService;
   permissions: PermissionsService;
   permissionsRegistry: PermissionsRegistryService;
-  actionsRegistry: ActionsRegistryService;
   scheduler: SchedulerService;
   environments: EnvironmentsConfig;
   registry: ClusterRegistry;
   workloadCache: WorkloadCacheService;
   entities: EntityResolver;
-  status: EnvironmentStatusService;
   checklist: ChecklistService;
   prometheus?: PrometheusClient;
 }): Promise<PromotionService> {
@@ -85,11 +80,6 @@ export async function setupPromotions(deps: {
     },
   });
   deps.permissionsRegistry.addPermissions(environmentsPermissions);
-  registerEnvironmentsActions({
-    actionsRegistry: deps.actionsRegistry,
-    status: deps.status,
-    promotions,
-  });
   // Cluster-wide (the scheduler runs a global task on one replica at a time): promotions whose
   // replica stopped renewing its lease are taken over within the lease plus this interval.
   await deps.scheduler.scheduleTask({

@@ -1,4 +1,4 @@
-import { diffWorkloads } from './preview';
+import { diffWorkloads } from './workloadDiff';
 import { HIDDEN_VALUE_PREFIX, WorkloadSnapshot } from './workload';
 
 const snapshot = (

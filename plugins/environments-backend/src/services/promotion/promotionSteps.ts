@@ -1,0 +1,164 @@
+import { AuditSubject, createPromotionAudit, PromotionStep } from './audit';
+import { ExecutionContext, Outcome, strategyFor } from './execution';
+import { RolloutOutcome, watchRollout } from './rolloutWatch';
+import { stageSettings } from './settings';
+import { isProductionStage } from './stageOrder';
+import { StrategyTarget } from './strategies';
+import { PromotionServiceDeps } from './types';
+
+/** A rollout that completed, or the outcome it led to (rolled back or failed). */
+export type RolloutResult =
+  | { ok: true; completedAt: Date }
+  | { ok: false; outcome: Outcome };
+
+/**
+ * The steps one run of a promotion is made of, bound to its record, its lease and its stop signal:
+ * conditional writes, audit events, the rollout (apply + watch) and the rollback.
+ */
+export function promotionSteps(
+  deps: PromotionServiceDeps,
+  ctx: ExecutionContext,
+  signal: AbortSignal,
+) {
+  const { promotion, lease } = ctx;
+  const settings = stageSettings(deps.settings, promotion.to);
+  const stage = deps.registry.forStage(promotion.to);
+  const strategy = strategyFor(deps, promotion.to);
+  const log = deps.logger.child({
+    promotionId: promotion.id,
+    entityRef: promotion.entityRef,
+  });
+  const audit = createPromotionAudit(deps.auditor, s =>
+    isProductionStage(deps, s),
+  );
+  const subject: AuditSubject = { ...promotion };
+
+  /** Every write is the owner's; a lost lease throws LeaseLostError, which ends the run. */
+  const write = (update: Parameters<typeof deps.store.update>[1]) =>
+    deps.store.update(promotion.id, update, lease);
+
+  const record = (
+    step: PromotionStep,
+    extra: { error?: string; meta?: Record<string, string | number> } = {},
+  ) =>
+    audit
+      .record(step, subject, { actor: promotion.requestedBy, ...extra })
+      .catch(error => log.warn(`audit event ${step} not written: ${error}`));
+
+  const strategyTarget = (): StrategyTarget => ({
+    connection: deps.registry.promoteConnection(promotion.to),
+    deploymentName: promotion.deployment,
+    container: promotion.container,
+  });
+
+  const watch = (image: string): Promise<RolloutOutcome> =>
+    watchRollout({
+      workloadCache: deps.workloadCache,
+      clusterName: stage.clusterName,
+      namespace: stage.namespace,
+      deploymentName: promotion.deployment,
+      container: promotion.container,
+      expectedImage: image,
+      timeoutMs: settings.rolloutTimeoutSeconds * 1000,
+      signal,
+      onProgress: progress => {
+        write({
+          progress: {
+            desired: progress.desired,
+            updated: progress.updated,
+            ready: progress.ready,
+          },
+        }).catch(e => log.warn(`progress not recorded: ${e}`));
+      },
+    });
+
+  /** Returns the stage to the image it ran before; helm --atomic may have done that already. */
+  const rollBack = async (
+    reason: string,
+    helmAlreadyRolledBack = false,
+  ): Promise<Outcome> => {
+    if (promotion.kind === 'rollback' || !promotion.imageBefore) {
+      return {
+        state: 'failed',
+        error: `${reason}; no earlier version to return to`,
+      };
+    }
+    log.warn(`rolling back: ${reason}`);
+    try {
+      if (!helmAlreadyRolledBack) {
+        const applied = await strategy.apply(
+          strategyTarget(),
+          promotion.imageBefore,
+          `rollback of promotion ${promotion.id}: ${reason}`,
+        );
+        await applied.finished;
+      }
+      const back = await watch(promotion.imageBefore);
+      if (back.state !== 'complete') {
+        return {
+          state: 'failed',
+          error: `${reason}; the rollback did not complete either: ${back.message}`,
+        };
+      }
+      return { state: 'rolled-back', reason };
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      return {
+        state: 'failed',
+        error: `${reason}; rollback failed: ${(error as Error).message}`,
+      };
+    }
+  };
+
+  /** Applies the change unless the record says it was applied, and watches it roll out. */
+  const rollOut = async (): Promise<RolloutResult> => {
+    let helmFailure: Promise<string | undefined> = Promise.resolve(undefined);
+    const templateImage = deps.workloadCache
+      .namespace(stage.clusterName, stage.namespace)
+      .get('Deployment', promotion.deployment)
+      ?.spec?.template?.spec?.containers?.find(
+        c => c.name === promotion.container,
+      )?.image;
+    // Re-applying an image patch is harmless; a helm upgrade may still be running in its own process.
+    const apply =
+      !ctx.resume ||
+      promotion.state === 'pending' ||
+      (strategy.name === 'image' && templateImage !== promotion.imageAfter);
+    if (apply) {
+      await write({ state: 'running' });
+      const cause = `${promotion.kind} ${promotion.id} by ${promotion.requestedBy}: ${promotion.from} → ${promotion.to} ${promotion.imageAfter}`;
+      const applied = await strategy.apply(
+        strategyTarget(),
+        promotion.imageAfter,
+        cause,
+      );
+      await record('started', { meta: { strategy: strategy.name } });
+      helmFailure = applied.finished.then(
+        () => undefined,
+        (error: Error) => error.message,
+      );
+    }
+    const rollout = await watch(promotion.imageAfter);
+    if (signal.aborted) throw signal.reason;
+    const helmError = await helmFailure;
+    if (helmError) {
+      // helm --atomic has put the previous release back; wait for that rollout to settle. Helm's
+      // own words say why it failed.
+      return { ok: false, outcome: await rollBack(helmError, true) };
+    }
+    if (rollout.state !== 'complete') {
+      return {
+        ok: false,
+        outcome: await rollBack(rollout.message || 'rollout failed'),
+      };
+    }
+    const completedAt = new Date(rollout.observedAt);
+    await write({ rolloutCompletedAt: completedAt });
+    await record('rolled-out');
+    return { ok: true, completedAt };
+  };
+
+  return { settings, log, write, record, rollBack, rollOut };
+}
+
+export type PromotionSteps = ReturnType<typeof promotionSteps>;
