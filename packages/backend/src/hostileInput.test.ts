@@ -269,9 +269,10 @@ describeWithPortal('hostile input, as a signed-in guest', () => {
       });
       try {
         const tables = db
-          // The plugins' own tables; the service-to-service signing keys rotate by themselves.
+          // The plugins' own tables; the service-to-service signing keys rotate by themselves, and the
+          // scheduler records each run of the promotion takeover task.
           .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'knex_%' AND name NOT LIKE 'backstage_backend_public_keys%'",
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'knex_%' AND name NOT LIKE 'backstage_backend_public_keys%' AND name NOT LIKE 'backstage_backend_tasks%'",
           )
           .all() as Array<{ name: string }>;
         for (const { name } of tables) {
