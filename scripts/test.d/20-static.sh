@@ -13,7 +13,7 @@ yarn prettier --check packages plugins app-config.yaml app-config.production.yam
 
 log "OpenAPI: lint, and the generated files are current"
 yarn backstage-repo-tools repo schema openapi lint
-generated=(plugins/environments-backend/src/schema plugins/environments/src/schema)
+generated=(plugins/environments-backend/src/schema plugins/environments-common/src/schema)
 scripts/openapi-generate 2>/dev/null
 # Compared with the index, so staged but uncommitted files count as current.
 stale="$(git diff --name-only -- "${generated[@]}"; git ls-files --others --exclude-standard -- "${generated[@]}")"

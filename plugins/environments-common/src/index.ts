@@ -8,3 +8,5 @@ export * from './checklist';
 export * from './permissions';
 export * from './types';
 export * from './imageRef';
+export { DefaultApiClient as EnvironmentsApiClient } from './schema/openapi/generated/apis';
+export type { TypedResponse } from './schema/openapi/generated/apis';

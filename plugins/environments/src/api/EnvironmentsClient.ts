@@ -3,13 +3,14 @@ import { ResponseError } from '@backstage/errors';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import {
   ChecklistResponse,
+  EnvironmentsApiClient,
   EnvironmentsStatusResponse,
   MetricsResponse,
   Promotion,
   PromotionList,
   PromotionPreview,
+  TypedResponse,
 } from '@envportal/plugin-environments-common';
-import { DefaultApiClient, TypedResponse } from '../schema/openapi';
 import {
   EnvironmentsApi,
   MetricsRange,
@@ -18,17 +19,16 @@ import {
 } from './types';
 
 /**
- * Talks to environments-backend through the client generated from its OpenAPI spec. Requests go
- * through the fetchApi so they carry the user's Backstage token; errors keep the backend's message
- * (ResponseError) for the error panels. Each answer is returned as the -common type the views use: the
- * compiler checks that the spec's models fit them.
+ * Talks to environments-backend through the client generated from its OpenAPI spec (in -common, with
+ * the models the views use). Requests go through the fetchApi so they carry the user's Backstage token;
+ * errors keep the backend's message (ResponseError) for the error panels.
  * @public
  */
 export class EnvironmentsClient implements EnvironmentsApi {
-  private readonly api: DefaultApiClient;
+  private readonly api: EnvironmentsApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.api = new DefaultApiClient(options);
+    this.api = new EnvironmentsApiClient(options);
   }
 
   async getStatus(
@@ -53,23 +53,12 @@ export class EnvironmentsClient implements EnvironmentsApi {
     entity: CompoundEntityRef,
     options: { range: MetricsRange; stage?: string },
   ): Promise<MetricsResponse> {
-    const metrics = await parse(
+    return parse(
       await this.api.getMetrics({
         path: entity,
         query: { range: options.range, stage: options.stage },
       }),
     );
-    return {
-      ...metrics,
-      stages: metrics.stages.map(stage => ({
-        ...stage,
-        series: stage.series.map(series => ({
-          ...series,
-          // OpenAPI 3.0 has no tuples: the spec's minItems/maxItems 2 is what makes a point a pair.
-          points: series.points as Array<[number, number]>,
-        })),
-      })),
-    };
   }
 
   async previewPromotion(

@@ -1,5 +1,6 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
+import type { JsonObject } from '@backstage/types';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
 import { environmentsTemplateExecutePermission } from '@envportal/plugin-environments-common';
 import { requirePermission } from '@envportal/plugin-environments-node';
@@ -11,9 +12,9 @@ import { requirePermission } from '@envportal/plugin-environments-node';
  * template is `template:default/dry-run`), never from the template's own input.
  */
 export async function authorizeTemplate(
-  // The context's input type does not matter here; only its template and initiator are read.
+  // Only the template and the initiator are read, so any action's context fits.
   ctx: Pick<
-    ActionContext<any, any>,
+    ActionContext<JsonObject, JsonObject>,
     'templateInfo' | 'getInitiatorCredentials'
   >,
   permissions: PermissionsService,

@@ -115,6 +115,8 @@ export const spec = {
         },
       },
       CheckResult: {
+        description:
+          'Result of one check or gate. Missing data is `unknown`, never `pass`.',
         type: 'string',
         enum: ['pass', 'fail', 'warn', 'unknown'],
       },
@@ -145,6 +147,8 @@ export const spec = {
           },
           imageDigest: {
             type: 'string',
+            description:
+              'The image digest the kubelet reports (`imageID`), when known.',
           },
           startedAt: {
             type: 'string',
@@ -167,6 +171,7 @@ export const spec = {
           },
           object: {
             type: 'string',
+            description: '`Kind/name` of the object the event is about.',
           },
           count: {
             type: 'integer',
@@ -276,6 +281,8 @@ export const spec = {
           state: {
             type: 'string',
             enum: ['ok', 'not-found', 'error'],
+            description:
+              '`ok`: data read; `not-found`: no workload matched in this stage; `error`: the cluster could not be read (the last known data, if any, is still returned and marked stale).',
           },
           error: {
             type: 'string',
@@ -306,10 +313,13 @@ export const spec = {
           },
           observedAt: {
             type: 'string',
-            description: 'ISO 8601 time',
+            description:
+              'When the cache behind this answer last heard from the cluster (ISO 8601).',
           },
           dataAgeSeconds: {
             type: 'number',
+            description:
+              'Age of the data in seconds at the time of the answer.',
           },
           stale: {
             type: 'boolean',
@@ -358,6 +368,8 @@ export const spec = {
           },
           evidence: {
             type: 'string',
+            description:
+              'The evidence, in words: what was read and what it showed.',
           },
         },
       },
@@ -437,9 +449,13 @@ export const spec = {
           },
           unit: {
             type: 'string',
+            description:
+              'e.g. `req/s`, `ratio`, `seconds`, `cores`, `bytes`, `count`.',
           },
           threshold: {
             type: 'number',
+            description:
+              'The gate threshold drawn on the chart, in the same unit, when there is one.',
           },
           points: {
             type: 'array',
@@ -513,6 +529,8 @@ export const spec = {
         pattern: '^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$',
       },
       GateResult: {
+        description:
+          'A promotion gate. Too little traffic is `insufficient-data`, not a pass.',
         type: 'object',
         required: ['id', 'title', 'result', 'detail'],
         properties: {
@@ -531,13 +549,16 @@ export const spec = {
           },
         },
       },
+      RiskLevel: {
+        type: 'string',
+        enum: ['low', 'medium', 'high'],
+      },
       PromotionRisk: {
         type: 'object',
         required: ['level', 'reasons'],
         properties: {
           level: {
-            type: 'string',
-            enum: ['low', 'medium', 'high'],
+            $ref: '#/components/schemas/RiskLevel',
           },
           reasons: {
             type: 'array',
@@ -646,6 +667,17 @@ export const spec = {
           },
         },
       },
+      PromotionState: {
+        type: 'string',
+        enum: [
+          'pending',
+          'running',
+          'verifying',
+          'succeeded',
+          'failed',
+          'rolled-back',
+        ],
+      },
       Promotion: {
         type: 'object',
         required: [
@@ -681,15 +713,7 @@ export const spec = {
             enum: ['image', 'helm'],
           },
           state: {
-            type: 'string',
-            enum: [
-              'pending',
-              'running',
-              'verifying',
-              'succeeded',
-              'failed',
-              'rolled-back',
-            ],
+            $ref: '#/components/schemas/PromotionState',
           },
           imageBefore: {
             type: 'string',

@@ -13,5 +13,8 @@ export interface ChecklistItemResult {
   group: string;
   title: string;
   result: CheckResult;
+  /**
+   * The evidence, in words: what was read and what it showed.
+   */
   evidence: string;
 }

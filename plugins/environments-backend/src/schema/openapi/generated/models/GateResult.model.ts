@@ -5,6 +5,7 @@
 // ******************************************************************
 
 /**
+ * A promotion gate. Too little traffic is `insufficient-data`, not a pass.
  * @public
  */
 export interface GateResult {

@@ -10,7 +10,13 @@ import { MetricName } from '../models/MetricName.model';
  */
 export interface MetricSeries {
   metric: MetricName;
+  /**
+   * e.g. `req/s`, `ratio`, `seconds`, `cores`, `bytes`, `count`.
+   */
   unit: string;
+  /**
+   * The gate threshold drawn on the chart, in the same unit, when there is one.
+   */
   threshold?: number;
   /**
    * [unix seconds, value] pairs

@@ -15,6 +15,9 @@ export interface PodSummary {
   node?: string;
   zone?: string;
   image?: string;
+  /**
+   * The image digest the kubelet reports (`imageID`), when known.
+   */
   imageDigest?: string;
   startedAt?: string;
 }

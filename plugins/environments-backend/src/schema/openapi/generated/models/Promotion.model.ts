@@ -7,6 +7,7 @@ import { GateResult } from '../models/GateResult.model';
 import { PromotionProgress } from '../models/PromotionProgress.model';
 import { PromotionRisk } from '../models/PromotionRisk.model';
 import { PromotionRollback } from '../models/PromotionRollback.model';
+import { PromotionState } from '../models/PromotionState.model';
 
 /**
  * @public
@@ -17,7 +18,7 @@ export interface Promotion {
   from: string;
   to: string;
   strategy: PromotionStrategyEnum;
-  state: PromotionStateEnum;
+  state: PromotionState;
   imageBefore?: string;
   imageAfter: string;
   progress: PromotionProgress;
@@ -40,13 +41,3 @@ export interface Promotion {
  * @public
  */
 export type PromotionStrategyEnum = 'image' | 'helm';
-/**
- * @public
- */
-export type PromotionStateEnum =
-  | 'pending'
-  | 'running'
-  | 'verifying'
-  | 'succeeded'
-  | 'failed'
-  | 'rolled-back';

@@ -11,6 +11,9 @@ export interface WorkloadEvent {
   type: WorkloadEventTypeEnum;
   reason: string;
   message: string;
+  /**
+   * `Kind/name` of the object the event is about.
+   */
   object: string;
   count: number;
   lastSeen: string;

@@ -27,6 +27,8 @@ export * from '../models/PromotionProgress.model';
 export * from '../models/PromotionRequest.model';
 export * from '../models/PromotionRisk.model';
 export * from '../models/PromotionRollback.model';
+export * from '../models/PromotionState.model';
+export * from '../models/RiskLevel.model';
 export * from '../models/RollbackRequest.model';
 export * from '../models/RolloutState.model';
 export * from '../models/StageChecklist.model';

@@ -7,14 +7,4 @@
 /**
  * @public
  */
-export interface PodSummary {
-  name: string;
-  phase: string;
-  ready: boolean;
-  restarts: number;
-  node?: string;
-  zone?: string;
-  image?: string;
-  imageDigest?: string;
-  startedAt?: string;
-}
+export type RiskLevel = 'low' | 'medium' | 'high';

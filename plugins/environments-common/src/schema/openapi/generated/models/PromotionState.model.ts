@@ -7,12 +7,10 @@
 /**
  * @public
  */
-export interface PromotionRisk {
-  level: PromotionRiskLevelEnum;
-  reasons: Array<string>;
-}
-
-/**
- * @public
- */
-export type PromotionRiskLevelEnum = 'low' | 'medium' | 'high';
+export type PromotionState =
+  | 'pending'
+  | 'running'
+  | 'verifying'
+  | 'succeeded'
+  | 'failed'
+  | 'rolled-back';

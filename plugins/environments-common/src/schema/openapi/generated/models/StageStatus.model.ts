@@ -15,6 +15,9 @@ export interface StageStatus {
   stage: string;
   cluster: string;
   namespace: string;
+  /**
+   * `ok`: data read; `not-found`: no workload matched in this stage; `error`: the cluster could not be read (the last known data, if any, is still returned and marked stale).
+   */
   state: StageStatusStateEnum;
   error?: string;
   workload?: WorkloadStatus;
@@ -29,9 +32,12 @@ export interface StageStatus {
   events: Array<WorkloadEvent>;
   health?: HealthEndpointResult;
   /**
-   * ISO 8601 time
+   * When the cache behind this answer last heard from the cluster (ISO 8601).
    */
   observedAt?: string;
+  /**
+   * Age of the data in seconds at the time of the answer.
+   */
   dataAgeSeconds?: number;
   stale: boolean;
 }
