@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Type check, lint and formatting of every workspace package; the OpenAPI contract (Backstage's lint
-# rules, and the generated router, models and client match the spec); no import circle anywhere.
+# Type check, lint and formatting of every workspace package; app-config against the declared config
+# schema; the OpenAPI contract (Backstage's lint rules, and the generated router, models and client
+# match the spec); no import circle anywhere.
 source "$(dirname "$0")/../lib/common.sh"
 cd "$REPO_ROOT"
 ensure_node22
@@ -10,6 +11,10 @@ log "eslint"
 yarn backstage-cli repo lint
 log "prettier"
 yarn prettier --check packages plugins app-config.yaml app-config.production.yaml catalog-info.yaml
+
+log "app-config against the config schema every package declares (an undeclared key fails)"
+yarn backstage-cli config:check --strict --config app-config.yaml
+yarn backstage-cli config:check --strict --config app-config.yaml --config app-config.production.yaml
 
 log "OpenAPI: lint, and the generated files are current"
 yarn backstage-repo-tools repo schema openapi lint
