@@ -1,6 +1,7 @@
 import { PermissionsService } from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { ActionContext } from '@backstage/plugin-scaffolder-node';
+import type { JsonObject } from '@backstage/types';
 import { join } from 'node:path';
 import { authorizeTemplate } from '../guard/authorizeTemplate';
 import { copyReference, ReferenceSource } from '../reference/copyReference';
@@ -19,8 +20,8 @@ export type TerraformActionOptions = ReferenceSource & {
  * the permission policy, and the configuration is a fresh copy of the reference repository's
  * `terraform/`, so no file a template author or user put in the workspace is ever executed.
  */
-export async function prepareTerraform(
-  ctx: ActionContext<TerraformInput, any>,
+export async function prepareTerraform<TOutput extends JsonObject>(
+  ctx: ActionContext<TerraformInput, TOutput>,
   options: TerraformActionOptions,
 ): Promise<TerraformRunner> {
   if (

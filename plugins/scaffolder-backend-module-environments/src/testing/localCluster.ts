@@ -5,6 +5,7 @@
  * portal: with its per-purpose service account tokens and the cluster CA from its config.
  */
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -100,17 +101,20 @@ function kubectlPath(): string {
  * tokens, so the actions here run with exactly the rights they have in the demo.
  */
 export function localClusterConfig(
-  extra: Record<string, unknown> = {},
+  extra: JsonObject = {},
 ): ConfigReader {
   return new ConfigReader(localClusterConfigData(extra));
 }
 
-let portalConfig: Record<string, any> | undefined;
+/** The portal's configuration as data; `environments` is always there. */
+export type PortalConfigData = JsonObject & { environments: JsonObject };
+
+let portalConfig: JsonObject | undefined;
 
 /** The same configuration as plain data, for mockServices.rootConfig. */
 export function localClusterConfigData(
-  extra: Record<string, unknown> = {},
-): Record<string, any> {
+  extra: JsonObject = {},
+): PortalConfigData {
   if (!portalConfig) {
     const dir = mkdtempSync(join(tmpdir(), 'envportal-sctest-'));
     try {
@@ -138,8 +142,8 @@ export function localClusterConfigData(
     ...base,
     ...extra,
     environments: {
-      ...base.environments,
-      ...((extra.environments as Record<string, unknown>) ?? {}),
+      ...(base.environments as JsonObject),
+      ...((extra.environments as JsonObject | undefined) ?? {}),
     },
   };
 }
