@@ -100,9 +100,7 @@ function kubectlPath(): string {
  * accounts (read; promote per stage; deploy into dev only) in the local cluster and writes their
  * tokens, so the actions here run with exactly the rights they have in the demo.
  */
-export function localClusterConfig(
-  extra: JsonObject = {},
-): ConfigReader {
+export function localClusterConfig(extra: JsonObject = {}): ConfigReader {
   return new ConfigReader(localClusterConfigData(extra));
 }
 
