@@ -66,7 +66,11 @@ export interface EnvironmentsApi {
   getPromotion(id: string): Promise<Promotion>;
 }
 
-/** @public */
-export const environmentsApiRef = createApiRef<EnvironmentsApi>({
+/**
+ * One ref for both frontend systems: the new system's ApiBlueprint and the legacy plugin's API factory.
+ * @public
+ */
+export const environmentsApiRef = createApiRef<EnvironmentsApi>().with({
   id: 'plugin.environments.service',
+  pluginId: 'environments',
 });
