@@ -1,11 +1,18 @@
 /**
  * The Environments tab: each stage's live status, verification checklist, metrics and promotion.
  *
+ * The default export is the plugin for the new frontend system; the named `environmentsPlugin`,
+ * `EntityEnvironmentsContent` and `EntityEnvironmentsCard` are for legacy apps.
+ *
  * @packageDocumentation
  */
-export { environmentsPlugin as default } from './plugin';
-export { EntityEnvironmentsContent } from './components/EntityEnvironmentsContent';
-export { EntityEnvironmentsCard } from './components/EntityEnvironmentsCard';
+export { environmentsFrontendPlugin as default } from './plugin';
+export {
+  environmentsPlugin,
+  EntityEnvironmentsContent,
+  EntityEnvironmentsCard,
+} from './legacy';
+export { isEnvironmentsAvailable } from './isEnvironmentsAvailable';
 export { MissingAnnotationsEmptyState } from './components/MissingAnnotationsEmptyState';
 export { EnvironmentsClient, environmentsApiRef } from './api';
 export type { EnvironmentsApi, MetricsRange, PromotionRequest } from './api';

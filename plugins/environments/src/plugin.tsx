@@ -1,4 +1,3 @@
-import { Entity } from '@backstage/catalog-model';
 import {
   ApiBlueprint,
   createFrontendPlugin,
@@ -10,10 +9,7 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { EnvironmentsClient, environmentsApiRef } from './api';
-
-/** The tab is offered on every component; an unannotated one gets instructions rather than no tab. */
-export const isComponent = (entity: Entity) =>
-  entity.kind.toLocaleLowerCase('en-US') === 'component';
+import { isEnvironmentsAvailable } from './isEnvironmentsAvailable';
 
 const environmentsApi = ApiBlueprint.make({
   params: defineParams =>
@@ -30,7 +26,7 @@ const entityEnvironmentsContent = EntityContentBlueprint.make({
   params: {
     path: '/environments',
     title: 'Environments',
-    filter: isComponent,
+    filter: isEnvironmentsAvailable,
     loader: () =>
       import('./components/EntityEnvironmentsContent').then(m => (
         <m.EntityEnvironmentsContent />
@@ -41,7 +37,7 @@ const entityEnvironmentsContent = EntityContentBlueprint.make({
 const entityEnvironmentsCard = EntityCardBlueprint.make({
   name: 'environments',
   params: {
-    filter: isComponent,
+    filter: isEnvironmentsAvailable,
     loader: () =>
       import('./components/EntityEnvironmentsCard').then(m => (
         <m.EntityEnvironmentsCard />
@@ -50,11 +46,12 @@ const entityEnvironmentsCard = EntityCardBlueprint.make({
 });
 
 /**
- * The environments plugin: an Environments tab and an overview card on component entity pages.
+ * The environments plugin for the new frontend system: an Environments tab and an overview card on
+ * component entity pages. The package's default export; legacy apps use `environmentsPlugin`.
  *
  * @public
  */
-export const environmentsPlugin = createFrontendPlugin({
+export const environmentsFrontendPlugin = createFrontendPlugin({
   pluginId: 'environments',
   title: 'Environments',
   extensions: [
