@@ -45,6 +45,7 @@ YAML
 # Which backend the functions below act on: PORTAL_BACKEND_NAME (default "backend") names its pid and
 # log files in $ENVPORTAL_RUN, PORTAL_BACKEND_PORT (default 7007) is where it listens; set both to run
 # several replicas side by side (each with a config that sets backend.listen.port and backend.baseUrl).
+# PORTAL_BACKEND_DIR (default this repository's packages/backend) runs another app's backend.
 portal_backend_port() { echo "${PORTAL_BACKEND_PORT:-7007}"; }
 portal_backend_files() { echo "$ENVPORTAL_RUN/${PORTAL_BACKEND_NAME:-backend}"; }
 
@@ -54,7 +55,7 @@ portal_backend_start() {
   local files port
   files="$(portal_backend_files)" port="$(portal_backend_port)"
   local log_file="$files.log" pid_file="$files.pid" transform
-  transform="$(cd "$REPO_ROOT/packages/backend" && node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs")')"
+  transform="$(cd "${PORTAL_BACKEND_DIR:-$REPO_ROOT/packages/backend}" && node -p 'require.resolve("@backstage/cli-node/config/nodeTransform.cjs")')"
   rm -f "$pid_file"
   if curl -fsS -o /dev/null "http://127.0.0.1:$port/api/environments/health" 2>/dev/null; then
     die "something already listens on 127.0.0.1:$port; stop it first"
@@ -63,7 +64,7 @@ portal_backend_start() {
   # edits elsewhere in the tree never restart it mid-test. It leads its own process group (setsid), and
   # writes that group's id itself, so portal_backend_stop can end it and all its children.
   (
-    cd "$REPO_ROOT/packages/backend"
+    cd "${PORTAL_BACKEND_DIR:-$REPO_ROOT/packages/backend}"
     NODE_ENV="${NODE_ENV:-development}" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pid_file" \
       node --enable-source-maps --require "$transform" src/index.ts --config ../../app-config.yaml "$@" \
       >"$log_file" 2>&1 </dev/null &

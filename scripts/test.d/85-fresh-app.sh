@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# An adopter's install, proven end to end: a new app from @backstage/create-app (pinned below), brought
+# onto the release line our plugins are built on, with our packages installed from their packed tarballs
+# (not workspace links) and wired exactly as the plugin READMEs' "Install" sections say; then tsc, the
+# production build of the app, the backend started against the local cluster and Prometheus, and Chromium
+# signs in as guest and sees the Environments tab with three stages for the entity the app registers.
+# Everything lives in $ENVPORTAL_CACHE/fresh-app (outside the clone), recreated each run; packages come
+# from Yarn's global cache when present.
+source "$(dirname "$0")/../lib/common.sh"
+source "$REPO_ROOT/scripts/lib/portal.sh"
+cd "$REPO_ROOT"
+ensure_apt chromium
+ensure_node22
+
+CREATE_APP_VERSION=0.9.2
+work="$ENVPORTAL_CACHE/fresh-app"
+app="$work/app"
+packs="$work/packs"
+rm -rf "$work"
+mkdir -p "$work/bin"
+
+cleanup() {
+  PORTAL_BACKEND_NAME=fresh-app portal_backend_stop
+  [ -x "$REPO_ROOT/scripts/demo-deploy" ] && "$REPO_ROOT/scripts/demo-deploy" down >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+# create-app wants a `yarn` command: the Yarn release committed here (the app pins the same one).
+cat >"$work/bin/yarn" <<SH
+#!/bin/sh
+exec node "$REPO_ROOT/$(sed -n 's/^yarnPath: *//p' "$REPO_ROOT/.yarnrc.yml")" "\$@"
+SH
+chmod +x "$work/bin/yarn"
+export PATH="$work/bin:$PATH"
+
+timed() {
+  local what="$1" start=$SECONDS
+  shift
+  "$@" || die "$what failed"
+  log "$what: $((SECONDS - start)) s"
+}
+
+log "packing our plugins"
+scripts/pack-plugins "$packs"
+
+log "creating an app with @backstage/create-app@$CREATE_APP_VERSION"
+(cd "$work" && BACKSTAGE_APP_NAME=adopter timed "create-app" \
+  npx -y "@backstage/create-app@$CREATE_APP_VERSION" --path "$app" --skip-install >"$work/create-app.log" 2>&1)
+
+cd "$app"
+# README step 1: the app on our release line. versions:bump reads the release manifest from a file here
+# (no access to the release service): this repository's versions, the registry's latest for the rest.
+node "$REPO_ROOT/scripts/fresh-app/release-manifest.mjs" "$REPO_ROOT" "$app" >"$work/manifest.json"
+BACKSTAGE_MANIFEST_FILE="$work/manifest.json" timed "versions:bump" \
+  node "$REPO_ROOT/node_modules/@backstage/cli/bin/backstage-cli" versions:bump --skip-install >"$work/bump.log" 2>&1
+
+# Not an adopter step: our packages resolve to the tarballs instead of a registry, and install scripts of
+# native addons stay off (no internet for their prebuilt binaries; SQLite's addon comes from our cache).
+node "$REPO_ROOT/scripts/fresh-app/use-local-packages.mjs" "$app" "$packs" "$REPO_ROOT/package.json"
+
+# README steps 2 and 3: the packages and the backend wiring.
+timed "yarn add (app)" yarn --cwd packages/app add '@envportal/plugin-environments@^0.1.0' >"$work/add-app.log" 2>&1
+timed "yarn add (backend)" yarn --cwd packages/backend add \
+  '@envportal/plugin-environments-backend@^0.1.0' \
+  '@envportal/plugin-scaffolder-backend-module-environments@^0.1.0' >"$work/add-backend.log" 2>&1
+# The permission policy (README step 7) imports these.
+timed "yarn add (policy)" yarn --cwd packages/backend add @backstage/backend-plugin-api \
+  '@envportal/plugin-environments-common@^0.1.0' '@envportal/plugin-environments-node@^0.1.0' >"$work/add-policy.log" 2>&1
+sqlite_addon="$(ls "$ENVPORTAL_CACHE"/native/better-sqlite3-"$(node -p "require('./node_modules/better-sqlite3/package.json').version")"-abi"$(node -p process.versions.modules)"-*.node 2>/dev/null | head -n 1)"
+[ -n "$sqlite_addon" ] || die "no cached better-sqlite3 addon for this version (10-install builds it)"
+mkdir -p node_modules/better-sqlite3/build/Release
+cp "$sqlite_addon" node_modules/better-sqlite3/build/Release/better_sqlite3.node
+
+# The policy module is the backend README's example, verbatim (checked here so the two cannot drift).
+node -e 'const fs=require("fs"); const [readme, file]=process.argv.slice(1);
+  if (!fs.readFileSync(readme,"utf8").includes(fs.readFileSync(file,"utf8").trim())) {
+    console.error(`${readme} does not show ${file} verbatim`); process.exit(1); }' \
+  "$REPO_ROOT/plugins/environments-backend/README.md" "$REPO_ROOT/scripts/fresh-app/environmentsPolicy.ts"
+cp "$REPO_ROOT/scripts/fresh-app/environmentsPolicy.ts" packages/backend/src/environmentsPolicy.ts
+node "$REPO_ROOT/scripts/fresh-app/wire-backend.mjs" packages/backend/src/index.ts
+
+# README steps 4 and 5: configuration, and an annotated component in the catalog.
+cp "$REPO_ROOT/service/catalog-info.yaml" examples/express-service.yaml
+cat >app-config.local.yaml <<'YAML'
+app:
+  baseUrl: http://localhost:7007
+catalog:
+  locations:
+    - type: file
+      target: ../../examples/express-service.yaml
+environments:
+  stages:
+    - name: dev
+      cluster: local
+      namespace: dev
+    - name: staging
+      cluster: local
+      namespace: staging
+    - name: prod
+      cluster: local
+      namespace: prod
+      requiresApproval: true
+YAML
+
+timed "tsc" yarn tsc >"$work/tsc.log" 2>&1 || { tail -n 40 "$work/tsc.log"; exit 1; }
+timed "app build" yarn workspace app build >"$work/app-build.log" 2>&1 || { tail -n 40 "$work/app-build.log"; exit 1; }
+
+# The local cluster with the demo deployed, and the read/promote accounts' config (README step 6).
+cluster_config="$(cd "$REPO_ROOT" && portal_cluster_config)"
+[ -n "$cluster_config" ] || die "no local cluster: the fresh app cannot show live data"
+
+# The app's backend, run from source like `yarn start` (without its file watcher), serves the built app.
+PORTAL_BACKEND_NAME=fresh-app PORTAL_BACKEND_DIR="$app/packages/backend" \
+  portal_backend_start --config ../../app-config.local.yaml --config "$cluster_config"
+
+cd "$REPO_ROOT"
+mkdir -p .artifacts/screenshots
+CI=true yarn playwright test --config scripts/fresh-app/playwright.config.ts
