@@ -33,39 +33,45 @@ SH
 chmod +x "$work/bin/yarn"
 export PATH="$work/bin:$PATH"
 
-timed() {
-  local what="$1" start=$SECONDS
+# step NAME COMMAND...: runs one step with its output in $work/NAME.log, prints its time, and on failure
+# the log's tail.
+step() {
+  local name="$1" start=$SECONDS
   shift
-  "$@" || die "$what failed"
-  log "$what: $((SECONDS - start)) s"
+  if ! "$@" >"$work/$name.log" 2>&1; then
+    tail -n 40 "$work/$name.log" >&2
+    die "$name failed (log: $work/$name.log)"
+  fi
+  log "$name: $((SECONDS - start)) s"
 }
 
 log "packing our plugins"
 scripts/pack-plugins "$packs"
 
 log "creating an app with @backstage/create-app@$CREATE_APP_VERSION"
-(cd "$work" && BACKSTAGE_APP_NAME=adopter timed "create-app" \
-  npx -y "@backstage/create-app@$CREATE_APP_VERSION" --path "$app" --skip-install >"$work/create-app.log" 2>&1)
+cd "$work"
+step create-app env BACKSTAGE_APP_NAME=adopter \
+  npx -y "@backstage/create-app@$CREATE_APP_VERSION" --path "$app" --skip-install
 
 cd "$app"
 # README step 1: the app on our release line. versions:bump reads the release manifest from a file here
 # (no access to the release service): this repository's versions, the registry's latest for the rest.
 node "$REPO_ROOT/scripts/fresh-app/release-manifest.mjs" "$REPO_ROOT" "$app" >"$work/manifest.json"
-BACKSTAGE_MANIFEST_FILE="$work/manifest.json" timed "versions:bump" \
-  node "$REPO_ROOT/node_modules/@backstage/cli/bin/backstage-cli" versions:bump --skip-install >"$work/bump.log" 2>&1
+step versions-bump env BACKSTAGE_MANIFEST_FILE="$work/manifest.json" \
+  node "$REPO_ROOT/node_modules/@backstage/cli/bin/backstage-cli" versions:bump --skip-install
 
 # Not an adopter step: our packages resolve to the tarballs instead of a registry, and install scripts of
 # native addons stay off (no internet for their prebuilt binaries; SQLite's addon comes from our cache).
 node "$REPO_ROOT/scripts/fresh-app/use-local-packages.mjs" "$app" "$packs" "$REPO_ROOT/package.json"
 
-# README steps 2 and 3: the packages and the backend wiring.
-timed "yarn add (app)" yarn --cwd packages/app add '@envportal/plugin-environments@^0.1.0' >"$work/add-app.log" 2>&1
-timed "yarn add (backend)" yarn --cwd packages/backend add \
+# README steps 2 and 3: the packages (the first `yarn add` installs the whole app) and the backend wiring.
+# A range, as a registry install writes it; the root resolutions above map it to the tarball.
+step yarn-add-app yarn --cwd packages/app add '@envportal/plugin-environments@^0.1.0'
+step yarn-add-backend yarn --cwd packages/backend add \
   '@envportal/plugin-environments-backend@^0.1.0' \
-  '@envportal/plugin-scaffolder-backend-module-environments@^0.1.0' >"$work/add-backend.log" 2>&1
-# The permission policy (README step 7) imports these.
-timed "yarn add (policy)" yarn --cwd packages/backend add @backstage/backend-plugin-api \
-  '@envportal/plugin-environments-common@^0.1.0' '@envportal/plugin-environments-node@^0.1.0' >"$work/add-policy.log" 2>&1
+  '@envportal/plugin-scaffolder-backend-module-environments@^0.1.0' \
+  '@envportal/plugin-environments-node@^0.1.0' '@envportal/plugin-environments-common@^0.1.0' \
+  @backstage/backend-plugin-api
 sqlite_addon="$(ls "$ENVPORTAL_CACHE"/native/better-sqlite3-"$(node -p "require('./node_modules/better-sqlite3/package.json').version")"-abi"$(node -p process.versions.modules)"-*.node 2>/dev/null | head -n 1)"
 [ -n "$sqlite_addon" ] || die "no cached better-sqlite3 addon for this version (10-install builds it)"
 mkdir -p node_modules/better-sqlite3/build/Release
@@ -102,8 +108,8 @@ environments:
       requiresApproval: true
 YAML
 
-timed "tsc" yarn tsc >"$work/tsc.log" 2>&1 || { tail -n 40 "$work/tsc.log"; exit 1; }
-timed "app build" yarn workspace app build >"$work/app-build.log" 2>&1 || { tail -n 40 "$work/app-build.log"; exit 1; }
+step tsc yarn tsc
+step app-build yarn workspace app build
 
 # The local cluster with the demo deployed, and the read/promote accounts' config (README step 6).
 cluster_config="$(cd "$REPO_ROOT" && portal_cluster_config)"
