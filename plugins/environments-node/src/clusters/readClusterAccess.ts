@@ -34,6 +34,8 @@ const TOKEN_KEYS: Record<Exclude<AccountPurpose, 'read'>, string> = {
  * Backstage's Kubernetes plugin reads, whose `serviceAccountToken` is the read account) and the
  * per-stage promote and deploy accounts from `environments.stages`. Only the `serviceAccount` auth
  * provider is supported: the portal acts with its own accounts, never with a user's.
+ *
+ * @public
  */
 export function readClusterAccess(config: Config): ClusterAccess {
   const endpoints = readEndpoints(config);

@@ -7,6 +7,8 @@ import { join } from 'node:path';
  * Runs `fn` with a private directory holding `kubeconfig` (the given client configuration, or an empty
  * one that reaches no cluster). The directory is 0700 and the file 0600, and both are removed
  * afterwards, also when `fn` fails, because the file holds an account's token.
+ *
+ * @public
  */
 export async function withTemporaryKubeconfig<T>(
   kubeConfig: KubeConfig | undefined,

@@ -6,10 +6,16 @@ import type { KubeConfig } from '@kubernetes/client-node';
  * - `read`: list and watch a stage's objects (the cluster's `serviceAccountToken`);
  * - `promote`: change a workload in one stage's namespace (the stage's `promoteServiceAccountToken`);
  * - `deploy`: install a new service into a first stage (the stage's `deployServiceAccountToken`).
+ *
+ * @public
  */
 export type AccountPurpose = 'read' | 'promote' | 'deploy';
 
-/** A stage as configured under `environments.stages`. */
+/**
+ * A stage as configured under `environments.stages`.
+ *
+ * @public
+ */
 export type StageDefinition = {
   name: string;
   /** A cluster name from `kubernetes.clusterLocatorMethods`. */
@@ -17,14 +23,22 @@ export type StageDefinition = {
   namespace: string;
 };
 
-/** A cluster from `kubernetes.clusterLocatorMethods` with the read account's client configuration. */
+/**
+ * A cluster from `kubernetes.clusterLocatorMethods` with the read account's client configuration.
+ *
+ * @public
+ */
 export type ClusterDefinition = {
   name: string;
   url: string;
   kubeConfig: KubeConfig;
 };
 
-/** A client configuration for one stage and one purpose. */
+/**
+ * A client configuration for one stage and one purpose.
+ *
+ * @public
+ */
 export type StageConnection = {
   stage: string;
   clusterName: string;
@@ -36,7 +50,11 @@ export type StageConnection = {
   token: string;
 };
 
-/** Every way into a cluster, resolved from config once. */
+/**
+ * Every way into a cluster, resolved from config once.
+ *
+ * @public
+ */
 export interface ClusterAccess {
   /** Stages in configured order. */
   stages(): StageDefinition[];

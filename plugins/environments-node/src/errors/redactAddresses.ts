@@ -7,6 +7,8 @@ const IPV6_PATTERN = /\[[0-9a-f:.]+\](:\d{1,5})?/gi;
  * Removes internal addresses (API server, Prometheus and service URLs, IPs and ports) from a message
  * that may reach the browser: they tell an outsider where the portal's infrastructure is and add
  * nothing a user can act on. Operators find the full text in the backend log.
+ *
+ * @public
  */
 export function redactAddresses(message: string): string {
   return message

@@ -52,6 +52,8 @@ function describe(object: ManifestObject): string {
  * would reach beyond `namespace`: an object in another namespace, a kind that is cluster-scoped or
  * not one a service needs, a RoleBinding to a ClusterRole or to a subject of another namespace, or a
  * document that is not an object. An empty list means everything stays in the namespace.
+ *
+ * @public
  */
 export function findContainmentProblems(
   manifest: string,

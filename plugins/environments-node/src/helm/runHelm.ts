@@ -10,6 +10,11 @@ import {
   RunProcessResult,
 } from '../process/runProcess';
 
+/**
+ * Options for {@link runHelm}.
+ *
+ * @public
+ */
 export type RunHelmOptions = {
   args: string[];
   /** The account Helm acts with; none for client-only commands such as `helm template`. */
@@ -23,7 +28,11 @@ export type RunHelmOptions = {
   signal?: AbortSignal;
 };
 
-/** Helm failed; the message carries its last lines (masked), which say why. */
+/**
+ * Helm failed; the message carries its last lines (masked), which say why.
+ *
+ * @public
+ */
 export class HelmError extends Error {
   constructor(message: string, readonly exitCode: number) {
     super(message);
@@ -35,6 +44,8 @@ export class HelmError extends Error {
  * Runs helm without a shell, with a private kubeconfig for one stage and account (or none), and with
  * Helm's cache, config and data directories private to the run, so nothing of the host's Helm setup
  * (repositories, registry logins, plugins) is used and nothing is left behind.
+ *
+ * @public
  */
 export async function runHelm(
   options: RunHelmOptions,

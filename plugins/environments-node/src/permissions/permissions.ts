@@ -29,6 +29,8 @@ const RESOURCE_TYPE_CATALOG_ENTITY =
  * The environments plugins evaluate conditional decisions on catalog entities for their own
  * permissions, because the conditions (the target stage, the entity acted for) are properties of the
  * request, not of the stored entity.
+ *
+ * @public
  */
 export const environmentsResourceRef = createPermissionResourceRef<
   PromotionPermissionResource,
@@ -42,7 +44,11 @@ const singleRequestsOnly = () => {
   throw new Error('environments rules apply to single requests only');
 };
 
-/** Allows when the stage being changed is one of the given stages. */
+/**
+ * Allows when the stage being changed is one of the given stages.
+ *
+ * @public
+ */
 export const isTargetStage = createPermissionRule({
   name: IS_TARGET_STAGE_RULE,
   description: 'Allow when the stage being changed is one of the given stages',
@@ -56,7 +62,11 @@ export const isTargetStage = createPermissionRule({
   toQuery: singleRequestsOnly,
 });
 
-/** Allows when the entity acted on or for (a component, or the template that deploys) is listed. */
+/**
+ * Allows when the entity acted on or for (a component, or the template that deploys) is listed.
+ *
+ * @public
+ */
 export const isEntity = createPermissionRule({
   name: IS_ENTITY_RULE,
   description:
@@ -74,19 +84,31 @@ export const isEntity = createPermissionRule({
   toQuery: singleRequestsOnly,
 });
 
-/**
- * Condition helpers for permission policies, e.g.
- * `createEnvironmentsConditionalDecision(permission, environmentsConditions.isTargetStage({ stages: ['dev'] }))`.
- */
-export const {
-  conditions: environmentsConditions,
-  createConditionalDecision: createEnvironmentsConditionalDecision,
-} = createConditionExports({
+const { conditions, createConditionalDecision } = createConditionExports({
   resourceRef: environmentsResourceRef,
   rules: { isTargetStage, isEntity },
 });
 
-/** Every rule of the environments permissions, for policies and tests that apply decisions. */
+/**
+ * Condition helpers for permission policies, e.g.
+ * `createEnvironmentsConditionalDecision(permission, environmentsConditions.isTargetStage({ stages: ['dev'] }))`.
+ *
+ * @public
+ */
+export const environmentsConditions = conditions;
+
+/**
+ * Creates a conditional decision for an environments permission from {@link environmentsConditions}.
+ *
+ * @public
+ */
+export const createEnvironmentsConditionalDecision = createConditionalDecision;
+
+/**
+ * Every rule of the environments permissions, for policies and tests that apply decisions.
+ *
+ * @public
+ */
 export const environmentsPermissionRules = [isTargetStage, isEntity];
 
 const authorizeConditions = createConditionAuthorizer(
@@ -96,10 +118,12 @@ const authorizeConditions = createConditionAuthorizer(
 /**
  * Decides an environments permission for one entity and stage, applying conditional decisions here.
  * A conditional decision naming another plugin's rules cannot be applied here and counts as a denial.
+ *
+ * @public
  */
 export async function isAllowed(
   permissions: PermissionsService,
-  permission: ResourcePermission<typeof RESOURCE_TYPE_CATALOG_ENTITY>,
+  permission: ResourcePermission<'catalog-entity'>,
   resource: PromotionPermissionResource,
   credentials: BackstageCredentials,
 ): Promise<boolean> {
@@ -116,10 +140,14 @@ export async function isAllowed(
   }
 }
 
-/** {@link isAllowed}, throwing NotAllowedError with the permission, entity and stage on denial. */
+/**
+ * {@link isAllowed}, throwing NotAllowedError with the permission, entity and stage on denial.
+ *
+ * @public
+ */
 export async function requirePermission(
   permissions: PermissionsService,
-  permission: ResourcePermission<typeof RESOURCE_TYPE_CATALOG_ENTITY>,
+  permission: ResourcePermission<'catalog-entity'>,
   resource: PromotionPermissionResource,
   credentials: BackstageCredentials,
 ): Promise<void> {

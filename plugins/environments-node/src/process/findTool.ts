@@ -4,6 +4,8 @@ import { join } from 'node:path';
 /**
  * Resolves a tool to run: the pinned build in $ENVPORTAL_BIN (the repo's tool cache) when present,
  * else the first of `names` on PATH. The tool is then spawned directly, never through a shell.
+ *
+ * @public
  */
 export function findTool(names: string[]): string {
   const bin = process.env.ENVPORTAL_BIN;

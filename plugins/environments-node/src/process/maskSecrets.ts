@@ -2,6 +2,8 @@
  * Replaces every occurrence of the given secret values in a line of tool output, so a token that a
  * tool echoes (helm debug output, terraform variables, an error message quoting a kubeconfig) never
  * reaches the task log, which every viewer of the task can read.
+ *
+ * @public
  */
 export function createSecretMasker(secrets: Iterable<string | undefined>) {
   // Longest first, so a secret containing another one is masked whole.

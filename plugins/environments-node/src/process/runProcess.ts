@@ -1,7 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-/** Options for {@link runProcess}. */
+/**
+ * Options for {@link runProcess}.
+ *
+ * @public
+ */
 export type RunProcessOptions = {
   /** Executable name or path; never a shell command line. */
   command: string;
@@ -21,7 +25,11 @@ export type RunProcessOptions = {
   captureStdout?: boolean;
 };
 
-/** What a finished process produced; stdout only when captured. */
+/**
+ * What a finished process produced; stdout only when captured.
+ *
+ * @public
+ */
 export type RunProcessResult = {
   exitCode: number;
   stdout: string;
@@ -29,7 +37,11 @@ export type RunProcessResult = {
   stderrTail: string[];
 };
 
-/** A tool exited non-zero; the message carries its last (masked) stderr lines. */
+/**
+ * A tool exited non-zero; the message carries its last (masked) stderr lines.
+ *
+ * @public
+ */
 export class ProcessError extends Error {
   constructor(message: string, readonly result: RunProcessResult) {
     super(message);
@@ -42,6 +54,8 @@ const STDERR_TAIL_LINES = 20;
 /**
  * Runs a tool as a child process without a shell. The child gets only PATH and HOME from this
  * process plus what the caller passes, so backend secrets in the environment never reach a tool.
+ *
+ * @public
  */
 export async function runProcess(
   options: RunProcessOptions,

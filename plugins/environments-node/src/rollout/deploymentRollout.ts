@@ -1,14 +1,26 @@
 import type { V1Deployment, V1ReplicaSet } from '@kubernetes/client-node';
 import type { Wire } from '../kubernetes/wire';
 
-/** A Deployment from an API client, or as JSON from a watch or cache. */
+/**
+ * A Deployment from an API client, or as JSON from a watch or cache.
+ *
+ * @public
+ */
 export type DeploymentLike = V1Deployment | Wire<V1Deployment>;
-/** A ReplicaSet from an API client, or as JSON from a watch or cache. */
+/**
+ * A ReplicaSet from an API client, or as JSON from a watch or cache.
+ *
+ * @public
+ */
 export type ReplicaSetLike = V1ReplicaSet | Wire<V1ReplicaSet>;
 
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 
-/** Where a Deployment's rollout stands, in the terms of `kubectl rollout status`. */
+/**
+ * Where a Deployment's rollout stands, in the terms of `kubectl rollout status`.
+ *
+ * @public
+ */
 export type DeploymentRollout = {
   state: 'progressing' | 'complete' | 'failed';
   /** Why it is not complete yet, or how it ended. */
@@ -20,7 +32,11 @@ export type DeploymentRollout = {
   available: number;
 };
 
-/** The ReplicaSet of the Deployment's current revision, among those given (e.g. a namespace's). */
+/**
+ * The ReplicaSet of the Deployment's current revision, among those given (e.g. a namespace's).
+ *
+ * @public
+ */
 export function currentReplicaSet<R extends ReplicaSetLike>(
   deployment: DeploymentLike,
   replicaSets: Iterable<R>,
@@ -48,6 +64,8 @@ export function currentReplicaSet<R extends ReplicaSetLike>(
  * the spec being watched and, when the current ReplicaSet is known, only if the condition names it:
  * right after a rollback, the condition still names the abandoned ReplicaSet until the controller
  * re-evaluates progress.
+ *
+ * @public
  */
 export function deploymentRollout(
   deployment: DeploymentLike,
