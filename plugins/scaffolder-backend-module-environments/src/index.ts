@@ -16,3 +16,5 @@ export { createRolloutStatusAction } from './actions/rolloutStatus';
 export { createPromoteAction } from './actions/promote';
 export { createTerraformPlanAction } from './actions/terraformPlan';
 export { createTerraformApplyAction } from './actions/terraformApply';
+export type { ReferenceSource } from './reference/copyReference';
+export type { TerraformActionOptions } from './terraform/prepareTerraform';

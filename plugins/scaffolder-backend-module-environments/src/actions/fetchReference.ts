@@ -17,6 +17,8 @@ import { WORKSPACE_PATH } from './validation';
  * `charts/express-service`, `terraform`) into the workspace as it is, so the template fetches the one
  * source instead of keeping a copy. `fetch:plain` cannot do this for a template read from a file
  * location: it refuses paths outside the template's own directory.
+ *
+ * @public
  */
 export function createFetchReferenceAction(
   options: ReferenceSource & { permissions: PermissionsService },

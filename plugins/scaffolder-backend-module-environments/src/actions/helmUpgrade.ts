@@ -40,6 +40,8 @@ type ReleaseSummary = { name: string; version: number; status: string };
  * chart may render differently against the live cluster (`lookup`, capabilities), it is rendered
  * again as the install will (Helm only reads) and checked again before the upgrade. A dry run of
  * the action only does the first, clusterless render.
+ *
+ * @public
  */
 export function createHelmUpgradeAction(options: {
   access: ClusterAccess;

@@ -19,6 +19,8 @@ import { DNS_LABEL, DNS_LABEL_MESSAGE } from './validation';
  * `environments:promote` asks the environments backend to promote an entity from one stage to the
  * next, on behalf of the user who runs the template, so the same gates and permission checks apply
  * as for the Promote button. A dry run asks for the preview (gates, diff, risk) and changes nothing.
+ *
+ * @public
  */
 export function createPromoteAction(options: {
   discovery: DiscoveryService;

@@ -27,6 +27,8 @@ const PUBLISHABLE_KINDS = new Set(['Component', 'API', 'Resource']);
  * `publish:local` writes the workspace into a new git repository under a configured directory on the
  * backend's machine. It stands in for publish:github where no Git host is reachable (the offline
  * demo, tests); the directory must be configured, so templates cannot write anywhere else.
+ *
+ * @public
  */
 export function createPublishLocalAction(options: {
   config: Config;

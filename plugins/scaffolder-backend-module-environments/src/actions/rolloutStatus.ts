@@ -14,6 +14,8 @@ import { DNS_LABEL, DNS_LABEL_MESSAGE } from './validation';
 /**
  * `kubernetes:rollout-status` waits until a Deployment in a stage has rolled out, logging each change
  * of progress to the task log, and fails on the Deployment's progress deadline or the timeout.
+ *
+ * @public
  */
 export function createRolloutStatusAction(options: {
   access: ClusterAccess;

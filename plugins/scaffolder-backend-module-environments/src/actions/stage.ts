@@ -7,6 +7,8 @@ import { DNS_LABEL, DNS_LABEL_MESSAGE } from './validation';
 /**
  * `environments:stage` resolves a stage name (or the first stage) to its cluster and namespace,
  * so a template deploys where the portal will look, without repeating the stage layout in the template.
+ *
+ * @public
  */
 export function createStageAction(options: { access: ClusterAccess }) {
   return createTemplateAction({

@@ -11,6 +11,8 @@ import { examples } from './terraformApply.examples';
  * `terraform:apply` plans and applies the reference Terraform (or OpenTofu) configuration and returns
  * its outputs (sensitive ones withheld). It applies exactly the plan it just made and logged. A dry
  * run runs nothing (see terraform:plan).
+ *
+ * @public
  */
 export function createTerraformApplyAction(options: TerraformActionOptions) {
   return createTemplateAction({

@@ -11,6 +11,8 @@ import { examples } from './terraformPlan.examples';
  * `terraform:plan` initialises the reference Terraform (or OpenTofu) configuration and plans it with a
  * stage's var file. A dry run does not run it: planning executes the configuration's providers and
  * data sources on the backend host with the backend's cloud credentials.
+ *
+ * @public
  */
 export function createTerraformPlanAction(options: TerraformActionOptions) {
   return createTemplateAction({

@@ -9,6 +9,8 @@ import { examples } from './waitForEntity.examples';
  * `catalog:wait-for-entity` waits until the catalog holds an entity, as the user running the task.
  * After publish:local the catalog picks the new repository up by itself (catalogModuleLocalPublish);
  * this step makes the task finish only once the entity link it outputs works.
+ *
+ * @public
  */
 export function createWaitForEntityAction(options: {
   catalog: CatalogService;

@@ -28,7 +28,11 @@ const EXCLUDED_PATTERN = /^terraform\.tfstate(\.|$)|\.tfplan$/;
 
 type TemplateInfo = ActionContext<{}>['templateInfo'];
 
-/** Where reference sources come from: the configured checkout, else the template's own repository. */
+/**
+ * Where reference sources come from: the configured checkout, else the template's own repository.
+ *
+ * @public
+ */
 export type ReferenceSource = {
   config: Config;
   reader: UrlReaderService;

@@ -11,6 +11,11 @@ import {
   TerraformRunner,
 } from './terraformRunner';
 
+/**
+ * Options for {@link createTerraformPlanAction} and {@link createTerraformApplyAction}.
+ *
+ * @public
+ */
 export type TerraformActionOptions = ReferenceSource & {
   permissions: PermissionsService;
 };
