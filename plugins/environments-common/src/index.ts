@@ -9,4 +9,16 @@ export * from './permissions';
 export * from './types';
 export * from './imageRef';
 export { DefaultApiClient as EnvironmentsApiClient } from './schema/openapi/generated/apis';
-export type { TypedResponse } from './schema/openapi/generated/apis';
+export type {
+  CreatePromotion,
+  CreateRollback,
+  GetChecklist,
+  GetHealth,
+  GetMetrics,
+  GetPromotion,
+  GetStatus,
+  ListPromotions,
+  PreviewPromotion,
+  RequestOptions,
+  TypedResponse,
+} from './schema/openapi/generated/apis';
