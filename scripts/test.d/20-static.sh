@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Type check, lint and formatting of every workspace package; app-config against the declared config
 # schema; the OpenAPI contract (Backstage's lint rules, and the generated router, models and client
-# match the spec); no import circle anywhere.
+# match the spec); no import circle anywhere; the plugins' API reports (report.api.md) match their public API.
 source "$(dirname "$0")/../lib/common.sh"
 cd "$REPO_ROOT"
 ensure_node22
@@ -30,3 +30,11 @@ fi
 
 log "import circles"
 yarn madge --circular --extensions ts,tsx --ts-config tsconfig.json plugins/*/src packages/*/src
+
+# After tsc: the reports are read from dist-types. A changed public API fails here until its report is
+# regenerated with `yarn build:api-reports` and committed. API Extractor warnings fail too, except in
+# plugins/environments (an unexported METRICS_RANGES and a missing release tag), listed in its report.
+# Not reported at all: ae-undocumented (the generated models) and ae-wrong-input-file-type (a plugin's
+# import of a sibling workspace package resolves to that package's src/index.ts).
+log "API reports"
+yarn build:api-reports --ci
