@@ -9,10 +9,20 @@ import {
   PromotionPreview,
 } from '@envportal/plugin-environments-common';
 
-/** The time windows the metrics panel offers; the backend turns each into a fixed range and step. */
-export const METRICS_RANGES = ['15m', '1h', '6h', '24h', '7d'] as const;
-/** @public */
-export type MetricsRange = (typeof METRICS_RANGES)[number];
+/**
+ * A time window the metrics panel offers; the backend turns each into a fixed range and step.
+ * @public
+ */
+export type MetricsRange = '15m' | '1h' | '6h' | '24h' | '7d';
+
+/** Every {@link MetricsRange}, in the order the panel offers them. */
+export const METRICS_RANGES: readonly MetricsRange[] = [
+  '15m',
+  '1h',
+  '6h',
+  '24h',
+  '7d',
+];
 
 /** @public */
 export type PromotionRequest = {

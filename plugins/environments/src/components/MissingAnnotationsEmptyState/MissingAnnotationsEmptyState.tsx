@@ -1,7 +1,10 @@
 import { CodeSnippet, EmptyState } from '@backstage/core-components';
 import { KUBERNETES_ID_ANNOTATION } from '@envportal/plugin-environments-common';
 
-/** Shown when an entity has no annotation that finds its workloads: says exactly what to add. */
+/**
+ * Shown when an entity has no annotation that finds its workloads: says exactly what to add.
+ * @public
+ */
 export const MissingAnnotationsEmptyState = (props: { entityName: string }) => {
   const snippet = `metadata:
   annotations:
