@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# An adopter's install, proven end to end: a new app from @backstage/create-app (pinned below), brought
+# An adopter's install, proven end to end, once per frontend system: a new app from @backstage/create-app
+# (pinned below; its default template uses the new frontend system, `--legacy` the legacy one), brought
 # onto the release line our plugins are built on, with our packages installed from their packed tarballs
 # (not workspace links) and wired exactly as the plugin READMEs' "Install" sections say; then tsc, the
-# production build of the app, the backend started against the local cluster and Prometheus, and Chromium
-# signs in as guest and sees the Environments tab with three stages for the entity the app registers.
+# production build of the app, the app's backend started against the local cluster and Prometheus, and
+# Chromium signs in as guest and sees the Environments tab with the three stages' versions for the entity
+# the app registers, and the prod promotion refused by the README's permission policy.
 # Everything lives in $ENVPORTAL_CACHE/fresh-app (outside the clone), recreated each run; packages come
 # from Yarn's global cache when present.
 source "$(dirname "$0")/../lib/common.sh"
@@ -14,18 +16,18 @@ ensure_node22
 
 CREATE_APP_VERSION=0.9.2
 work="$ENVPORTAL_CACHE/fresh-app"
-app="$work/app"
 packs="$work/packs"
 rm -rf "$work"
 mkdir -p "$work/bin"
+export PORTAL_BACKEND_NAME=fresh-app
 
 cleanup() {
-  PORTAL_BACKEND_NAME=fresh-app portal_backend_stop
+  portal_backend_stop
   [ -x "$REPO_ROOT/scripts/demo-deploy" ] && "$REPO_ROOT/scripts/demo-deploy" down >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
-# create-app wants a `yarn` command: the Yarn release committed here (the app pins the same one).
+# create-app wants a `yarn` command: the Yarn release committed here (the apps pin the same one).
 cat >"$work/bin/yarn" <<SH
 #!/bin/sh
 exec node "$REPO_ROOT/$(sed -n 's/^yarnPath: *//p' "$REPO_ROOT/.yarnrc.yml")" "\$@"
@@ -45,49 +47,53 @@ step() {
   log "$name: $((SECONDS - start)) s"
 }
 
-log "packing our plugins"
-scripts/pack-plugins "$packs"
+# install_app FLAVOR [CREATE-APP-FLAG]: creates the app in $work/FLAVOR and installs and wires our
+# plugins the README's way; leaves the working directory in the app.
+install_app() {
+  local flavor="$1" app="$work/$1"
+  shift
+  cd "$work"
+  step "$flavor-create-app" env BACKSTAGE_APP_NAME="adopter-$flavor" \
+    npx -y "@backstage/create-app@$CREATE_APP_VERSION" --path "$app" --skip-install "$@"
+  cd "$app"
 
-log "creating an app with @backstage/create-app@$CREATE_APP_VERSION"
-cd "$work"
-step create-app env BACKSTAGE_APP_NAME=adopter \
-  npx -y "@backstage/create-app@$CREATE_APP_VERSION" --path "$app" --skip-install
+  # README step 1: the app on our release line. versions:bump reads the release manifest from a file
+  # here (no access to the release service): this repository's versions, the registry's latest for the
+  # packages it does not use.
+  node "$REPO_ROOT/scripts/fresh-app/release-manifest.mjs" "$REPO_ROOT" "$app" >"$work/$flavor-manifest.json"
+  step "$flavor-versions-bump" env BACKSTAGE_MANIFEST_FILE="$work/$flavor-manifest.json" \
+    node "$REPO_ROOT/node_modules/@backstage/cli/bin/backstage-cli" versions:bump --skip-install
 
-cd "$app"
-# README step 1: the app on our release line. versions:bump reads the release manifest from a file here
-# (no access to the release service): this repository's versions, the registry's latest for the rest.
-node "$REPO_ROOT/scripts/fresh-app/release-manifest.mjs" "$REPO_ROOT" "$app" >"$work/manifest.json"
-step versions-bump env BACKSTAGE_MANIFEST_FILE="$work/manifest.json" \
-  node "$REPO_ROOT/node_modules/@backstage/cli/bin/backstage-cli" versions:bump --skip-install
+  # Not an adopter step: our packages resolve to the tarballs instead of a registry, and install scripts
+  # of native addons stay off (no internet for their prebuilt binaries; SQLite's addon comes from our
+  # cache below).
+  node "$REPO_ROOT/scripts/fresh-app/use-local-packages.mjs" "$app" "$packs" "$REPO_ROOT/package.json"
 
-# Not an adopter step: our packages resolve to the tarballs instead of a registry, and install scripts of
-# native addons stay off (no internet for their prebuilt binaries; SQLite's addon comes from our cache).
-node "$REPO_ROOT/scripts/fresh-app/use-local-packages.mjs" "$app" "$packs" "$REPO_ROOT/package.json"
+  # README steps 2 and 3: the packages (the first `yarn add` installs the whole app) and their wiring.
+  # A range, as a registry install writes it; the root resolutions map it to the tarball.
+  step "$flavor-yarn-add-app" yarn --cwd packages/app add '@envportal/plugin-environments@^0.1.0'
+  step "$flavor-yarn-add-backend" yarn --cwd packages/backend add \
+    '@envportal/plugin-environments-backend@^0.1.0' \
+    '@envportal/plugin-scaffolder-backend-module-environments@^0.1.0' \
+    '@envportal/plugin-environments-node@^0.1.0' '@envportal/plugin-environments-common@^0.1.0' \
+    @backstage/backend-plugin-api
+  local sqlite_addon
+  sqlite_addon="$(ls "$ENVPORTAL_CACHE"/native/better-sqlite3-"$(node -p "require('./node_modules/better-sqlite3/package.json').version")"-abi"$(node -p process.versions.modules)"-*.node 2>/dev/null | head -n 1)"
+  [ -n "$sqlite_addon" ] || die "no cached better-sqlite3 addon for this version (10-install builds it)"
+  mkdir -p node_modules/better-sqlite3/build/Release
+  cp "$sqlite_addon" node_modules/better-sqlite3/build/Release/better_sqlite3.node
 
-# README steps 2 and 3: the packages (the first `yarn add` installs the whole app) and the backend wiring.
-# A range, as a registry install writes it; the root resolutions above map it to the tarball.
-step yarn-add-app yarn --cwd packages/app add '@envportal/plugin-environments@^0.1.0'
-step yarn-add-backend yarn --cwd packages/backend add \
-  '@envportal/plugin-environments-backend@^0.1.0' \
-  '@envportal/plugin-scaffolder-backend-module-environments@^0.1.0' \
-  '@envportal/plugin-environments-node@^0.1.0' '@envportal/plugin-environments-common@^0.1.0' \
-  @backstage/backend-plugin-api
-sqlite_addon="$(ls "$ENVPORTAL_CACHE"/native/better-sqlite3-"$(node -p "require('./node_modules/better-sqlite3/package.json').version")"-abi"$(node -p process.versions.modules)"-*.node 2>/dev/null | head -n 1)"
-[ -n "$sqlite_addon" ] || die "no cached better-sqlite3 addon for this version (10-install builds it)"
-mkdir -p node_modules/better-sqlite3/build/Release
-cp "$sqlite_addon" node_modules/better-sqlite3/build/Release/better_sqlite3.node
+  if [ "$flavor" = legacy ]; then
+    node "$REPO_ROOT/scripts/fresh-app/wire-legacy-entity-page.mjs" packages/app/src/components/catalog/EntityPage.tsx
+  fi
+  # README step 7's policy module, which the backend README shows verbatim.
+  cp "$REPO_ROOT/scripts/fresh-app/environmentsPolicy.ts" packages/backend/src/environmentsPolicy.ts
+  node "$REPO_ROOT/scripts/fresh-app/wire-backend.mjs" packages/backend/src/index.ts
 
-# The policy module is the backend README's example, verbatim (checked here so the two cannot drift).
-node -e 'const fs=require("fs"); const [readme, file]=process.argv.slice(1);
-  if (!fs.readFileSync(readme,"utf8").includes(fs.readFileSync(file,"utf8").trim())) {
-    console.error(`${readme} does not show ${file} verbatim`); process.exit(1); }' \
-  "$REPO_ROOT/plugins/environments-backend/README.md" "$REPO_ROOT/scripts/fresh-app/environmentsPolicy.ts"
-cp "$REPO_ROOT/scripts/fresh-app/environmentsPolicy.ts" packages/backend/src/environmentsPolicy.ts
-node "$REPO_ROOT/scripts/fresh-app/wire-backend.mjs" packages/backend/src/index.ts
-
-# README steps 4 and 5: configuration, and an annotated component in the catalog.
-cp "$REPO_ROOT/service/catalog-info.yaml" examples/express-service.yaml
-cat >app-config.local.yaml <<'YAML'
+  # README steps 4 and 5: configuration (the accounts' part comes from the cluster config below), and an
+  # annotated component in the catalog.
+  cp "$REPO_ROOT/service/catalog-info.yaml" examples/express-service.yaml
+  cat >app-config.environments.yaml <<'YAML'
 app:
   baseUrl: http://localhost:7007
 catalog:
@@ -108,17 +114,36 @@ environments:
       requiresApproval: true
 YAML
 
-step tsc yarn tsc
-step app-build yarn workspace app build
+  step "$flavor-tsc" yarn tsc
+  step "$flavor-app-build" yarn workspace app build
+}
 
-# The local cluster with the demo deployed, and the read/promote accounts' config (README step 6).
+# prove_app FLAVOR: starts the app's backend (run from source like `yarn start`, without its file
+# watcher; it serves the built app) and runs the browser check against it.
+prove_app() {
+  local flavor="$1"
+  PORTAL_BACKEND_DIR="$work/$flavor/packages/backend" \
+    portal_backend_start --config ../../app-config.environments.yaml --config "$cluster_config"
+  (cd "$REPO_ROOT" && FRESH_APP_FLAVOR="$flavor" CI=true yarn playwright test --config scripts/fresh-app/playwright.config.ts)
+  portal_backend_stop
+}
+
+# The policy module is the backend README's example, verbatim, so the two cannot drift.
+node -e 'const fs=require("fs"); const [readme, file]=process.argv.slice(1);
+  if (!fs.readFileSync(readme,"utf8").includes(fs.readFileSync(file,"utf8").trim())) {
+    console.error(`${readme} does not show ${file} verbatim`); process.exit(1); }' \
+  "$REPO_ROOT/plugins/environments-backend/README.md" "$REPO_ROOT/scripts/fresh-app/environmentsPolicy.ts"
+
+log "packing our plugins"
+scripts/pack-plugins "$packs"
+
+install_app new
+install_app legacy --legacy
+
+# The local cluster with the demo deployed, and the accounts' config with their tokens (README step 6).
 cluster_config="$(cd "$REPO_ROOT" && portal_cluster_config)"
-[ -n "$cluster_config" ] || die "no local cluster: the fresh app cannot show live data"
+[ -n "$cluster_config" ] || die "no local cluster: the fresh apps cannot show live data"
+mkdir -p "$REPO_ROOT/.artifacts/screenshots"
 
-# The app's backend, run from source like `yarn start` (without its file watcher), serves the built app.
-PORTAL_BACKEND_NAME=fresh-app PORTAL_BACKEND_DIR="$app/packages/backend" \
-  portal_backend_start --config ../../app-config.local.yaml --config "$cluster_config"
-
-cd "$REPO_ROOT"
-mkdir -p .artifacts/screenshots
-CI=true yarn playwright test --config scripts/fresh-app/playwright.config.ts
+prove_app new
+prove_app legacy
