@@ -85,10 +85,9 @@ curl -fsS "http://127.0.0.1:$SERVICE_PORT/health/ready" >/dev/null || { tail "$W
 # 4. The portal's identity and config, as the demo gets them.
 PORTAL_CONFIG="$(PORTAL_CONFIG_OUT="$WORK/portal.yaml" PORTAL_PROD_CLUSTER="$SECOND" scripts/portal-k8s-config)"
 
-# 5. The suite. ENVPORTAL_IT_REQUIRED makes a missing variable a failure, never a silent skip.
+# 5. The suite. Under CI=true a missing variable is a failure, never a silent skip.
 cd plugins/environments-backend
-ENVPORTAL_IT_REQUIRED=1 \
-  ENVPORTAL_IT_CONFIG="$PORTAL_CONFIG" \
+ENVPORTAL_IT_CONFIG="$PORTAL_CONFIG" \
   ENVPORTAL_IT_KUBECONFIG="$ENVPORTAL_KUBECONFIG_ENVPORTAL" \
   ENVPORTAL_IT_KUBECONFIG_PROD="$SECOND_KUBECONFIG" \
   ENVPORTAL_IT_SECOND_CLUSTER="$SECOND" \

@@ -9,7 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
-import { describeWithPortal, portalUnderTest } from './testing/portalUnderTest';
+import {
+  describeWithPortal,
+  portalUnderTest,
+} from './__testUtils__/portalUnderTest';
 
 type Case = {
   name: string;

@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import yaml from 'yaml';
-import { describeWithPortal, portalUnderTest } from './testing/portalUnderTest';
+import {
+  describeWithPortal,
+  portalUnderTest,
+} from './__testUtils__/portalUnderTest';
 
 // eslint-disable-next-line no-restricted-syntax
 const FIXTURES = join(__dirname, '__fixtures__/trust');

@@ -1,3 +1,4 @@
+import { servicesRequired } from '@envportal/test-utils';
 import { TestDatabases, mockServices } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { randomUUID } from 'node:crypto';
@@ -42,6 +43,14 @@ async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(databaseId);
   const database = mockServices.database({ knex, migrations: { skip: false } });
   return { knex, store: await PromotionStore.create({ database }) };
+}
+
+// PostgreSQL is there when its connection string is (scripts/test.d/72-promotion-integration.sh sets
+// it); under CI a run without it would test SQLite alone and look green.
+if (servicesRequired()) {
+  it('runs on PostgreSQL as well as SQLite', () => {
+    expect(databases.eachSupportedId()).toContain('POSTGRES_15');
+  });
 }
 
 describe.each(databases.eachSupportedId())(

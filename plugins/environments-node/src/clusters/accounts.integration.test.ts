@@ -4,6 +4,7 @@
  * scripts/portal-k8s-config; scripts/test.d/73-trust-boundary.sh exports ENVPORTAL_ACCOUNTS_IT_CONFIG.
  * Writes are server-side dry runs (authorized like real writes, never persisted).
  */
+import { describeWhenAvailable } from '@envportal/test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
   ApiException,
@@ -18,21 +19,6 @@ import { readClusterAccess } from './readClusterAccess';
 import { AccountPurpose } from './types';
 
 const CONFIG = process.env.ENVPORTAL_ACCOUNTS_IT_CONFIG;
-if (
-  !CONFIG &&
-  process.env.CI === 'true' &&
-  process.env.ENVPORTAL_ACCOUNTS_IT_REQUIRED === '1'
-) {
-  throw new Error(
-    'ENVPORTAL_ACCOUNTS_IT_CONFIG is not set: the accounts suite has no cluster',
-  );
-}
-if (!CONFIG) {
-  // eslint-disable-next-line no-console
-  console.warn(
-    'accounts suite skipped: no ENVPORTAL_ACCOUNTS_IT_CONFIG (scripts/test.d/73-trust-boundary.sh runs it)',
-  );
-}
 
 const DRY_RUN = 'All';
 
@@ -47,8 +33,13 @@ async function statusOf(call: () => Promise<unknown>): Promise<number> {
   }
 }
 
-(CONFIG ? describe : describe.skip)(
+describeWhenAvailable(
   'the portal accounts on the local cluster',
+  {
+    available: Boolean(CONFIG),
+    needs:
+      'the local cluster with the portal accounts (ENVPORTAL_ACCOUNTS_IT_CONFIG; scripts/test.d/73-trust-boundary.sh sets it)',
+  },
   () => {
     jest.setTimeout(60_000);
     const access = readClusterAccess(

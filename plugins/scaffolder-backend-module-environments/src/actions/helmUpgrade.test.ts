@@ -15,7 +15,7 @@ import {
   localClusterConfig,
   REPO_ROOT,
   uninstallRelease,
-} from '../testing/localCluster';
+} from '../__testUtils__/localCluster';
 import { createHelmUpgradeAction } from './helmUpgrade';
 
 const TRUSTED = { entityRef: 'template:default/express-service' };

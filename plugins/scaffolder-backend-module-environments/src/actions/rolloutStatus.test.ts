@@ -7,7 +7,7 @@ import {
   describeWithCluster,
   kubectl,
   localClusterConfig,
-} from '../testing/localCluster';
+} from '../__testUtils__/localCluster';
 import { createRolloutStatusAction } from './rolloutStatus';
 
 function deploymentManifest(

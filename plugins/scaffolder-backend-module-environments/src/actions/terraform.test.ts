@@ -1,3 +1,4 @@
+import { servicesRequired } from '@envportal/test-utils';
 import {
   createMockDirectory,
   mockServices,
@@ -49,7 +50,7 @@ process.env.PATH = `${process.env.PATH}:${join(
   process.env.HOME ?? '/root',
   '.cache/envportal/bin',
 )}`;
-if (tools.length === 0 && process.env.ENVPORTAL_REQUIRE_CLUSTER === '1') {
+if (tools.length === 0 && servicesRequired()) {
   throw new Error('neither terraform nor tofu is installed');
 }
 

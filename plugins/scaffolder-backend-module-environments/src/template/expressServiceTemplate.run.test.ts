@@ -26,7 +26,7 @@ import {
   localClusterConfigData,
   REPO_ROOT,
   uninstallRelease,
-} from '../testing/localCluster';
+} from '../__testUtils__/localCluster';
 
 const NAME = `sc-run-${process.pid}`;
 const auth = mockCredentials.user.header('user:default/guest');

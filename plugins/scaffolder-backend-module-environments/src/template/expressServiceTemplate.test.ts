@@ -31,7 +31,7 @@ import {
   kubectl,
   localClusterConfigData,
   REPO_ROOT,
-} from '../testing/localCluster';
+} from '../__testUtils__/localCluster';
 import { scaffolderModuleEnvironments as environmentsModule } from '../module';
 
 const TEMPLATE_DIR = join(REPO_ROOT, 'templates/express-service');

@@ -8,6 +8,7 @@
  * The one double is the checklist source (computed and tested by the checklist module): gates here are
  * driven by real Prometheus data from a small exporter this test runs and registers as a scrape target.
  */
+import { describeWhenAvailable } from '@envportal/test-utils';
 import {
   mockCredentials,
   mockServices,
@@ -49,8 +50,6 @@ const ENGINE = (process.env.PROMOTION_IT_DB ?? 'SQLITE_3') as
   | 'SQLITE_3'
   | 'POSTGRES_15';
 const CHART = path.resolve(__dirname, '../../../../../charts/express-service');
-const run =
-  CONFIG_FILE && ADMIN_KUBECONFIG && TARGETS_DIR ? describe : describe.skip;
 
 const REPO = 'registry.local/envportal/promo';
 const GUEST = 'user:development/guest';
@@ -261,250 +260,242 @@ async function sourceSeen(
   });
 }
 
-run(`promotion on the local cluster (${ENGINE})`, () => {
-  const releases = ['promo-img', 'promo-helm'];
-  const databases = TestDatabases.create({
-    ids: [ENGINE],
-    disableDocker: true,
-  });
-  const caches: Array<{ stop(): void }> = [];
-  // One exporter per release, in `releases` order: [0] feeds promo-img's dev metrics.
-  const exporters: Array<Awaited<ReturnType<typeof startExporter>>> = [];
-  let auditor: ReturnType<typeof mockServices.auditor.mock>;
+describeWhenAvailable(
+  `promotion on the local cluster (${ENGINE})`,
+  {
+    available: Boolean(CONFIG_FILE && ADMIN_KUBECONFIG && TARGETS_DIR),
+    needs:
+      'the local cluster and Prometheus (PROMOTION_IT_CONFIG, PROMOTION_IT_ADMIN_KUBECONFIG, ENVPORTAL_PROMETHEUS_TARGETS_DIR; scripts/test.d/72-promotion-integration.sh sets them)',
+  },
+  () => {
+    const releases = ['promo-img', 'promo-helm'];
+    const databases = TestDatabases.create({
+      ids: [ENGINE],
+      disableDocker: true,
+    });
+    const caches: Array<{ stop(): void }> = [];
+    // One exporter per release, in `releases` order: [0] feeds promo-img's dev metrics.
+    const exporters: Array<Awaited<ReturnType<typeof startExporter>>> = [];
+    let auditor: ReturnType<typeof mockServices.auditor.mock>;
 
-  async function build(
-    strategy: 'image' | 'helm',
-    knex?: any,
-    options: { extraEntities?: Entity[]; prometheusUrl?: string } = {},
-  ): Promise<{ service: PromotionService; store: PromotionStore; knex: any }> {
-    const raw = yaml.parse(fs.readFileSync(CONFIG_FILE!, 'utf8'));
-    if (options.prometheusUrl)
-      raw.environments.prometheus.url = options.prometheusUrl;
-    raw.environments.promotion = {
-      gateWindowSeconds: 60,
-      minRequests: 100,
-      stages: {
-        staging: {
-          strategy,
-          soakSeconds: 2,
-          rolloutTimeoutSeconds: 20,
-          ...(strategy === 'helm'
-            ? {
-                helm: {
-                  release: 'promo-helm',
-                  chart: CHART,
-                  valuesFiles: [
-                    path.join(CHART, 'values-staging.yaml'),
-                    path.join(__dirname, '__fixtures__/promo-helm-values.yaml'),
-                  ],
-                },
-              }
-            : {}),
+    async function build(
+      strategy: 'image' | 'helm',
+      knex?: any,
+      options: { extraEntities?: Entity[]; prometheusUrl?: string } = {},
+    ): Promise<{
+      service: PromotionService;
+      store: PromotionStore;
+      knex: any;
+    }> {
+      const raw = yaml.parse(fs.readFileSync(CONFIG_FILE!, 'utf8'));
+      if (options.prometheusUrl)
+        raw.environments.prometheus.url = options.prometheusUrl;
+      raw.environments.promotion = {
+        gateWindowSeconds: 60,
+        minRequests: 100,
+        stages: {
+          staging: {
+            strategy,
+            soakSeconds: 2,
+            rolloutTimeoutSeconds: 20,
+            ...(strategy === 'helm'
+              ? {
+                  helm: {
+                    release: 'promo-helm',
+                    chart: CHART,
+                    valuesFiles: [
+                      path.join(CHART, 'values-staging.yaml'),
+                      path.join(
+                        __dirname,
+                        '__fixtures__/promo-helm-values.yaml',
+                      ),
+                    ],
+                  },
+                }
+              : {}),
+          },
         },
-      },
-    };
-    const config = new ConfigReader(raw);
-    const environments = readEnvironmentsConfig(config);
-    const access = readClusterAccess(config);
-    const clusterList = access.clusters();
-    const workloadCache = createWorkloadCache({
-      clusters: clusterList,
-      logger: mockServices.logger.mock(),
-    });
-    caches.push(workloadCache);
-    const db = knex ?? (await databases.init(ENGINE));
-    const store = await PromotionStore.create({
-      database: mockServices.database({
-        knex: db,
-        migrations: { skip: false },
-      }),
-    });
-    auditor = mockServices.auditor.mock();
-    const service = createPromotionService({
-      logger: mockServices.logger.mock(),
-      auditor,
-      auth: mockServices.auth(),
-      permissions,
-      store,
-      registry: createClusterRegistry({
-        stages: environments.stages,
-        access,
-      }),
-      workloadCache,
-      entities: createEntityResolver({
-        auth: mockServices.auth(),
-        catalog: catalogServiceMock({
-          entities: [...releases.map(entity), ...(options.extraEntities ?? [])],
+      };
+      const config = new ConfigReader(raw);
+      const environments = readEnvironmentsConfig(config);
+      const access = readClusterAccess(config);
+      const clusterList = access.clusters();
+      const workloadCache = createWorkloadCache({
+        clusters: clusterList,
+        logger: mockServices.logger.mock(),
+      });
+      caches.push(workloadCache);
+      const db = knex ?? (await databases.init(ENGINE));
+      const store = await PromotionStore.create({
+        database: mockServices.database({
+          knex: db,
+          migrations: { skip: false },
         }),
-      }),
-      environments,
-      settings: readPromotionSettings(config),
-      prometheus:
-        environments.prometheus &&
-        createPrometheusClient(environments.prometheus),
-      checklist: { forStage: async (_e, stage) => passingChecklist(stage) },
-    });
-    return { service, store, knex: db };
-  }
-
-  beforeAll(async () => {
-    for (const release of releases) {
-      install(release, 'dev', '1.2.0');
-      install(release, 'staging', '1.1.0');
-    }
-    for (const release of releases) {
-      exporters.push(
-        await startExporter({ namespace: 'dev', service: release }),
-      );
-    }
-    // The soak checks the target's gates: staging answers with metrics too.
-    for (const release of releases) {
-      exporters.push(
-        await startExporter({ namespace: 'staging', service: release }),
-      );
-    }
-    // Metric gates need a few scrapes of the exporters in the source stage.
-    const probe = await build('image');
-    await waitFor(
-      'Prometheus to see enough requests',
-      async () => {
-        const preview = await probe.service.preview(
-          { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-          { credentials: mockCredentials.user(GUEST) },
-        );
-        return preview.gates.every(g => g.result === 'pass');
-      },
-      90_000,
-    );
-  });
-
-  afterAll(async () => {
-    caches.forEach(c => c.stop());
-    await Promise.all(exporters.map(e => e.stop()));
-    for (const release of releases) {
-      for (const ns of ['dev', 'staging']) {
-        try {
-          helm('uninstall', release, '--namespace', ns, '--wait');
-        } catch {
-          // already gone
-        }
-      }
-    }
-  });
-
-  it('image: previews, then promotes the exact image, records it and marks it succeeded', async () => {
-    const { service, store } = await build('image');
-    install('promo-img', 'staging', '1.1.0');
-    const preview = await service.preview(
-      { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-      { credentials: mockCredentials.user(GUEST) },
-    );
-    expect(preview.allowed).toBe(true);
-    expect(preview.gatesPassed).toBe(true);
-    expect(preview.diff).toContainEqual({
-      field: 'image',
-      from: `${REPO}:1.1.0`,
-      to: `${REPO}:1.2.0`,
-    });
-    expect(preview.risk.level).toBe('medium'); // minor version jump
-    expect(preview.risk.reasons.join('\n')).toMatch(
-      /minor version changes 1.1.0 → 1.2.0/,
-    );
-
-    const { promotion, created } = await service.create(
-      { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-      { credentials: mockCredentials.user(GUEST) },
-    );
-    expect(created).toBe(true);
-    await service.idle();
-    const done = (await store.get(promotion.id))!;
-    expect(done.state).toBe('succeeded');
-    expect(done.imageBefore).toBe(`${REPO}:1.1.0`);
-    expect(done.imageAfter).toBe(`${REPO}:1.2.0`);
-    expect(done.progress).toEqual({ desired: 2, updated: 2, ready: 2 });
-    expect(done.summary).toMatch(
-      /promo-img 1.1.0 → 1.2.0 promoted dev → staging .* Result: succeeded/,
-    );
-    expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.2.0`);
-    expect(
-      deployment('staging', 'promo-img').metadata.annotations[
-        'kubernetes.io/change-cause'
-      ],
-    ).toContain(promotion.id);
-
-    for (const step of [
-      'requested',
-      'started',
-      'rolled-out',
-      'soak-passed',
-      'succeeded',
-    ]) {
-      expect(auditor.createEvent).toHaveBeenCalledWith(
-        expect.objectContaining({
-          eventId: `promotion-${step}`,
-          meta: expect.objectContaining({
-            actor: GUEST,
-            promotionId: promotion.id,
+      });
+      auditor = mockServices.auditor.mock();
+      const service = createPromotionService({
+        logger: mockServices.logger.mock(),
+        auditor,
+        auth: mockServices.auth(),
+        permissions,
+        store,
+        registry: createClusterRegistry({
+          stages: environments.stages,
+          access,
+        }),
+        workloadCache,
+        entities: createEntityResolver({
+          auth: mockServices.auth(),
+          catalog: catalogServiceMock({
+            entities: [
+              ...releases.map(entity),
+              ...(options.extraEntities ?? []),
+            ],
           }),
         }),
-      );
+        environments,
+        settings: readPromotionSettings(config),
+        prometheus:
+          environments.prometheus &&
+          createPrometheusClient(environments.prometheus),
+        checklist: { forStage: async (_e, stage) => passingChecklist(stage) },
+      });
+      return { service, store, knex: db };
     }
 
-    // A manual rollback returns staging to the version before the promotion.
-    const rollback = await service.rollback(
-      { entity: ref('promo-img'), stage: 'staging', reason: 'customer report' },
-      { credentials: mockCredentials.user(GUEST) },
-    );
-    await service.idle();
-    expect((await store.get(rollback.id))!.state).toBe('succeeded');
-    expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
-
-    // A second rollback never re-applies the image rolled back from: 1.1.0 came from a plain
-    // install, so there is nothing recorded to go back to.
-    await expect(
-      service.rollback(
-        { entity: ref('promo-img'), stage: 'staging' },
-        { credentials: mockCredentials.user(GUEST) },
-      ),
-    ).rejects.toThrow(
-      `No recorded promotion put ${REPO}:1.1.0 into staging, so there is no earlier version to roll back to`,
-    );
-    expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
-  });
-
-  it('shows env names in the preview, never their values', async () => {
-    const { service } = await build('image');
-    const container = deployment('dev', 'promo-img').spec.template.spec
-      .containers[0].name;
-    kubectl(
-      '-n',
-      'dev',
-      'set',
-      'env',
-      `deploy/promo-img`,
-      '-c',
-      container,
-      'DB_PASSWORD=hunter2-never-shown',
-    );
-    try {
-      const preview = await waitFor(
-        'the env change in the preview',
+    beforeAll(async () => {
+      for (const release of releases) {
+        install(release, 'dev', '1.2.0');
+        install(release, 'staging', '1.1.0');
+      }
+      for (const release of releases) {
+        exporters.push(
+          await startExporter({ namespace: 'dev', service: release }),
+        );
+      }
+      // The soak checks the target's gates: staging answers with metrics too.
+      for (const release of releases) {
+        exporters.push(
+          await startExporter({ namespace: 'staging', service: release }),
+        );
+      }
+      // Metric gates need a few scrapes of the exporters in the source stage.
+      const probe = await build('image');
+      await waitFor(
+        'Prometheus to see enough requests',
         async () => {
-          const p = await service.preview(
+          const preview = await probe.service.preview(
             { entity: ref('promo-img'), from: 'dev', to: 'staging' },
             { credentials: mockCredentials.user(GUEST) },
           );
-          return p.diff.some(d => d.field === 'config.env DB_PASSWORD')
-            ? p
-            : undefined;
+          return preview.gates.every(g => g.result === 'pass');
         },
+        90_000,
       );
+    });
+
+    afterAll(async () => {
+      caches.forEach(c => c.stop());
+      await Promise.all(exporters.map(e => e.stop()));
+      for (const release of releases) {
+        for (const ns of ['dev', 'staging']) {
+          try {
+            helm('uninstall', release, '--namespace', ns, '--wait');
+          } catch {
+            // already gone
+          }
+        }
+      }
+    });
+
+    it('image: previews, then promotes the exact image, records it and marks it succeeded', async () => {
+      const { service, store } = await build('image');
+      install('promo-img', 'staging', '1.1.0');
+      const preview = await service.preview(
+        { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+        { credentials: mockCredentials.user(GUEST) },
+      );
+      expect(preview.allowed).toBe(true);
+      expect(preview.gatesPassed).toBe(true);
       expect(preview.diff).toContainEqual({
-        field: 'config.env DB_PASSWORD',
-        to: '(set; value hidden)',
+        field: 'image',
+        from: `${REPO}:1.1.0`,
+        to: `${REPO}:1.2.0`,
       });
-      expect(JSON.stringify(preview)).not.toContain('hunter2');
-    } finally {
+      expect(preview.risk.level).toBe('medium'); // minor version jump
+      expect(preview.risk.reasons.join('\n')).toMatch(
+        /minor version changes 1.1.0 → 1.2.0/,
+      );
+
+      const { promotion, created } = await service.create(
+        { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+        { credentials: mockCredentials.user(GUEST) },
+      );
+      expect(created).toBe(true);
+      await service.idle();
+      const done = (await store.get(promotion.id))!;
+      expect(done.state).toBe('succeeded');
+      expect(done.imageBefore).toBe(`${REPO}:1.1.0`);
+      expect(done.imageAfter).toBe(`${REPO}:1.2.0`);
+      expect(done.progress).toEqual({ desired: 2, updated: 2, ready: 2 });
+      expect(done.summary).toMatch(
+        /promo-img 1.1.0 → 1.2.0 promoted dev → staging .* Result: succeeded/,
+      );
+      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.2.0`);
+      expect(
+        deployment('staging', 'promo-img').metadata.annotations[
+          'kubernetes.io/change-cause'
+        ],
+      ).toContain(promotion.id);
+
+      for (const step of [
+        'requested',
+        'started',
+        'rolled-out',
+        'soak-passed',
+        'succeeded',
+      ]) {
+        expect(auditor.createEvent).toHaveBeenCalledWith(
+          expect.objectContaining({
+            eventId: `promotion-${step}`,
+            meta: expect.objectContaining({
+              actor: GUEST,
+              promotionId: promotion.id,
+            }),
+          }),
+        );
+      }
+
+      // A manual rollback returns staging to the version before the promotion.
+      const rollback = await service.rollback(
+        {
+          entity: ref('promo-img'),
+          stage: 'staging',
+          reason: 'customer report',
+        },
+        { credentials: mockCredentials.user(GUEST) },
+      );
+      await service.idle();
+      expect((await store.get(rollback.id))!.state).toBe('succeeded');
+      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+
+      // A second rollback never re-applies the image rolled back from: 1.1.0 came from a plain
+      // install, so there is nothing recorded to go back to.
+      await expect(
+        service.rollback(
+          { entity: ref('promo-img'), stage: 'staging' },
+          { credentials: mockCredentials.user(GUEST) },
+        ),
+      ).rejects.toThrow(
+        `No recorded promotion put ${REPO}:1.1.0 into staging, so there is no earlier version to roll back to`,
+      );
+      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+    });
+
+    it('shows env names in the preview, never their values', async () => {
+      const { service } = await build('image');
+      const container = deployment('dev', 'promo-img').spec.template.spec
+        .containers[0].name;
       kubectl(
         '-n',
         'dev',
@@ -513,107 +504,101 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
         `deploy/promo-img`,
         '-c',
         container,
-        'DB_PASSWORD-',
+        'DB_PASSWORD=hunter2-never-shown',
       );
-    }
-  });
-
-  it("refuses an entity whose selector reaches another entity's workload, or whose id another entity claims", async () => {
-    const impostor = {
-      ...entity('impostor'),
-      metadata: {
-        name: 'impostor',
-        namespace: 'default',
-        annotations: {
-          'backstage.io/kubernetes-label-selector':
-            'backstage.io/kubernetes-id=promo-img',
-        },
-      },
-    };
-    const twin = entity('promo-img-twin');
-    twin.metadata.annotations['backstage.io/kubernetes-id'] = 'promo-img';
-    const { service, store } = await build('image', undefined, {
-      extraEntities: [impostor, twin],
+      try {
+        const preview = await waitFor(
+          'the env change in the preview',
+          async () => {
+            const p = await service.preview(
+              { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+              { credentials: mockCredentials.user(GUEST) },
+            );
+            return p.diff.some(d => d.field === 'config.env DB_PASSWORD')
+              ? p
+              : undefined;
+          },
+        );
+        expect(preview.diff).toContainEqual({
+          field: 'config.env DB_PASSWORD',
+          to: '(set; value hidden)',
+        });
+        expect(JSON.stringify(preview)).not.toContain('hunter2');
+      } finally {
+        kubectl(
+          '-n',
+          'dev',
+          'set',
+          'env',
+          `deploy/promo-img`,
+          '-c',
+          container,
+          'DB_PASSWORD-',
+        );
+      }
     });
-    install('promo-img', 'staging', '1.1.0');
-    const generation = deployment('staging', 'promo-img').metadata.generation;
-    for (const name of ['impostor', 'promo-img', 'promo-img-twin']) {
+
+    it("refuses an entity whose selector reaches another entity's workload, or whose id another entity claims", async () => {
+      const impostor = {
+        ...entity('impostor'),
+        metadata: {
+          name: 'impostor',
+          namespace: 'default',
+          annotations: {
+            'backstage.io/kubernetes-label-selector':
+              'backstage.io/kubernetes-id=promo-img',
+          },
+        },
+      };
+      const twin = entity('promo-img-twin');
+      twin.metadata.annotations['backstage.io/kubernetes-id'] = 'promo-img';
+      const { service, store } = await build('image', undefined, {
+        extraEntities: [impostor, twin],
+      });
+      install('promo-img', 'staging', '1.1.0');
+      const generation = deployment('staging', 'promo-img').metadata.generation;
+      for (const name of ['impostor', 'promo-img', 'promo-img-twin']) {
+        await expect(
+          service.create(
+            { entity: ref(name), from: 'dev', to: 'staging' },
+            { credentials: mockCredentials.user(MANAGER) },
+          ),
+        ).rejects.toThrow(NotAllowedError);
+      }
       await expect(
-        service.create(
-          { entity: ref(name), from: 'dev', to: 'staging' },
+        service.preview(
+          { entity: ref('impostor'), from: 'dev', to: 'staging' },
           { credentials: mockCredentials.user(MANAGER) },
         ),
-      ).rejects.toThrow(NotAllowedError);
-    }
-    await expect(
-      service.preview(
-        { entity: ref('impostor'), from: 'dev', to: 'staging' },
-        { credentials: mockCredentials.user(MANAGER) },
-      ),
-    ).rejects.toThrow(
-      /carries backstage.io\/kubernetes-id=promo-img, so it belongs to another entity, not to component:default\/impostor/,
-    );
-    await expect(
-      service.rollback(
-        { entity: ref('promo-img'), stage: 'staging' },
-        { credentials: mockCredentials.user(MANAGER) },
-      ),
-    ).rejects.toThrow(
-      /shares its backstage.io\/kubernetes-id with component:default\/promo-img-twin/,
-    );
-    expect(deployment('staging', 'promo-img').metadata.generation).toBe(
-      generation,
-    );
-    expect(await store.listActive()).toEqual([]);
-  });
-
-  it('a soak whose metrics cannot be read does not pass: the promotion is rolled back', async () => {
-    // A Prometheus that does not answer: the gates are unknown, so only an override starts it.
-    const { service, store } = await build('image', undefined, {
-      prometheusUrl: 'http://127.0.0.1:9',
+      ).rejects.toThrow(
+        /carries backstage.io\/kubernetes-id=promo-img, so it belongs to another entity, not to component:default\/impostor/,
+      );
+      await expect(
+        service.rollback(
+          { entity: ref('promo-img'), stage: 'staging' },
+          { credentials: mockCredentials.user(MANAGER) },
+        ),
+      ).rejects.toThrow(
+        /shares its backstage.io\/kubernetes-id with component:default\/promo-img-twin/,
+      );
+      expect(deployment('staging', 'promo-img').metadata.generation).toBe(
+        generation,
+      );
+      expect(await store.listActive()).toEqual([]);
     });
-    install('promo-img', 'staging', '1.1.0');
-    const { promotion } = await service.create(
-      {
-        entity: ref('promo-img'),
-        from: 'dev',
-        to: 'staging',
-        overrideReason: 'Prometheus is down in this test',
-      },
-      { credentials: mockCredentials.user(MANAGER) },
-    );
-    await service.idle();
-    const done = (await store.get(promotion.id))!;
-    expect(done.state).toBe('rolled-back');
-    expect(done.rollback?.reason).toMatch(
-      /verification failed: .*error-rate: unknown \(Prometheus is unreachable/,
-    );
-    // The record says what failed, not where Prometheus lives.
-    expect(JSON.stringify(done)).not.toContain('127.0.0.1');
-    expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
-    expect(auditor.createEvent).toHaveBeenCalledWith(
-      expect.objectContaining({
-        eventId: 'promotion-soak-failed',
-        meta: expect.objectContaining({
-          actor: MANAGER,
-          promotionId: promotion.id,
-        }),
-      }),
-    );
-  });
 
-  it('image: new pods that never become ready are rolled back automatically and recorded', async () => {
-    const { service, store } = await build('image');
-    install('promo-img', 'staging', '1.1.0');
-    setSourceImage('promo-img', '1.3.0-fail'); // kwok keeps pods of a "fail" tag unready
-    try {
-      await sourceSeen(service, 'promo-img', '1.3.0-fail');
+    it('a soak whose metrics cannot be read does not pass: the promotion is rolled back', async () => {
+      // A Prometheus that does not answer: the gates are unknown, so only an override starts it.
+      const { service, store } = await build('image', undefined, {
+        prometheusUrl: 'http://127.0.0.1:9',
+      });
+      install('promo-img', 'staging', '1.1.0');
       const { promotion } = await service.create(
         {
           entity: ref('promo-img'),
           from: 'dev',
           to: 'staging',
-          overrideReason: 'source pods unready in this test',
+          overrideReason: 'Prometheus is down in this test',
         },
         { credentials: mockCredentials.user(MANAGER) },
       );
@@ -621,385 +606,431 @@ run(`promotion on the local cluster (${ENGINE})`, () => {
       const done = (await store.get(promotion.id))!;
       expect(done.state).toBe('rolled-back');
       expect(done.rollback?.reason).toMatch(
-        /readiness not reached within 20 s/,
+        /verification failed: .*error-rate: unknown \(Prometheus is unreachable/,
       );
-      expect(done.summary).toMatch(/Result: rolled back to 1.1.0/);
+      // The record says what failed, not where Prometheus lives.
+      expect(JSON.stringify(done)).not.toContain('127.0.0.1');
       expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
-      expect(deployment('staging', 'promo-img').status.readyReplicas).toBe(2);
-    } finally {
-      install('promo-img', 'dev', '1.2.0');
-    }
-  });
-
-  it('image: a retried version that a quota keeps from starting any pod is rolled back at the progress deadline', async () => {
-    const { service, store } = await build('image');
-    install('promo-img', 'staging', '1.1.0');
-    // A first promotion of 1.2.0 leaves its ReplicaSet behind; undoing it makes the next one a retry,
-    // for which the controller never reports ProgressDeadlineExceeded.
-    const first = await service.create(
-      { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-      { credentials: mockCredentials.user(GUEST) },
-    );
-    await service.idle();
-    expect((await store.get(first.promotion.id))!.state).toBe('succeeded');
-    kubectl('-n', 'staging', 'rollout', 'undo', 'deploy/promo-img');
-    kubectl('-n', 'staging', 'rollout', 'status', 'deploy/promo-img');
-    await waitFor('staging to show 1.1.0 again', async () => {
-      const p = await service.preview(
-        { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-        { credentials: mockCredentials.user(GUEST) },
+      expect(auditor.createEvent).toHaveBeenCalledWith(
+        expect.objectContaining({
+          eventId: 'promotion-soak-failed',
+          meta: expect.objectContaining({
+            actor: MANAGER,
+            promotionId: promotion.id,
+          }),
+        }),
       );
-      return p.target.version === '1.1.0';
     });
-    const pods = kubectl('-n', 'staging', 'get', 'pods', '-o', 'name')
-      .trim()
-      .split('\n').length;
-    kubectl(
-      '-n',
-      'staging',
-      'create',
-      'quota',
-      'promo-no-surge',
-      `--hard=pods=${pods}`,
-    );
-    const patchDeadline = (seconds: number) =>
-      kubectl(
-        '-n',
-        'staging',
-        'patch',
-        'deploy/promo-img',
-        '--type=merge',
-        '-p',
-        JSON.stringify({ spec: { progressDeadlineSeconds: seconds } }),
-      );
-    patchDeadline(5);
-    try {
-      const { promotion } = await service.create(
+
+    it('image: new pods that never become ready are rolled back automatically and recorded', async () => {
+      const { service, store } = await build('image');
+      install('promo-img', 'staging', '1.1.0');
+      setSourceImage('promo-img', '1.3.0-fail'); // kwok keeps pods of a "fail" tag unready
+      try {
+        await sourceSeen(service, 'promo-img', '1.3.0-fail');
+        const { promotion } = await service.create(
+          {
+            entity: ref('promo-img'),
+            from: 'dev',
+            to: 'staging',
+            overrideReason: 'source pods unready in this test',
+          },
+          { credentials: mockCredentials.user(MANAGER) },
+        );
+        await service.idle();
+        const done = (await store.get(promotion.id))!;
+        expect(done.state).toBe('rolled-back');
+        expect(done.rollback?.reason).toMatch(
+          /readiness not reached within 20 s/,
+        );
+        expect(done.summary).toMatch(/Result: rolled back to 1.1.0/);
+        expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+        expect(deployment('staging', 'promo-img').status.readyReplicas).toBe(2);
+      } finally {
+        install('promo-img', 'dev', '1.2.0');
+      }
+    });
+
+    it('image: a retried version that a quota keeps from starting any pod is rolled back at the progress deadline', async () => {
+      const { service, store } = await build('image');
+      install('promo-img', 'staging', '1.1.0');
+      // A first promotion of 1.2.0 leaves its ReplicaSet behind; undoing it makes the next one a retry,
+      // for which the controller never reports ProgressDeadlineExceeded.
+      const first = await service.create(
         { entity: ref('promo-img'), from: 'dev', to: 'staging' },
         { credentials: mockCredentials.user(GUEST) },
       );
       await service.idle();
-      const done = (await store.get(promotion.id))!;
-      expect(done.state).toBe('rolled-back');
-      // Well before the stage's 20 s rollout timeout, with the reason the controller gave.
-      expect(done.rollback?.reason).toMatch(
-        /no progress within the progress deadline \(5 s\): .*exceeded quota: promo-no-surge/,
-      );
-      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
-    } finally {
-      kubectl('-n', 'staging', 'delete', 'quota', 'promo-no-surge');
-      patchDeadline(600);
-    }
-  });
-
-  it('20 concurrent requests for the same stage give exactly one rollout', async () => {
-    const { service } = await build('image');
-    install('promo-img', 'staging', '1.1.0');
-    const revisionBefore = Number(
-      deployment('staging', 'promo-img').metadata.annotations[
-        'deployment.kubernetes.io/revision'
-      ],
-    );
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, () =>
-        service.create(
-          { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-          { credentials: mockCredentials.user(GUEST) },
-        ),
-      ),
-    );
-    const created = results.filter(
-      r => r.status === 'fulfilled' && r.value.created,
-    );
-    const conflicts = results.filter(
-      r =>
-        r.status === 'rejected' && r.reason instanceof PromotionInFlightError,
-    ) as PromiseRejectedResult[];
-    expect(created).toHaveLength(1);
-    expect(conflicts).toHaveLength(19);
-    const id = (created[0] as PromiseFulfilledResult<any>).value.promotion.id;
-    expect(new Set(conflicts.map(c => c.reason.runningId))).toEqual(
-      new Set([id]),
-    );
-    await service.idle();
-    const revisionAfter = Number(
-      deployment('staging', 'promo-img').metadata.annotations[
-        'deployment.kubernetes.io/revision'
-      ],
-    );
-    expect(revisionAfter).toBe(revisionBefore + 1);
-  });
-
-  it('an idempotency key makes a retried click harmless', async () => {
-    const { service } = await build('image');
-    install('promo-img', 'staging', '1.1.0');
-    const first = await service.create(
-      {
-        entity: ref('promo-img'),
-        from: 'dev',
-        to: 'staging',
-        idempotencyKey: 'click-0001',
-      },
-      { credentials: mockCredentials.user(GUEST) },
-    );
-    await service.idle();
-    const again = await service.create(
-      {
-        entity: ref('promo-img'),
-        from: 'dev',
-        to: 'staging',
-        idempotencyKey: 'click-0001',
-      },
-      { credentials: mockCredentials.user(GUEST) },
-    );
-    expect(again.created).toBe(false);
-    expect(again.promotion.id).toBe(first.promotion.id);
-  });
-
-  it('denied users get NotAllowedError and nothing changes', async () => {
-    const { service, store } = await build('image');
-    install('promo-img', 'staging', '1.1.0');
-    const generation = deployment('staging', 'promo-img').metadata.generation;
-    await expect(
-      service.create(
-        { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-        { credentials: mockCredentials.user(NOBODY) },
-      ),
-    ).rejects.toThrow(NotAllowedError);
-    await expect(
-      service.create(
-        { entity: ref('promo-img'), from: 'staging', to: 'prod' },
-        { credentials: mockCredentials.user(GUEST) },
-      ),
-    ).rejects.toThrow(NotAllowedError);
-    expect(deployment('staging', 'promo-img').metadata.generation).toBe(
-      generation,
-    );
-    expect(
-      (
-        await store.list({
-          entityRef: 'component:default/promo-img',
-          limit: 100,
-          offset: 0,
-        })
-      ).total,
-    ).toBe(0);
-  });
-
-  it('failing gates block without an override; an override needs the permission and is recorded', async () => {
-    const { service, store } = await build('image');
-    install('promo-img', 'staging', '1.1.0');
-    exporters[0].setErrorRatio(0.2);
-    try {
-      await waitFor('the error-rate gate to fail', async () => {
+      expect((await store.get(first.promotion.id))!.state).toBe('succeeded');
+      kubectl('-n', 'staging', 'rollout', 'undo', 'deploy/promo-img');
+      kubectl('-n', 'staging', 'rollout', 'status', 'deploy/promo-img');
+      await waitFor('staging to show 1.1.0 again', async () => {
         const p = await service.preview(
           { entity: ref('promo-img'), from: 'dev', to: 'staging' },
           { credentials: mockCredentials.user(GUEST) },
         );
-        return p.gates.find(g => g.id === 'error-rate')?.result === 'fail'
-          ? p
-          : undefined;
+        return p.target.version === '1.1.0';
       });
+      const pods = kubectl('-n', 'staging', 'get', 'pods', '-o', 'name')
+        .trim()
+        .split('\n').length;
+      kubectl(
+        '-n',
+        'staging',
+        'create',
+        'quota',
+        'promo-no-surge',
+        `--hard=pods=${pods}`,
+      );
+      const patchDeadline = (seconds: number) =>
+        kubectl(
+          '-n',
+          'staging',
+          'patch',
+          'deploy/promo-img',
+          '--type=merge',
+          '-p',
+          JSON.stringify({ spec: { progressDeadlineSeconds: seconds } }),
+        );
+      patchDeadline(5);
+      try {
+        const { promotion } = await service.create(
+          { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+          { credentials: mockCredentials.user(GUEST) },
+        );
+        await service.idle();
+        const done = (await store.get(promotion.id))!;
+        expect(done.state).toBe('rolled-back');
+        // Well before the stage's 20 s rollout timeout, with the reason the controller gave.
+        expect(done.rollback?.reason).toMatch(
+          /no progress within the progress deadline \(5 s\): .*exceeded quota: promo-no-surge/,
+        );
+        expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+      } finally {
+        kubectl('-n', 'staging', 'delete', 'quota', 'promo-no-surge');
+        patchDeadline(600);
+      }
+    });
+
+    it('20 concurrent requests for the same stage give exactly one rollout', async () => {
+      const { service } = await build('image');
+      install('promo-img', 'staging', '1.1.0');
+      const revisionBefore = Number(
+        deployment('staging', 'promo-img').metadata.annotations[
+          'deployment.kubernetes.io/revision'
+        ],
+      );
+      const results = await Promise.allSettled(
+        Array.from({ length: 20 }, () =>
+          service.create(
+            { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+            { credentials: mockCredentials.user(GUEST) },
+          ),
+        ),
+      );
+      const created = results.filter(
+        r => r.status === 'fulfilled' && r.value.created,
+      );
+      const conflicts = results.filter(
+        r =>
+          r.status === 'rejected' && r.reason instanceof PromotionInFlightError,
+      ) as PromiseRejectedResult[];
+      expect(created).toHaveLength(1);
+      expect(conflicts).toHaveLength(19);
+      const id = (created[0] as PromiseFulfilledResult<any>).value.promotion.id;
+      expect(new Set(conflicts.map(c => c.reason.runningId))).toEqual(
+        new Set([id]),
+      );
+      await service.idle();
+      const revisionAfter = Number(
+        deployment('staging', 'promo-img').metadata.annotations[
+          'deployment.kubernetes.io/revision'
+        ],
+      );
+      expect(revisionAfter).toBe(revisionBefore + 1);
+    });
+
+    it('an idempotency key makes a retried click harmless', async () => {
+      const { service } = await build('image');
+      install('promo-img', 'staging', '1.1.0');
+      const first = await service.create(
+        {
+          entity: ref('promo-img'),
+          from: 'dev',
+          to: 'staging',
+          idempotencyKey: 'click-0001',
+        },
+        { credentials: mockCredentials.user(GUEST) },
+      );
+      await service.idle();
+      const again = await service.create(
+        {
+          entity: ref('promo-img'),
+          from: 'dev',
+          to: 'staging',
+          idempotencyKey: 'click-0001',
+        },
+        { credentials: mockCredentials.user(GUEST) },
+      );
+      expect(again.created).toBe(false);
+      expect(again.promotion.id).toBe(first.promotion.id);
+    });
+
+    it('denied users get NotAllowedError and nothing changes', async () => {
+      const { service, store } = await build('image');
+      install('promo-img', 'staging', '1.1.0');
+      const generation = deployment('staging', 'promo-img').metadata.generation;
       await expect(
         service.create(
           { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-          { credentials: mockCredentials.user(GUEST) },
+          { credentials: mockCredentials.user(NOBODY) },
         ),
-      ).rejects.toThrow(/Gates do not pass: error-rate: fail/);
+      ).rejects.toThrow(NotAllowedError);
       await expect(
         service.create(
+          { entity: ref('promo-img'), from: 'staging', to: 'prod' },
+          { credentials: mockCredentials.user(GUEST) },
+        ),
+      ).rejects.toThrow(NotAllowedError);
+      expect(deployment('staging', 'promo-img').metadata.generation).toBe(
+        generation,
+      );
+      expect(
+        (
+          await store.list({
+            entityRef: 'component:default/promo-img',
+            limit: 100,
+            offset: 0,
+          })
+        ).total,
+      ).toBe(0);
+    });
+
+    it('failing gates block without an override; an override needs the permission and is recorded', async () => {
+      const { service, store } = await build('image');
+      install('promo-img', 'staging', '1.1.0');
+      exporters[0].setErrorRatio(0.2);
+      try {
+        await waitFor('the error-rate gate to fail', async () => {
+          const p = await service.preview(
+            { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+            { credentials: mockCredentials.user(GUEST) },
+          );
+          return p.gates.find(g => g.id === 'error-rate')?.result === 'fail'
+            ? p
+            : undefined;
+        });
+        await expect(
+          service.create(
+            { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+            { credentials: mockCredentials.user(GUEST) },
+          ),
+        ).rejects.toThrow(/Gates do not pass: error-rate: fail/);
+        await expect(
+          service.create(
+            {
+              entity: ref('promo-img'),
+              from: 'dev',
+              to: 'staging',
+              overrideReason: 'errors are a known test artefact',
+            },
+            { credentials: mockCredentials.user(GUEST) },
+          ),
+        ).rejects.toThrow(NotAllowedError);
+        expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+        const { promotion } = await service.create(
           {
             entity: ref('promo-img'),
             from: 'dev',
             to: 'staging',
             overrideReason: 'errors are a known test artefact',
           },
-          { credentials: mockCredentials.user(GUEST) },
-        ),
-      ).rejects.toThrow(NotAllowedError);
-      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
-      const { promotion } = await service.create(
+          { credentials: mockCredentials.user(MANAGER) },
+        );
+        await service.idle();
+        const done = (await store.get(promotion.id))!;
+        expect(done.overrideReason).toBe('errors are a known test artefact');
+        expect(done.risk.level).toBe('high');
+        expect(done.summary).toMatch(
+          /Gates overridden: "errors are a known test artefact"/,
+        );
+      } finally {
+        exporters[0].setErrorRatio(0);
+      }
+    });
+
+    it('after a restart, an interrupted promotion is finished and a never-started one is marked failed', async () => {
+      const first = await build('image');
+      install('promo-img', 'staging', '1.1.0');
+      const staging = deployment('staging', 'promo-img');
+      // The previous process: it stopped renewing, so its lease has run out.
+      const gone = { owner: 'replica-gone', durationMs: -1000 };
+      // A promotion the previous process had applied (running) and one it had not (pending).
+      const running = await first.store.insert(
         {
-          entity: ref('promo-img'),
+          id: '00000000-0000-4000-8000-000000000001',
+          kind: 'promotion',
+          entityRef: 'component:default/promo-img',
           from: 'dev',
           to: 'staging',
-          overrideReason: 'errors are a known test artefact',
+          strategy: 'image',
+          deployment: 'promo-img',
+          container: staging.spec.template.spec.containers[0].name,
+          imageBefore: `${REPO}:1.1.0`,
+          imageAfter: `${REPO}:1.2.0`,
+          gates: [],
+          risk: { level: 'low', reasons: [] },
+          requestedBy: GUEST,
+          summary: 'interrupted',
+          workloadKey: 'local/staging/promo-img',
         },
-        { credentials: mockCredentials.user(MANAGER) },
+        gone,
       );
-      await service.idle();
-      const done = (await store.get(promotion.id))!;
-      expect(done.overrideReason).toBe('errors are a known test artefact');
-      expect(done.risk.level).toBe('high');
-      expect(done.summary).toMatch(
-        /Gates overridden: "errors are a known test artefact"/,
+      await first.store.update(
+        running.promotion.id,
+        { state: 'running' },
+        gone,
       );
-    } finally {
-      exporters[0].setErrorRatio(0);
-    }
-  });
-
-  it('after a restart, an interrupted promotion is finished and a never-started one is marked failed', async () => {
-    const first = await build('image');
-    install('promo-img', 'staging', '1.1.0');
-    const staging = deployment('staging', 'promo-img');
-    // The previous process: it stopped renewing, so its lease has run out.
-    const gone = { owner: 'replica-gone', durationMs: -1000 };
-    // A promotion the previous process had applied (running) and one it had not (pending).
-    const running = await first.store.insert(
-      {
-        id: '00000000-0000-4000-8000-000000000001',
-        kind: 'promotion',
-        entityRef: 'component:default/promo-img',
-        from: 'dev',
-        to: 'staging',
-        strategy: 'image',
-        deployment: 'promo-img',
-        container: staging.spec.template.spec.containers[0].name,
-        imageBefore: `${REPO}:1.1.0`,
-        imageAfter: `${REPO}:1.2.0`,
-        gates: [],
-        risk: { level: 'low', reasons: [] },
-        requestedBy: GUEST,
-        summary: 'interrupted',
-        workloadKey: 'local/staging/promo-img',
-      },
-      gone,
-    );
-    await first.store.update(running.promotion.id, { state: 'running' }, gone);
-    kubectl(
-      '-n',
-      'staging',
-      'set',
-      'image',
-      'deploy/promo-img',
-      `${staging.spec.template.spec.containers[0].name}=${REPO}:1.2.0`,
-    );
-    const pending = await first.store.insert(
-      {
-        id: '00000000-0000-4000-8000-000000000002',
-        kind: 'promotion',
-        entityRef: 'component:default/promo-img',
-        from: 'staging',
-        to: 'prod',
-        strategy: 'image',
-        deployment: 'promo-img',
-        container: 'x',
-        imageAfter: `${REPO}:1.2.0`,
-        gates: [],
-        risk: { level: 'low', reasons: [] },
-        requestedBy: GUEST,
-        summary: 'interrupted',
-        workloadKey: 'local/prod/promo-img',
-      },
-      gone,
-    );
-    // A promotion whose replica is alive: nobody else may touch it.
-    const alive = { owner: 'replica-alive', durationMs: 600_000 };
-    const owned = await first.store.insert(
-      {
-        id: '00000000-0000-4000-8000-000000000003',
-        kind: 'promotion',
-        entityRef: 'component:default/promo-helm',
-        from: 'dev',
-        to: 'staging',
-        strategy: 'image',
-        deployment: 'promo-helm',
-        container: 'x',
-        imageAfter: `${REPO}:1.2.0`,
-        gates: [],
-        risk: { level: 'low', reasons: [] },
-        requestedBy: GUEST,
-        summary: 'running elsewhere',
-        workloadKey: 'local/staging/promo-helm',
-      },
-      alive,
-    );
-    await first.store.update(owned.promotion.id, { state: 'verifying' }, alive);
-    // "Restart": a new service on the same database.
-    const second = await build('image', first.knex);
-    await second.service.recover();
-    await second.service.idle();
-    expect((await second.store.get(running.promotion.id))!.state).toBe(
-      'succeeded',
-    );
-    // Resumed, it ran its soak and the gate check, as the requester.
-    for (const step of [
-      'recovered',
-      'rolled-out',
-      'soak-passed',
-      'succeeded',
-    ]) {
-      expect(auditor.createEvent).toHaveBeenCalledWith(
-        expect.objectContaining({
-          eventId: `promotion-${step}`,
-          meta: expect.objectContaining({
-            actor: GUEST,
-            promotionId: running.promotion.id,
+      kubectl(
+        '-n',
+        'staging',
+        'set',
+        'image',
+        'deploy/promo-img',
+        `${staging.spec.template.spec.containers[0].name}=${REPO}:1.2.0`,
+      );
+      const pending = await first.store.insert(
+        {
+          id: '00000000-0000-4000-8000-000000000002',
+          kind: 'promotion',
+          entityRef: 'component:default/promo-img',
+          from: 'staging',
+          to: 'prod',
+          strategy: 'image',
+          deployment: 'promo-img',
+          container: 'x',
+          imageAfter: `${REPO}:1.2.0`,
+          gates: [],
+          risk: { level: 'low', reasons: [] },
+          requestedBy: GUEST,
+          summary: 'interrupted',
+          workloadKey: 'local/prod/promo-img',
+        },
+        gone,
+      );
+      // A promotion whose replica is alive: nobody else may touch it.
+      const alive = { owner: 'replica-alive', durationMs: 600_000 };
+      const owned = await first.store.insert(
+        {
+          id: '00000000-0000-4000-8000-000000000003',
+          kind: 'promotion',
+          entityRef: 'component:default/promo-helm',
+          from: 'dev',
+          to: 'staging',
+          strategy: 'image',
+          deployment: 'promo-helm',
+          container: 'x',
+          imageAfter: `${REPO}:1.2.0`,
+          gates: [],
+          risk: { level: 'low', reasons: [] },
+          requestedBy: GUEST,
+          summary: 'running elsewhere',
+          workloadKey: 'local/staging/promo-helm',
+        },
+        alive,
+      );
+      await first.store.update(
+        owned.promotion.id,
+        { state: 'verifying' },
+        alive,
+      );
+      // "Restart": a new service on the same database.
+      const second = await build('image', first.knex);
+      await second.service.recover();
+      await second.service.idle();
+      expect((await second.store.get(running.promotion.id))!.state).toBe(
+        'succeeded',
+      );
+      // Resumed, it ran its soak and the gate check, as the requester.
+      for (const step of [
+        'recovered',
+        'rolled-out',
+        'soak-passed',
+        'succeeded',
+      ]) {
+        expect(auditor.createEvent).toHaveBeenCalledWith(
+          expect.objectContaining({
+            eventId: `promotion-${step}`,
+            meta: expect.objectContaining({
+              actor: GUEST,
+              promotionId: running.promotion.id,
+            }),
           }),
+        );
+      }
+      const failed = (await second.store.get(pending.promotion.id))!;
+      expect(failed.state).toBe('failed');
+      expect(failed.error).toMatch(/stopped before the rollout started/);
+      // Only the live replica's promotion is still active, untouched.
+      expect(await second.store.listActive()).toEqual([
+        expect.objectContaining({
+          id: owned.promotion.id,
+          state: 'verifying',
+          ownerId: 'replica-alive',
         }),
+      ]);
+      await first.store.finish(
+        owned.promotion.id,
+        { state: 'failed', summary: 'test cleanup' },
+        alive,
       );
-    }
-    const failed = (await second.store.get(pending.promotion.id))!;
-    expect(failed.state).toBe('failed');
-    expect(failed.error).toMatch(/stopped before the rollout started/);
-    // Only the live replica's promotion is still active, untouched.
-    expect(await second.store.listActive()).toEqual([
-      expect.objectContaining({
-        id: owned.promotion.id,
-        state: 'verifying',
-        ownerId: 'replica-alive',
-      }),
-    ]);
-    await first.store.finish(
-      owned.promotion.id,
-      { state: 'failed', summary: 'test cleanup' },
-      alive,
-    );
-  });
+    });
 
-  it('helm: a clean promotion is a new release revision; a never-ready one is rolled back by --atomic', async () => {
-    const { service, store } = await build('helm');
-    const ok = await service.create(
-      { entity: ref('promo-helm'), from: 'dev', to: 'staging' },
-      { credentials: mockCredentials.user(GUEST) },
-    );
-    await service.idle();
-    const done = (await store.get(ok.promotion.id))!;
-    expect({
-      state: done.state,
-      reason: done.rollback?.reason ?? '',
-      error: done.error ?? '',
-    }).toEqual({ state: 'succeeded', reason: '', error: '' });
-    expect(done.strategy).toBe('helm');
-    expect(imageOf('staging', 'promo-helm')).toBe(`${REPO}:1.2.0`);
-    const history = JSON.parse(
-      helm('history', 'promo-helm', '-n', 'staging', '-o', 'json'),
-    );
-    expect(history[history.length - 1].description).toContain(ok.promotion.id);
-
-    setSourceImage('promo-helm', '1.3.0-fail');
-    try {
-      await sourceSeen(service, 'promo-helm', '1.3.0-fail');
-      const bad = await service.create(
-        {
-          entity: ref('promo-helm'),
-          from: 'dev',
-          to: 'staging',
-          overrideReason: 'source pods unready in this test',
-        },
-        { credentials: mockCredentials.user(MANAGER) },
+    it('helm: a clean promotion is a new release revision; a never-ready one is rolled back by --atomic', async () => {
+      const { service, store } = await build('helm');
+      const ok = await service.create(
+        { entity: ref('promo-helm'), from: 'dev', to: 'staging' },
+        { credentials: mockCredentials.user(GUEST) },
       );
       await service.idle();
-      const failed = (await store.get(bad.promotion.id))!;
-      expect(failed.state).toBe('rolled-back');
+      const done = (await store.get(ok.promotion.id))!;
+      expect({
+        state: done.state,
+        reason: done.rollback?.reason ?? '',
+        error: done.error ?? '',
+      }).toEqual({ state: 'succeeded', reason: '', error: '' });
+      expect(done.strategy).toBe('helm');
       expect(imageOf('staging', 'promo-helm')).toBe(`${REPO}:1.2.0`);
-      const after = JSON.parse(
+      const history = JSON.parse(
         helm('history', 'promo-helm', '-n', 'staging', '-o', 'json'),
       );
-      expect(after[after.length - 1].description).toMatch(/Rollback/i);
-    } finally {
-      install('promo-helm', 'dev', '1.2.0');
-    }
-  });
-});
+      expect(history[history.length - 1].description).toContain(
+        ok.promotion.id,
+      );
+
+      setSourceImage('promo-helm', '1.3.0-fail');
+      try {
+        await sourceSeen(service, 'promo-helm', '1.3.0-fail');
+        const bad = await service.create(
+          {
+            entity: ref('promo-helm'),
+            from: 'dev',
+            to: 'staging',
+            overrideReason: 'source pods unready in this test',
+          },
+          { credentials: mockCredentials.user(MANAGER) },
+        );
+        await service.idle();
+        const failed = (await store.get(bad.promotion.id))!;
+        expect(failed.state).toBe('rolled-back');
+        expect(imageOf('staging', 'promo-helm')).toBe(`${REPO}:1.2.0`);
+        const after = JSON.parse(
+          helm('history', 'promo-helm', '-n', 'staging', '-o', 'json'),
+        );
+        expect(after[after.length - 1].description).toMatch(/Rollback/i);
+      } finally {
+        install('promo-helm', 'dev', '1.2.0');
+      }
+    });
+  },
+);

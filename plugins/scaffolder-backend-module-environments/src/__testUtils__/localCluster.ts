@@ -5,6 +5,7 @@
  * portal: with its per-purpose service account tokens and the cluster CA from its config.
  */
 import { ConfigReader } from '@backstage/config';
+import { describeWhenAvailable } from '@envportal/test-utils';
 import type { JsonObject } from '@backstage/types';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -46,34 +47,16 @@ export function localClusterKubeconfig(): string | undefined {
   }
 }
 
-/**
- * `describe` for suites that need the local cluster. Without one they are skipped with a note, unless
- * ENVPORTAL_REQUIRE_CLUSTER=1 (scripts/test.d/78-scaffolder.sh), where a missing cluster fails.
- */
+/** `describe` for suites that need the local cluster: they fail without one under CI. */
 export function describeWithCluster(name: string, fn: () => void) {
-  const available = localClusterKubeconfig() !== undefined;
-  if (!available && process.env.ENVPORTAL_REQUIRE_CLUSTER === '1') {
-    // eslint-disable-next-line jest/valid-title, jest/valid-describe-callback
-    describe(name, () => {
-      it('needs the local cluster', () => {
-        expect(localClusterKubeconfig()).toBeDefined();
-      });
-    });
-    return;
-  }
-  if (!available) {
-    // eslint-disable-next-line no-console
-    console.warn(
-      `skipping "${name}": no local cluster (scripts/local-cluster up)`,
-    );
-  }
-  if (available) {
-    // eslint-disable-next-line jest/valid-title, jest/valid-describe-callback
-    describe(name, fn);
-  } else {
-    // eslint-disable-next-line jest/valid-title, jest/valid-describe-callback, jest/no-disabled-tests
-    describe.skip(name, fn);
-  }
+  describeWhenAvailable(
+    name,
+    {
+      available: localClusterKubeconfig() !== undefined,
+      needs: 'the local cluster (scripts/local-cluster up)',
+    },
+    fn,
+  );
 }
 
 /** Runs kubectl as the cluster admin (test setup and assertions only). */

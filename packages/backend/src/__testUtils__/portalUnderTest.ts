@@ -2,8 +2,9 @@
 /*
  * The running portal a suite talks to, as scripts/test.d/73-trust-boundary.sh started it: its base
  * URL, a guest token, and the local cluster's admin kubeconfig for checking what changed. Without it
- * a suite is skipped with a message, except under ENVPORTAL_PORTAL_IT_REQUIRED=1, where that fails.
+ * a suite fails under CI and is skipped, loudly, elsewhere.
  */
+import { describeWhenAvailable } from '@envportal/test-utils';
 import { join } from 'node:path';
 
 export type PortalUnderTest = {
@@ -39,24 +40,13 @@ export function portalUnderTest(): PortalUnderTest {
 
 /** `describe` for suites that need the running portal. */
 export function describeWithPortal(name: string, fn: () => void) {
-  if (!available && env.ENVPORTAL_PORTAL_IT_REQUIRED === '1') {
-    // eslint-disable-next-line jest/valid-title, jest/valid-describe-callback
-    describe(name, () => {
-      it('needs the running portal (ENVPORTAL_PORTAL_IT_*)', () => {
-        expect(available).toBe(true);
-      });
-    });
-    return;
-  }
-  if (!available) {
-    // eslint-disable-next-line no-console
-    console.warn(
-      `skipping "${name}": no running portal (scripts/test.d/73-trust-boundary.sh runs it)`,
-    );
-    // eslint-disable-next-line jest/valid-title, jest/valid-describe-callback, jest/no-disabled-tests
-    describe.skip(name, fn);
-    return;
-  }
-  // eslint-disable-next-line jest/valid-title, jest/valid-describe-callback
-  describe(name, fn);
+  describeWhenAvailable(
+    name,
+    {
+      available,
+      needs:
+        'the running portal (ENVPORTAL_PORTAL_IT_*; scripts/test.d/73-trust-boundary.sh starts it)',
+    },
+    fn,
+  );
 }
