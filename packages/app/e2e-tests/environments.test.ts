@@ -146,10 +146,36 @@ test('the guest cannot promote to prod, and is told why', async ({ page }) => {
   await openTab(page);
   const toProd = page.getByRole('button', { name: /^Promote .* to prod$/ });
   await expect(toProd).toBeDisabled({ timeout: 30_000 });
+  // Disabled for the policy's reason, not for any other (nothing to promote, a source not ready...).
   const reason = await toProd.getAttribute('aria-describedby');
-  expect(reason).toBeTruthy();
-  await expect(page.locator(`[id="${reason}"]`)).not.toBeEmpty();
+  await expect(page.locator(`[id="${reason}"]`)).toHaveText(
+    'You may not promote component:default/express-service to prod',
+  );
   await screenshot(page, '2-guest-cannot-promote-to-prod');
+
+  // The API refuses it too: the button is not the only guard.
+  const { request } = page;
+  const session = await request.get('/api/auth/guest/refresh');
+  const token = (await session.json()).backstageIdentity.token as string;
+  const attempt = await request.post(
+    '/api/environments/entities/component/default/express-service/promotions',
+    {
+      headers: { Authorization: `Bearer ${token}` },
+      data: { from: 'staging', to: 'prod' },
+    },
+  );
+  expect(attempt.status()).toBe(403);
+  expect(
+    kubectl(
+      '-n',
+      'prod',
+      'get',
+      'deployment',
+      RELEASE,
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ),
+  ).toMatch(/:1\.0\.0$/);
 });
 
 test('promoting dev to staging moves 1.2.0 into staging, with live progress', async ({
