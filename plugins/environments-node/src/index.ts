@@ -43,3 +43,8 @@ export {
   isTargetStage,
   requirePermission,
 } from './permissions/permissions';
+export {
+  DEFAULT_POLICY_OPTIONS,
+  EnvironmentsPermissionPolicy,
+} from './permissions/EnvironmentsPermissionPolicy';
+export type { EnvironmentsPolicyOptions } from './permissions/EnvironmentsPermissionPolicy';

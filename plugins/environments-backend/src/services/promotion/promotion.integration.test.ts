@@ -14,11 +14,14 @@ import {
   mockServices,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CHECKLIST,
   StageChecklist,
@@ -35,7 +38,10 @@ import {
   PromotionStore,
 } from '../../database/PromotionStore';
 import { createWorkloadCache } from '../cache';
-import { readClusterAccess } from '@envportal/plugin-environments-node';
+import {
+  EnvironmentsPermissionPolicy,
+  readClusterAccess,
+} from '@envportal/plugin-environments-node';
 import { createClusterRegistry } from '../clusters';
 import { createEntityResolver } from '../entities';
 import { createPrometheusClient } from '../metrics';
@@ -54,7 +60,6 @@ const CHART = path.resolve(__dirname, '../../../../../charts/express-service');
 const REPO = 'registry.local/envportal/promo';
 const GUEST = 'user:development/guest';
 const MANAGER = 'user:default/rita';
-const NOBODY = 'user:default/nobody';
 
 jest.setTimeout(240_000);
 
@@ -186,34 +191,39 @@ const passingChecklist = (stage: string): StageChecklist => ({
   summary: { pass: CHECKLIST.length, fail: 0, warn: 0, unknown: 0 },
 });
 
-/** The demo policy's decisions (packages/backend/src/permissionPolicy.ts), as a permissions service. */
-const permissions = {
+/** Who owns what: the manager is in the release managers' group, everyone else only themselves. */
+const userInfo = {
+  async getUserInfo(credentials: BackstageCredentials) {
+    const ref = (credentials.principal as { userEntityRef: string })
+      .userEntityRef;
+    return {
+      userEntityRef: ref,
+      ownershipEntityRefs:
+        ref === MANAGER ? [ref, 'group:default/release-managers'] : [ref],
+    };
+  },
+};
+
+/**
+ * The demo's real policy (EnvironmentsPermissionPolicy), asked the way the permission backend asks
+ * it for a user: conditional decisions come back to the promotion service, which applies them.
+ */
+const policy = new EnvironmentsPermissionPolicy(userInfo);
+const permissions: PermissionsService = {
   async authorize() {
-    throw new Error('not used');
+    throw new Error('the promotion service asks for conditional decisions');
   },
-  async authorizeConditional(requests: any[], { credentials }: any) {
-    const user = credentials.principal.userEntityRef;
-    return requests.map(({ permission }: any) => {
-      if (user === MANAGER) return { result: AuthorizeResult.ALLOW };
-      if (
-        user === NOBODY ||
-        permission.name === 'environments.promotion.override'
-      ) {
-        return { result: AuthorizeResult.DENY };
-      }
-      return {
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'environments',
-        resourceType: 'catalog-entity',
-        conditions: {
-          rule: 'IS_TARGET_STAGE',
-          resourceType: 'catalog-entity',
-          params: { stages: ['dev', 'staging'] },
-        },
-      };
-    });
+  async authorizeConditional(requests, { credentials }) {
+    // The permission backend hands a policy the user for user principals only.
+    const isUser = (credentials.principal as { type?: string }).type === 'user';
+    const user = isUser
+      ? { credentials, info: await userInfo.getUserInfo(credentials) }
+      : undefined;
+    return Promise.all(
+      requests.map(({ permission }) => policy.handle({ permission }, user)),
+    ) as ReturnType<PermissionsService['authorizeConditional']>;
   },
-} as any;
+};
 
 const entity = (name: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -776,14 +786,15 @@ describeWhenAvailable(
       expect(again.promotion.id).toBe(first.promotion.id);
     });
 
-    it('denied users get NotAllowedError and nothing changes', async () => {
+    it('denied callers get NotAllowedError and nothing changes', async () => {
       const { service, store } = await build('image');
       install('promo-img', 'staging', '1.1.0');
       const generation = deployment('staging', 'promo-img').metadata.generation;
       await expect(
         service.create(
           { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-          { credentials: mockCredentials.user(NOBODY) },
+          // A tool or an agent: the policy lets no service principal promote.
+          { credentials: mockCredentials.service('plugin:release-bot') },
         ),
       ).rejects.toThrow(NotAllowedError);
       await expect(

@@ -5,14 +5,14 @@ import {
   createPermission,
 } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
-import { environmentsPermissionRules } from '@envportal/plugin-environments-node';
 import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
   environmentsTemplateExecutePermission,
 } from '@envportal/plugin-environments-common';
-import { EnvironmentsPermissionPolicy } from './permissionPolicy';
+import { EnvironmentsPermissionPolicy } from './EnvironmentsPermissionPolicy';
+import { environmentsPermissionRules } from './permissions';
 
 const GUEST = 'user:development/guest';
 const MANAGER = 'user:default/rita';
