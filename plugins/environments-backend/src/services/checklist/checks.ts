@@ -56,6 +56,9 @@ export function podsReady(input: CheckInput): Verdict {
   const summary = `${ready.length}/${desired} pods ready, rollout ${rollout.state}`;
   if (rollout.state === 'failed')
     return fail(`${summary}: ${rollout.message ?? ''}`.trim());
+  // Nothing runs, so nothing was verified: a scaled-down Deployment must not pass.
+  if (desired === 0)
+    return fail(`${summary}: the Deployment is scaled to 0 replicas`);
   if (ready.length < desired) {
     return fail(
       `${summary}; not ready: ${
@@ -396,6 +399,10 @@ export function alertsConfigured(input: CheckInput): Verdict {
 export function logsCollected(input: CheckInput): Verdict {
   const logs = input.signals.logs;
   if (!logs.readable) return unknown(`logs not readable: ${logs.reason}`);
+  if (logs.lines === 0)
+    return unknown(
+      `the API server returned no log line from ${logs.pods} pod(s)`,
+    );
   return pass(
     `read ${logs.lines} recent log line(s) from ${logs.pods} pod(s) through the API server`,
   );
