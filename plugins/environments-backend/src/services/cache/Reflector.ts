@@ -126,7 +126,6 @@ export class Reflector {
           continue;
         }
         let resourceVersion = await this.relist();
-        this.backoffMs = INITIAL_BACKOFF_MS;
         // Resume watches from the last resourceVersion until the server says it is too old (410).
         for (;;) {
           if (this.stopped) return;
@@ -204,7 +203,6 @@ export class Reflector {
       allowWatchBookmarks: 'true',
       timeoutSeconds: String(WATCH_TIMEOUT_SECONDS),
     });
-    this.watching = true;
     try {
       await kubeWatch(
         kubeConfig,
@@ -213,6 +211,10 @@ export class Reflector {
           accept: resource.metadataOnly ? METADATA_ONLY_ACCEPT : undefined,
           signal: this.abort.signal,
           idleTimeoutMs: IDLE_TIMEOUT_MS,
+          // Current only once the server answers: a request left hanging must not look fresh.
+          onOpen: () => {
+            this.watching = true;
+          },
           onEvent: event => {
             if (event.type === 'ERROR') {
               if (event.object?.code === 410) {
@@ -227,13 +229,22 @@ export class Reflector {
             const rv = event.object?.metadata?.resourceVersion;
             if (rv) current = rv;
             this.lastSyncedAt = Date.now();
+            // A watch that delivers is healthy; a list alone is not (the watch may keep failing).
+            this.backoffMs = INITIAL_BACKOFF_MS;
             if (event.type !== 'BOOKMARK') this.apply(event);
           },
         },
       );
+      this.backoffMs = INITIAL_BACKOFF_MS;
+    } catch (error) {
+      // Some servers refuse an expired resourceVersion with HTTP 410 instead of an ERROR event.
+      if (!(error instanceof KubeHttpError && error.status === 410)) {
+        throw error;
+      }
+      gone = true;
     } finally {
+      if (this.watching) this.lastSyncedAt = Date.now();
       this.watching = false;
-      this.lastSyncedAt = Date.now();
     }
     return gone ? 'gone' : current;
   }

@@ -134,9 +134,14 @@ export async function kubeGetText(
 export async function kubeWatch(
   kubeConfig: KubeConfig,
   path: string,
-  options: RequestOptions & { onEvent: (event: WatchEvent) => void },
+  options: RequestOptions & {
+    /** Called once the server has accepted the watch, before any event. */
+    onOpen?: () => void;
+    onEvent: (event: WatchEvent) => void;
+  },
 ): Promise<void> {
   const res = await open(kubeConfig, path, options);
+  options.onOpen?.();
   let buffer = '';
   res.setEncoding('utf8');
   await new Promise<void>((resolve, reject) => {
