@@ -3,9 +3,15 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
-import { EnvironmentsPermissionPolicy } from '@envportal/plugin-environments-node';
+import {
+  DEFAULT_POLICY_OPTIONS,
+  EnvironmentsPermissionPolicy,
+} from '@envportal/plugin-environments-node';
 
-/** The demo's policy: {@link EnvironmentsPermissionPolicy} with its default options. */
+/**
+ * The demo's policy: {@link EnvironmentsPermissionPolicy} with its default options, and tools and
+ * agents (the MCP actions with a service token) promoting into dev and staging like the guest.
+ */
 export const environmentsPermissionPolicyModule = createBackendModule({
   pluginId: 'permission',
   moduleId: 'environments-policy',
@@ -16,7 +22,12 @@ export const environmentsPermissionPolicyModule = createBackendModule({
         userInfo: coreServices.userInfo,
       },
       async init({ policy, userInfo }) {
-        policy.setPolicy(new EnvironmentsPermissionPolicy(userInfo));
+        policy.setPolicy(
+          new EnvironmentsPermissionPolicy(userInfo, {
+            ...DEFAULT_POLICY_OPTIONS,
+            servicesMayPromote: true,
+          }),
+        );
       },
     });
   },

@@ -16,6 +16,8 @@ export type PortalUnderTest = {
   helm: string;
   /** A loopback port the backend may read URLs from (backend.reading.allow), for served fixtures. */
   fixturePort?: string;
+  /** A static token of backend.auth.externalAccess: a tool's or an agent's service principal. */
+  serviceToken?: string;
 };
 
 const env = process.env;
@@ -35,17 +37,29 @@ export function portalUnderTest(): PortalUnderTest {
     kubectl: join(bin, 'kubectl'),
     helm: join(bin, 'helm'),
     fixturePort: env.ENVPORTAL_PORTAL_IT_FIXTURE_PORT,
+    serviceToken: env.ENVPORTAL_PORTAL_IT_SERVICE_TOKEN,
   };
 }
 
-/** `describe` for suites that need the running portal. */
-export function describeWithPortal(name: string, fn: () => void) {
+/**
+ * `describe` for suites that need the running portal (and, with `serviceToken`, a static token of
+ * a service principal it accepts).
+ */
+export function describeWithPortal(
+  name: string,
+  fn: () => void,
+  options: { serviceToken?: boolean } = {},
+) {
   describeWhenAvailable(
     name,
     {
-      available,
-      needs:
-        'the running portal (ENVPORTAL_PORTAL_IT_*; scripts/test.d/73-trust-boundary.sh starts it)',
+      available:
+        available &&
+        (!options.serviceToken ||
+          Boolean(env.ENVPORTAL_PORTAL_IT_SERVICE_TOKEN)),
+      needs: options.serviceToken
+        ? 'the running portal with a service token (ENVPORTAL_PORTAL_IT_*; scripts/test.d/79-mcp.sh starts it)'
+        : 'the running portal (ENVPORTAL_PORTAL_IT_*; scripts/test.d/73-trust-boundary.sh starts it)',
     },
     fn,
   );
