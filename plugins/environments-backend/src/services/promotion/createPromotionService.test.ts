@@ -1,70 +1,33 @@
-import {
-  mockCredentials,
-  mockServices,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
-import { ConfigReader } from '@backstage/config';
-import { NotAllowedError } from '@backstage/errors';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { readClusterAccess } from '@envportal/plugin-environments-node';
 import { registerEnvironmentsActions } from '../../actions/registerEnvironmentsActions';
-import { readEnvironmentsConfig } from '../../config';
-import { PromotionStore } from '../../database/PromotionStore';
-import { createClusterRegistry } from '../clusters';
-import { createEntityResolver } from '../entities';
+import { PromotionInFlightError } from '../../database/PromotionStore';
 import { createPromotionService } from './createPromotionService';
-import { readPromotionSettings } from './settings';
-
-const config = new ConfigReader({
-  environments: {
-    stages: [
-      { name: 'dev', cluster: 'local', namespace: 'dev' },
-      { name: 'staging', cluster: 'local', namespace: 'staging' },
-    ],
-  },
-});
-const orders = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'orders',
-    namespace: 'default',
-    annotations: { 'backstage.io/kubernetes-id': 'orders' },
-  },
-  spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
-};
-const ref = { kind: 'component', namespace: 'default', name: 'orders' };
+import {
+  fakeCluster,
+  fakeImageStrategy,
+  RolloutBehaviour,
+} from './__testUtils__/fakeCluster';
+import {
+  ORDERS,
+  ORDERS_REF as ref,
+  promotionTestbed,
+} from './__testUtils__/promotionTestbed';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 async function setup() {
-  const knex = await databases.init('SQLITE_3');
-  const store = await PromotionStore.create({
-    database: mockServices.database({ knex, migrations: { skip: false } }),
+  const { deps, store, audit } = await promotionTestbed({
+    databases,
+    permission: AuthorizeResult.DENY,
   });
-  const auditor = mockServices.auditor.mock();
-  const environments = readEnvironmentsConfig(config);
-  const service = createPromotionService({
-    logger: mockServices.logger.mock(),
-    auditor,
-    auth: mockServices.auth(),
-    permissions: mockServices.permissions({ result: AuthorizeResult.DENY }),
+  return {
+    service: createPromotionService(deps),
     store,
-    registry: createClusterRegistry({
-      stages: environments.stages,
-      access: readClusterAccess(config),
-    }),
-    workloadCache: {} as never,
-    entities: createEntityResolver({
-      catalog: catalogServiceMock({ entities: [orders] }),
-      auth: mockServices.auth(),
-    }),
-    environments,
-    settings: readPromotionSettings(config),
-  });
-  return { service, store, auditor };
+    auditor: audit.auditor,
+  };
 }
 
 describe('promotion requests that are refused', () => {
@@ -125,5 +88,235 @@ describe('promotion requests that are refused', () => {
         }),
       }),
     );
+  });
+});
+
+const ALICE = 'user:default/alice';
+const BOB = 'user:default/bob';
+const BEFORE = 'registry.local/orders:1.1.0';
+const AFTER = 'registry.local/orders:1.2.0';
+const NEXT = 'registry.local/orders:1.3.0';
+
+/**
+ * orders runs AFTER in dev and BEFORE in staging and prod, its gates pass, everyone may promote,
+ * dev may promote straight to prod, and neither stage soaks; each change applied rolls out as
+ * `script` says, in turn.
+ */
+async function promotable(script: RolloutBehaviour[]) {
+  const cluster = fakeCluster();
+  cluster.runs('dev', AFTER);
+  cluster.runs('staging', BEFORE);
+  cluster.runs('prod', BEFORE);
+  const fakeStrategy = fakeImageStrategy(cluster, script);
+  const bed = await promotionTestbed({
+    databases,
+    cluster,
+    strategy: fakeStrategy,
+    promotion: {
+      stages: {
+        staging: { soakSeconds: 0 },
+        prod: { soakSeconds: 0, allowSkipFrom: ['dev'] },
+      },
+    },
+  });
+  const service = createPromotionService(bed.deps);
+  const as = (user: string) => ({ credentials: mockCredentials.user(user) });
+  const history = async () =>
+    (await bed.store.list({ entityRef: ORDERS, limit: 100, offset: 0 })).items;
+  const requests = () =>
+    bed.audit.events
+      .filter(e => e.eventId === 'promotion-requested')
+      .map(e => ({ actor: e.actor, outcome: e.outcome, error: e.error }));
+  return { ...bed, service, fakeStrategy, as, history, requests };
+}
+
+describe('one promotion in flight per entity and stage', () => {
+  it('refuses a second request while the first runs, naming the running one, and frees the stage when it ends', async () => {
+    const { service, cluster, fakeStrategy, as, history, requests } =
+      await promotable(['stalls', 'completes']);
+    const first = await service.create(
+      { entity: ref, from: 'dev', to: 'staging' },
+      as(ALICE),
+    );
+    expect(first.created).toBe(true);
+
+    const second = service.create(
+      { entity: ref, from: 'dev', to: 'staging' },
+      as(BOB),
+    );
+    await expect(second).rejects.toThrow(ConflictError);
+    await expect(second).rejects.toMatchObject({
+      runningId: first.promotion.id,
+      message: `A promotion is already in flight for this stage: ${first.promotion.id}`,
+    });
+    expect(requests()).toEqual([
+      { actor: ALICE, outcome: 'succeeded', error: undefined },
+      {
+        actor: BOB,
+        outcome: 'failed',
+        error: `A promotion is already in flight for this stage: ${first.promotion.id}`,
+      },
+    ]);
+
+    cluster.finishRollout('staging');
+    await service.idle();
+    expect((await history()).map(p => p.state)).toEqual(['succeeded']);
+
+    cluster.rollOut('dev', NEXT, 'completes');
+    const third = await service.create(
+      { entity: ref, from: 'dev', to: 'staging' },
+      as(BOB),
+    );
+    expect(third.created).toBe(true);
+    await service.idle();
+    expect(fakeStrategy.calls.map(c => c.image)).toEqual([AFTER, NEXT]);
+  });
+
+  it('lets exactly one of two simultaneous requests through; the other learns its id', async () => {
+    const { service, fakeStrategy, as, history } = await promotable([
+      'completes',
+    ]);
+
+    const results = await Promise.allSettled([
+      service.create({ entity: ref, from: 'dev', to: 'staging' }, as(ALICE)),
+      service.create({ entity: ref, from: 'dev', to: 'staging' }, as(BOB)),
+    ]);
+    await service.idle();
+
+    const accepted = results.filter(r => r.status === 'fulfilled');
+    const refused = results.filter(
+      (r): r is PromiseRejectedResult => r.status === 'rejected',
+    );
+    expect(accepted).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    expect(refused[0].reason).toBeInstanceOf(PromotionInFlightError);
+    const [stored] = await history();
+    expect(refused[0].reason.runningId).toBe(stored.id);
+    expect(await history()).toHaveLength(1);
+    expect(fakeStrategy.calls).toHaveLength(1);
+  });
+});
+
+describe('an idempotency key', () => {
+  it('returns the same promotion to a retry, while it runs and after it ended, and applies it once', async () => {
+    const { service, cluster, fakeStrategy, as, history, requests } =
+      await promotable(['stalls']);
+    const request = {
+      entity: ref,
+      from: 'dev',
+      to: 'staging',
+      idempotencyKey: 'click-0001',
+    };
+    const first = await service.create(request, as(ALICE));
+
+    const whileRunning = await service.create(request, as(ALICE));
+    expect(whileRunning).toEqual({
+      created: false,
+      promotion: expect.objectContaining({
+        id: first.promotion.id,
+        state: expect.stringMatching(/^(pending|running)$/),
+      }),
+    });
+
+    cluster.finishRollout('staging');
+    await service.idle();
+    const afterwards = await service.create(request, as(ALICE));
+    expect(afterwards).toEqual({
+      created: false,
+      promotion: expect.objectContaining({
+        id: first.promotion.id,
+        state: 'succeeded',
+      }),
+    });
+
+    expect(await history()).toHaveLength(1);
+    expect(fakeStrategy.calls).toHaveLength(1);
+    expect(requests()).toHaveLength(1);
+  });
+
+  it('gives two simultaneous requests with the same key one promotion', async () => {
+    const { service, fakeStrategy, as, history } = await promotable([
+      'completes',
+    ]);
+    const request = {
+      entity: ref,
+      from: 'dev',
+      to: 'staging',
+      idempotencyKey: 'click-0002',
+    };
+
+    const [a, b] = await Promise.all([
+      service.create(request, as(ALICE)),
+      service.create(request, as(ALICE)),
+    ]);
+    await service.idle();
+
+    expect(a.promotion.id).toBe(b.promotion.id);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect(await history()).toHaveLength(1);
+    expect(fakeStrategy.calls).toHaveLength(1);
+  });
+
+  it('is refused for a different request than the one it was first used for', async () => {
+    const { service, fakeStrategy, as, history, requests } = await promotable([
+      'completes',
+    ]);
+    const first = await service.create(
+      { entity: ref, from: 'dev', to: 'staging', idempotencyKey: 'click-0003' },
+      as(ALICE),
+    );
+    await service.idle();
+
+    const reused = service.create(
+      {
+        entity: ref,
+        from: 'staging',
+        to: 'prod',
+        idempotencyKey: 'click-0003',
+      },
+      as(ALICE),
+    );
+    await expect(reused).rejects.toThrow(InputError);
+    await expect(reused).rejects.toThrow(
+      `Idempotency key click-0003 was used for promotion ${first.promotion.id} (dev → staging); a different request needs a new key`,
+    );
+
+    expect(await history()).toHaveLength(1);
+    expect(fakeStrategy.calls.map(c => c.namespace)).toEqual(['staging']);
+    expect(requests().map(r => r.outcome)).toEqual(['succeeded', 'failed']);
+  });
+
+  it('is refused for a different request sent at the same moment as the first', async () => {
+    const { service, fakeStrategy, as, history } = await promotable([
+      'completes',
+    ]);
+
+    const results = await Promise.allSettled([
+      service.create(
+        {
+          entity: ref,
+          from: 'dev',
+          to: 'staging',
+          idempotencyKey: 'click-0004',
+        },
+        as(ALICE),
+      ),
+      service.create(
+        { entity: ref, from: 'dev', to: 'prod', idempotencyKey: 'click-0004' },
+        as(ALICE),
+      ),
+    ]);
+    await service.idle();
+
+    const refused = results.filter(
+      (r): r is PromiseRejectedResult => r.status === 'rejected',
+    );
+    expect(refused).toHaveLength(1);
+    expect(refused[0].reason).toBeInstanceOf(InputError);
+    expect(refused[0].reason.message).toMatch(
+      /^Idempotency key click-0004 was used for promotion /,
+    );
+    expect(await history()).toHaveLength(1);
+    expect(fakeStrategy.calls).toHaveLength(1);
   });
 });

@@ -47,6 +47,23 @@ function toApi(p: StoredPromotion): Promotion {
 /** Minimum length of a written override reason: a word or two is not a reason. */
 const MIN_OVERRIDE_REASON = 10;
 
+/** The earlier promotion of an idempotency key, when the retry asks for the same change. */
+function replayOf(
+  earlier: StoredPromotion,
+  input: Parameters<PromotionService['create']>[0],
+): StoredPromotion {
+  if (
+    earlier.kind !== 'promotion' ||
+    earlier.from !== input.from ||
+    earlier.to !== input.to
+  ) {
+    throw new InputError(
+      `Idempotency key ${input.idempotencyKey} was used for promotion ${earlier.id} (${earlier.from} → ${earlier.to}); a different request needs a new key`,
+    );
+  }
+  return earlier;
+}
+
 export function createPromotionService(
   deps: PromotionServiceDeps,
 ): PromotionService {
@@ -130,7 +147,12 @@ export function createPromotionService(
             entityRef,
             input.idempotencyKey,
           );
-          if (earlier) return { promotion: toApi(earlier), created: false };
+          if (earlier) {
+            return {
+              promotion: toApi(replayOf(earlier, input)),
+              created: false,
+            };
+          }
         }
         checkStageOrder(deps, input.from, input.to);
         const inFlight = await deps.store.findInFlight(entityRef, input.to);
@@ -208,6 +230,8 @@ export function createPromotionService(
           },
           lease,
         ));
+        // The same key may have raced in with another request.
+        if (!created) replayOf(promotion, input);
       } catch (error) {
         return refused(subject, actor, request, error);
       }

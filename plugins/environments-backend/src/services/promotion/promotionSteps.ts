@@ -51,7 +51,10 @@ export function promotionSteps(
     container: promotion.container,
   });
 
-  const watch = (image: string): Promise<RolloutOutcome> =>
+  const watch = (
+    image: string,
+    stopWatching: AbortSignal = signal,
+  ): Promise<RolloutOutcome> =>
     watchRollout({
       workloadCache: deps.workloadCache,
       clusterName: stage.clusterName,
@@ -60,7 +63,7 @@ export function promotionSteps(
       container: promotion.container,
       expectedImage: image,
       timeoutMs: settings.rolloutTimeoutSeconds * 1000,
-      signal,
+      signal: stopWatching,
       onProgress: progress => {
         write({
           progress: {
@@ -94,6 +97,7 @@ export function promotionSteps(
         await applied.finished;
       }
       const back = await watch(promotion.imageBefore);
+      if (signal.aborted) throw signal.reason;
       if (back.state !== 'complete') {
         return {
           state: 'failed',
@@ -113,6 +117,8 @@ export function promotionSteps(
   /** Applies the change unless the record says it was applied, and watches it roll out. */
   const rollOut = async (): Promise<RolloutResult> => {
     let helmFailure: Promise<string | undefined> = Promise.resolve(undefined);
+    // A failed helm upgrade ends the watch at once: the new image will not roll out.
+    const helmFailed = new AbortController();
     const templateImage = deps.workloadCache
       .namespace(stage.clusterName, stage.namespace)
       .get('Deployment', promotion.deployment)
@@ -135,10 +141,16 @@ export function promotionSteps(
       await record('started', { meta: { strategy: strategy.name } });
       helmFailure = applied.finished.then(
         () => undefined,
-        (error: Error) => error.message,
+        (error: Error) => {
+          helmFailed.abort();
+          return error.message;
+        },
       );
     }
-    const rollout = await watch(promotion.imageAfter);
+    const rollout = await watch(
+      promotion.imageAfter,
+      AbortSignal.any([signal, helmFailed.signal]),
+    );
     if (signal.aborted) throw signal.reason;
     const helmError = await helmFailure;
     if (helmError) {

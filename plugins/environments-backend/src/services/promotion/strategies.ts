@@ -1,5 +1,6 @@
 import { runHelm, StageConnection } from '@envportal/plugin-environments-node';
 import {
+  KubeConfig,
   KubernetesObject,
   KubernetesObjectApi,
   PatchStrategy,
@@ -49,13 +50,19 @@ export interface PromotionStrategy {
 const FIELD_MANAGER = 'backstage-environments';
 
 /** Patches the Deployment's container image and records why in kubernetes.io/change-cause. */
-export function createImageStrategy(): PromotionStrategy {
+export function createImageStrategy(
+  options: {
+    /** The API client of an account (tests); default: the Kubernetes client's own. */
+    apiClient?: (kubeConfig: KubeConfig) => Pick<KubernetesObjectApi, 'patch'>;
+  } = {},
+): PromotionStrategy {
+  const apiClient =
+    options.apiClient ??
+    ((kubeConfig: KubeConfig) => KubernetesObjectApi.makeApiClient(kubeConfig));
   return {
     name: 'image',
     async apply(target, image, cause) {
-      const client = KubernetesObjectApi.makeApiClient(
-        target.connection.kubeConfig,
-      );
+      const client = apiClient(target.connection.kubeConfig);
       const patch: ImagePatch = {
         apiVersion: 'apps/v1',
         kind: 'Deployment',

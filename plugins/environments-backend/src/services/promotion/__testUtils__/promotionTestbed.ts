@@ -1,0 +1,211 @@
+import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { ConfigReader } from '@backstage/config';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  CHECKLIST,
+  StageChecklist,
+} from '@envportal/plugin-environments-common';
+import { readClusterAccess } from '@envportal/plugin-environments-node';
+import type { JsonObject } from '@backstage/types';
+import { readEnvironmentsConfig } from '../../../config';
+import { PromotionStore } from '../../../database/PromotionStore';
+import { createClusterRegistry } from '../../clusters';
+import { createEntityResolver } from '../../entities';
+import type { PrometheusClient } from '../../metrics';
+import type { GateMetrics } from '../gates';
+import { readPromotionSettings } from '../settings';
+import type { PromotionStrategy } from '../strategies';
+import type { ChecklistSource, PromotionServiceDeps } from '../types';
+import { fakeCluster, FakeCluster } from './fakeCluster';
+
+export const ORDERS_REF = {
+  kind: 'component',
+  namespace: 'default',
+  name: 'orders',
+};
+export const ORDERS = 'component:default/orders';
+
+export const ordersEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'orders',
+    namespace: 'default',
+    annotations: { 'backstage.io/kubernetes-id': 'orders' },
+  },
+  spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+};
+
+/** One audit event as an operator reads it in the audit log. */
+export type AuditRecord = {
+  eventId: string;
+  actor?: string;
+  meta: JsonObject;
+  outcome: 'open' | 'succeeded' | 'failed';
+  error?: string;
+};
+
+/** The auditor every write goes through, keeping the events in the order they were written. */
+export function recordingAuditor() {
+  const events: AuditRecord[] = [];
+  const auditor = mockServices.auditor.mock({
+    async createEvent({ eventId, meta }) {
+      const record: AuditRecord = {
+        eventId,
+        actor: meta?.actor as string | undefined,
+        meta: meta ?? {},
+        outcome: 'open',
+      };
+      events.push(record);
+      return {
+        async success() {
+          record.outcome = 'succeeded';
+        },
+        async fail({ error }) {
+          record.outcome = 'failed';
+          record.error = error.message;
+        },
+      };
+    },
+  });
+  return { auditor, events };
+}
+
+/** A stand-in for Prometheus answering the three gate queries with `metrics`, read at query time. */
+export function fakePrometheus(metrics: GateMetrics): PrometheusClient {
+  const sample = (value?: number) =>
+    value === undefined ? [] : [{ labels: {}, value }];
+  return {
+    ready: async () => ({ ready: true, detail: 'ready' }),
+    async query(promql) {
+      if (promql.startsWith('histogram_quantile')) {
+        return sample(metrics.latencyP95Seconds);
+      }
+      if (promql.includes('status_code=~"5.."')) return sample(metrics.errors);
+      return sample(metrics.requests);
+    },
+    queryRange: async () => [],
+    alertRules: async () => [],
+  };
+}
+
+/** A stand-in for the checklist service: every item of the stage passes. */
+export const passingChecklist: ChecklistSource = {
+  async forStage(_entity, stage): Promise<StageChecklist> {
+    return {
+      stage,
+      items: CHECKLIST.map(i => ({
+        id: i.id,
+        group: i.group,
+        title: i.title,
+        result: 'pass' as const,
+        evidence: 'checked',
+      })),
+      summary: { pass: CHECKLIST.length, fail: 0, warn: 0, unknown: 0 },
+    };
+  },
+};
+
+/** Traffic that passes every metric gate. */
+export const healthyTraffic = (): GateMetrics => ({
+  requests: 1000,
+  errors: 0,
+  latencyP95Seconds: 0.12,
+});
+
+/**
+ * Stages dev → staging → prod on one cluster, staging and prod with a promote account, and the
+ * promotion settings given for `environments.promotion`.
+ */
+export function testConfig(promotion: JsonObject = {}) {
+  return new ConfigReader({
+    environments: {
+      stages: [
+        { name: 'dev', cluster: 'local', namespace: 'dev' },
+        {
+          name: 'staging',
+          cluster: 'local',
+          namespace: 'staging',
+          promoteServiceAccountToken: 'staging-promote-token',
+        },
+        {
+          name: 'prod',
+          cluster: 'local',
+          namespace: 'prod',
+          promoteServiceAccountToken: 'prod-promote-token',
+        },
+      ],
+      promotion,
+    },
+    kubernetes: {
+      clusterLocatorMethods: [
+        {
+          type: 'config',
+          clusters: [
+            {
+              name: 'local',
+              url: 'https://10.0.0.1:6443',
+              authProvider: 'serviceAccount',
+              serviceAccountToken: 'read-token',
+              skipTLSVerify: true,
+            },
+          ],
+        },
+      ],
+    },
+  });
+}
+
+/**
+ * Everything the promotion engine runs on: the real store on SQLite, the real registry, resolver and
+ * settings; the cluster, Prometheus and the checklist are stand-ins, and `strategy` (when given)
+ * replaces the strategy of every stage. `traffic` is what Prometheus answers; change it to fail gates.
+ */
+export async function promotionTestbed(options: {
+  databases: TestDatabases;
+  promotion?: JsonObject;
+  cluster?: FakeCluster;
+  strategy?: PromotionStrategy;
+  permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  ownerId?: string;
+}) {
+  const knex = await options.databases.init('SQLITE_3');
+  const store = await PromotionStore.create({
+    database: mockServices.database({ knex, migrations: { skip: false } }),
+  });
+  const config = testConfig(options.promotion);
+  const environments = readEnvironmentsConfig(config);
+  const cluster = options.cluster ?? fakeCluster('local');
+  const audit = recordingAuditor();
+  const traffic = healthyTraffic();
+  const logger = mockServices.logger.mock();
+  logger.child.mockReturnValue(logger);
+  const strategy = options.strategy;
+  const deps: PromotionServiceDeps = {
+    logger,
+    auditor: audit.auditor,
+    auth: mockServices.auth(),
+    permissions: mockServices.permissions({
+      result: options.permission ?? AuthorizeResult.ALLOW,
+    }),
+    store,
+    registry: createClusterRegistry({
+      stages: environments.stages,
+      access: readClusterAccess(config),
+    }),
+    workloadCache: cluster.cache,
+    entities: createEntityResolver({
+      catalog: catalogServiceMock({ entities: [ordersEntity] }),
+      auth: mockServices.auth(),
+    }),
+    environments,
+    settings: readPromotionSettings(config),
+    checklist: passingChecklist,
+    prometheus: fakePrometheus(traffic),
+    ownerId: options.ownerId,
+    strategyFor: strategy ? () => strategy : undefined,
+  };
+  return { deps, store, cluster, audit, traffic, logger, knex };
+}
