@@ -105,25 +105,25 @@ describe('EnvironmentsPermissionPolicy', () => {
       ...DEFAULT_POLICY_OPTIONS,
       servicesMayPromote: true,
     });
-    const decide = async (
+    const decideForAgent = async (
       permission: typeof environmentsRollbackCreatePermission,
     ) => agents.handle({ permission });
-    const promote = (await decide(
+    const promote = (await decideForAgent(
       environmentsPromotionCreatePermission,
     )) as ConditionalPolicyDecision;
     expect(promote.result).toBe(AuthorizeResult.CONDITIONAL);
     expect(promote.conditions).toEqual(
       expect.objectContaining({ params: { stages: ['dev', 'staging'] } }),
     );
-    expect((await decide(environmentsRollbackCreatePermission)).result).toBe(
-      AuthorizeResult.CONDITIONAL,
-    );
-    expect((await decide(environmentsPromotionOverridePermission)).result).toBe(
-      AuthorizeResult.DENY,
-    );
-    expect((await decide(environmentsTemplateExecutePermission)).result).toBe(
-      AuthorizeResult.DENY,
-    );
+    expect(
+      (await decideForAgent(environmentsRollbackCreatePermission)).result,
+    ).toBe(AuthorizeResult.CONDITIONAL);
+    expect(
+      (await decideForAgent(environmentsPromotionOverridePermission)).result,
+    ).toBe(AuthorizeResult.DENY);
+    expect(
+      (await decideForAgent(environmentsTemplateExecutePermission)).result,
+    ).toBe(AuthorizeResult.DENY);
   });
 
   it('denies environments permissions to service principals and anonymous callers', async () => {
