@@ -66,6 +66,13 @@ export interface Config {
        * Default: pods-ready, resources-created, resource-limits, non-root.
        */
       requiredChecklistItems?: string[];
+      /**
+       * Stages tools and agents (service principals, e.g. an MCP client with a
+       * backend.auth.externalAccess token) may promote and roll back into. Backstage's permission
+       * client lets service principals through without asking the policy, so this list decides.
+       * Default: none. They never override gates or run templates.
+       */
+      servicePrincipalStages?: string[];
       /** Per target stage (by name): how promotion into it is carried out and verified. */
       stages?: {
         [stage: string]: {

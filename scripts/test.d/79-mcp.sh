@@ -2,8 +2,8 @@
 # The MCP actions endpoint end to end: the backend with the demo deployed on the local cluster and a
 # static service token (backend.auth.externalAccess, random per run), and the official MCP TypeScript
 # SDK client in packages/backend/src/mcp.test.ts: it lists the tools, reads status, promotes dev →
-# staging (runs to success) and is refused prod (the policy lets tools and agents into dev and staging
-# only), with prod unchanged.
+# staging (runs to success) and is refused prod (environments.promotion.servicePrincipalStages: dev and
+# staging), with prod unchanged.
 source "$(dirname "$0")/../lib/common.sh"
 source "$REPO_ROOT/scripts/lib/portal.sh"
 cd "$REPO_ROOT"

@@ -2,8 +2,8 @@
  * The MCP endpoint as an agent meets it: the official MCP TypeScript SDK client against the running
  * backend (scripts/test.d/79-mcp.sh: the demo deployed on the local cluster, a static service token in
  * backend.auth.externalAccess). The agent lists the tools, reads status, promotes dev → staging (it
- * runs to success) and asks for prod, which the policy refuses to a service principal, with nothing
- * changed in the cluster.
+ * runs to success) and asks for prod, outside environments.promotion.servicePrincipalStages: refused,
+ * with nothing changed in the cluster.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -144,10 +144,7 @@ describeWithPortal(
           .post(`${ENTITY_PATH}/promotions/preview`)
           .set('Authorization', portal.guest)
           .send({ from: 'dev', to: 'staging' });
-        const gates = (preview.body.gates ?? []) as Array<{ result: string }>;
-        return gates.length > 0 && gates.every(g => g.result === 'pass')
-          ? true
-          : undefined;
+        return preview.body.gatesPassed === true ? true : undefined;
       });
 
       const result = await call('promote-entity', {

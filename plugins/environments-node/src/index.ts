@@ -43,6 +43,7 @@ export {
   isTargetStage,
   requirePermission,
 } from './permissions/permissions';
+export type { ServicePrincipalRules } from './permissions/permissions';
 export {
   DEFAULT_POLICY_OPTIONS,
   EnvironmentsPermissionPolicy,

@@ -11,10 +11,7 @@ import {
   environmentsRollbackCreatePermission,
   environmentsTemplateExecutePermission,
 } from '@envportal/plugin-environments-common';
-import {
-  DEFAULT_POLICY_OPTIONS,
-  EnvironmentsPermissionPolicy,
-} from './EnvironmentsPermissionPolicy';
+import { EnvironmentsPermissionPolicy } from './EnvironmentsPermissionPolicy';
 import { environmentsPermissionRules } from './permissions';
 
 const GUEST = 'user:development/guest';
@@ -98,32 +95,6 @@ describe('EnvironmentsPermissionPolicy', () => {
     expect(
       await decide(environmentsRollbackCreatePermission, MANAGER, 'prod'),
     ).toBe(true);
-  });
-
-  it('lets tools and agents promote into the open stages only when servicesMayPromote is set', async () => {
-    const agents = new EnvironmentsPermissionPolicy(userInfo, {
-      ...DEFAULT_POLICY_OPTIONS,
-      servicesMayPromote: true,
-    });
-    const decideForAgent = async (
-      permission: typeof environmentsRollbackCreatePermission,
-    ) => agents.handle({ permission });
-    const promote = (await decideForAgent(
-      environmentsPromotionCreatePermission,
-    )) as ConditionalPolicyDecision;
-    expect(promote.result).toBe(AuthorizeResult.CONDITIONAL);
-    expect(promote.conditions).toEqual(
-      expect.objectContaining({ params: { stages: ['dev', 'staging'] } }),
-    );
-    expect(
-      (await decideForAgent(environmentsRollbackCreatePermission)).result,
-    ).toBe(AuthorizeResult.CONDITIONAL);
-    expect(
-      (await decideForAgent(environmentsPromotionOverridePermission)).result,
-    ).toBe(AuthorizeResult.DENY);
-    expect(
-      (await decideForAgent(environmentsTemplateExecutePermission)).result,
-    ).toBe(AuthorizeResult.DENY);
   });
 
   it('denies environments permissions to service principals and anonymous callers', async () => {

@@ -40,12 +40,6 @@ export type EnvironmentsPolicyOptions = {
   portalAdmins: string[];
   /** Templates from which everyone may run the environments actions (deploy, publish, Terraform). */
   trustedTemplates: string[];
-  /**
-   * Whether tools and agents (service principals, e.g. an MCP client with a static token) may promote
-   * and roll back into the open stages. Never anywhere else, never past failed gates, never templates.
-   * Default false.
-   */
-  servicesMayPromote?: boolean;
 };
 
 /**
@@ -80,8 +74,8 @@ const ADMIN_ONLY_PERMISSIONS = new Set([
  *   the Kubernetes proxy are for portal admins. (Which kinds a registered location may add is the
  *   catalog's rules' business: see `catalog.rules` in app-config.yaml.)
  * - Every other permission is allowed, as the allow-all policy did.
- * - Service principals (tools, agents) act on environments only with `servicesMayPromote`, and then
- *   only as anyone else may: promote and roll back into the open stages.
+ * - Service principals (tools, agents) never reach a policy: Backstage's permission client allows them
+ *   itself, so the environments plugins decide for them (`environments.promotion.servicePrincipalStages`).
  * @public
  */
 export class EnvironmentsPermissionPolicy implements PermissionPolicy {
@@ -125,19 +119,6 @@ export class EnvironmentsPermissionPolicy implements PermissionPolicy {
       | { type?: string }
       | undefined;
     if (!user || principal?.type !== 'user') {
-      // A tool or an agent: the permission backend names no user for service principals.
-      if (
-        this.options.servicesMayPromote &&
-        (isCreate || isRollback) &&
-        isResourcePermission(permission, 'catalog-entity')
-      ) {
-        return createEnvironmentsConditionalDecision(
-          permission,
-          environmentsConditions.isTargetStage({
-            stages: this.options.openStages,
-          }),
-        );
-      }
       return { result: AuthorizeResult.DENY };
     }
     if (adminOnly || isTemplateExecute) {

@@ -6,6 +6,8 @@ import {
 } from '@backstage/plugin-permission-common';
 import {
   environmentsPromotionCreatePermission,
+  environmentsPromotionOverridePermission,
+  environmentsRollbackCreatePermission,
   environmentsTemplateExecutePermission,
 } from '@envportal/plugin-environments-common';
 import {
@@ -98,5 +100,88 @@ describe('environments permission rules', () => {
         credentials,
       ),
     ).toBe(false);
+  });
+
+  describe('for tools and agents (service principals)', () => {
+    // What Backstage's permission client answers for every service principal without a policy.
+    const allowAll = deciding({ result: AuthorizeResult.ALLOW });
+    const agent = mockCredentials.service('external:release-bot');
+    const orders = (targetStage: string) => ({
+      entityRef: 'component:default/orders',
+      targetStage,
+    });
+    const rules = { promotionStages: ['dev', 'staging'] };
+
+    it('allows promotion and rollback only into the listed stages', async () => {
+      for (const permission of [
+        environmentsPromotionCreatePermission,
+        environmentsRollbackCreatePermission,
+      ]) {
+        expect(
+          await isAllowed(
+            allowAll,
+            permission,
+            orders('staging'),
+            agent,
+            rules,
+          ),
+        ).toBe(true);
+        expect(
+          await isAllowed(allowAll, permission, orders('prod'), agent, rules),
+        ).toBe(false);
+      }
+    });
+
+    it('allows nothing without a list, and never an override or a template', async () => {
+      expect(
+        await isAllowed(
+          allowAll,
+          environmentsPromotionCreatePermission,
+          orders('dev'),
+          agent,
+        ),
+      ).toBe(false);
+      expect(
+        await isAllowed(
+          allowAll,
+          environmentsPromotionOverridePermission,
+          orders('dev'),
+          agent,
+          rules,
+        ),
+      ).toBe(false);
+      expect(
+        await isAllowed(
+          allowAll,
+          environmentsTemplateExecutePermission,
+          { entityRef: 'template:default/express-service', targetStage: 'dev' },
+          agent,
+          rules,
+        ),
+      ).toBe(false);
+    });
+
+    it("keeps a token's own access restrictions (a denial stands)", async () => {
+      expect(
+        await isAllowed(
+          deciding({ result: AuthorizeResult.DENY }),
+          environmentsPromotionCreatePermission,
+          orders('dev'),
+          agent,
+          rules,
+        ),
+      ).toBe(false);
+    });
+
+    it('leaves users to the policy', async () => {
+      expect(
+        await isAllowed(
+          allowAll,
+          environmentsPromotionCreatePermission,
+          orders('prod'),
+          credentials,
+        ),
+      ).toBe(true);
+    });
   });
 });

@@ -15,6 +15,7 @@ import {
 } from '@backstage/plugin-permission-node';
 import {
   environmentsPromotionCreatePermission,
+  environmentsRollbackCreatePermission,
   IS_ENTITY_RULE,
   IS_TARGET_STAGE_RULE,
   PromotionPermissionResource,
@@ -116,8 +117,20 @@ const authorizeConditions = createConditionAuthorizer(
 );
 
 /**
+ * What tools and agents (service principals, e.g. an MCP client with an externalAccess token) may do
+ * with the environments permissions.
+ *
+ * @public
+ */
+export type ServicePrincipalRules = {
+  /** Stages they may promote and roll back into. Default: none. Never an override, never templates. */
+  promotionStages?: string[];
+};
+
+/**
  * Decides an environments permission for one entity and stage, applying conditional decisions here.
  * A conditional decision naming another plugin's rules cannot be applied here and counts as a denial.
+ * Service principals are decided by `services` (see {@link ServicePrincipalRules}).
  *
  * @public
  */
@@ -126,10 +139,23 @@ export async function isAllowed(
   permission: ResourcePermission<'catalog-entity'>,
   resource: PromotionPermissionResource,
   credentials: BackstageCredentials,
+  services: ServicePrincipalRules = {},
 ): Promise<boolean> {
   const [decision] = await permissions.authorizeConditional([{ permission }], {
     credentials,
   });
+  if ((credentials.principal as { type?: string }).type === 'service') {
+    // Backstage's permission client allows every service principal without asking the policy (a
+    // token's accessRestrictions only narrow that), so the stage rule for them is decided here.
+    const promotes =
+      permission.name === environmentsPromotionCreatePermission.name ||
+      permission.name === environmentsRollbackCreatePermission.name;
+    return (
+      decision.result !== AuthorizeResult.DENY &&
+      promotes &&
+      (services.promotionStages ?? []).includes(resource.targetStage)
+    );
+  }
   if (decision.result === AuthorizeResult.ALLOW) return true;
   if (decision.result !== AuthorizeResult.CONDITIONAL) return false;
   if (decision.pluginId !== 'environments') return false;
@@ -150,8 +176,11 @@ export async function requirePermission(
   permission: ResourcePermission<'catalog-entity'>,
   resource: PromotionPermissionResource,
   credentials: BackstageCredentials,
+  services: ServicePrincipalRules = {},
 ): Promise<void> {
-  if (!(await isAllowed(permissions, permission, resource, credentials))) {
+  if (
+    !(await isAllowed(permissions, permission, resource, credentials, services))
+  ) {
     throw new NotAllowedError(
       `Not allowed: ${permission.name} for ${resource.entityRef}${
         resource.targetStage ? ` in ${resource.targetStage}` : ''

@@ -141,6 +141,7 @@ export function createPromotionService(
           environmentsPromotionCreatePermission,
           { entityRef, targetStage: input.to },
           credentials,
+          { promotionStages: deps.settings.servicePrincipalStages },
         );
         if (input.idempotencyKey) {
           const earlier = await deps.store.findByIdempotencyKey(
@@ -196,6 +197,7 @@ export function createPromotionService(
             environmentsPromotionOverridePermission,
             { entityRef, targetStage: input.to },
             credentials,
+            { promotionStages: deps.settings.servicePrincipalStages },
           );
         }
         const draft = {
@@ -280,6 +282,7 @@ export function createPromotionService(
           environmentsRollbackCreatePermission,
           { entityRef, targetStage: input.stage },
           credentials,
+          { promotionStages: deps.settings.servicePrincipalStages },
         );
         deps.registry.promoteConnection(input.stage);
         selector = selectorOf(entity);

@@ -75,12 +75,14 @@ export async function buildPreview(
         environmentsPromotionCreatePermission,
         resource,
         credentials,
+        { promotionStages: deps.settings.servicePrincipalStages },
       ),
       isAllowed(
         deps.permissions,
         environmentsPromotionOverridePermission,
         resource,
         credentials,
+        { promotionStages: deps.settings.servicePrincipalStages },
       ),
       deps.store.findInFlight(entityRef, to),
       target

@@ -35,6 +35,11 @@ export type PromotionSettings = {
   helmPath: string;
   /** Checklist items that must pass (not merely be unknown) for the checklist gate to pass. */
   requiredChecklistItems: string[];
+  /**
+   * Stages tools and agents (service principals) may promote and roll back into; the permission
+   * policy is never asked for them (Backstage lets service principals through it).
+   */
+  servicePrincipalStages: string[];
   stages: Record<string, StagePromotionSettings>;
 };
 
@@ -70,6 +75,7 @@ const schema = z.object({
       'resource-limits',
       'non-root',
     ]),
+  servicePrincipalStages: z.array(z.string()).default([]),
   stages: z.record(z.string(), stageSchema).default({}),
 });
 
