@@ -1,35 +1,41 @@
 import {
   coreServices,
   createBackendPlugin,
+  HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   startTestBackend,
+  TestDatabases,
 } from '@backstage/backend-test-utils';
-import { NotAllowedError } from '@backstage/errors';
+import express from 'express';
 import request from 'supertest';
-import { PromotionInFlightError } from '../database/PromotionStore';
+import { createRouter } from '../router';
 import { PromotionService } from '../services/promotion';
+import { createPromotionService } from '../services/promotion/createPromotionService';
+import {
+  fakeCluster,
+  fakeImageStrategy,
+  RolloutBehaviour,
+} from '../services/promotion/__testUtils__/fakeCluster';
+import {
+  demoPolicyPermissions,
+  GUEST,
+  RELEASE_MANAGER,
+} from '../services/promotion/__testUtils__/policyPermissions';
+import {
+  ORDERS,
+  promotionTestbed,
+} from '../services/promotion/__testUtils__/promotionTestbed';
 import { createApiRouter } from './apiRouter';
 import { addPromotionRoutes } from './promotions';
 
-const promotion = {
-  id: '6f1d7c1e-3a35-4b8e-9a57-2b3c4d5e6f70',
-  entityRef: 'component:default/orders',
-  from: 'dev',
-  to: 'staging',
-  strategy: 'image' as const,
-  state: 'pending' as const,
-  imageAfter: 'r/orders:1.2.0',
-  progress: { desired: 0, updated: 0, ready: 0 },
-  gates: [],
-  risk: { level: 'low' as const, reasons: [] },
-  requestedBy: 'user:default/mock',
-  createdAt: '2026-11-26T00:00:00.000Z',
-  summary: 'orders',
-};
+const base = '/api/environments/entities/component/default/orders';
 
-async function serve(service: Partial<PromotionService>) {
+/** Mounts the router `build` makes as the environments plugin's router on a test backend. */
+async function serveRouter(
+  build: (httpAuth: HttpAuthService) => Promise<express.Router>,
+) {
   const plugin = createBackendPlugin({
     pluginId: 'environments',
     register(env) {
@@ -39,12 +45,7 @@ async function serve(service: Partial<PromotionService>) {
           httpAuth: coreServices.httpAuth,
         },
         async init({ httpRouter, httpAuth }) {
-          const router = await createApiRouter();
-          addPromotionRoutes(router, {
-            httpAuth,
-            promotions: service as PromotionService,
-          });
-          httpRouter.use(router);
+          httpRouter.use(await build(httpAuth));
         },
       });
     },
@@ -53,31 +54,199 @@ async function serve(service: Partial<PromotionService>) {
   return server;
 }
 
-const base = '/api/environments/entities/component/default/orders';
+const as = (user: string) => mockCredentials.user.header(user);
 
-describe('promotion routes', () => {
-  it('creates a promotion (201) and replays an idempotent retry (200)', async () => {
-    const create = jest
-      .fn()
-      .mockResolvedValueOnce({ promotion, created: true })
-      .mockResolvedValueOnce({ promotion, created: false });
-    const server = await serve({ create });
-    const first = await request(server)
-      .post(`${base}/promotions`)
-      .set('Idempotency-Key', 'click-0001')
-      .send({ from: 'dev', to: 'staging' });
-    expect(first.status).toBe(201);
-    expect(first.body.id).toBe(promotion.id);
-    expect(create.mock.calls[0][0]).toMatchObject({
-      entity: { kind: 'component', name: 'orders' },
-      idempotencyKey: 'click-0001',
+describe('promotion routes on the promotion engine', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  const DEV = 'registry.local/orders:1.3.0';
+  const STAGING = 'registry.local/orders:1.2.0';
+  const PROD = 'registry.local/orders:1.1.0';
+
+  /**
+   * The plugin's router on the real promotion service and store, permissions decided by the demo's
+   * policy for the caller of each request. orders runs a newer image in each earlier stage, its gates
+   * pass, nothing soaks, and each change applied to the fake cluster rolls out as `script` says.
+   */
+  async function serve(script: RolloutBehaviour[] = ['completes']) {
+    const cluster = fakeCluster();
+    cluster.runs('dev', DEV);
+    cluster.runs('staging', STAGING);
+    cluster.runs('prod', PROD);
+    const applied = fakeImageStrategy(cluster, script);
+    const bed = await promotionTestbed({
+      databases,
+      cluster,
+      strategy: applied,
+      promotion: {
+        stages: { staging: { soakSeconds: 0 }, prod: { soakSeconds: 0 } },
+      },
     });
-    const again = await request(server)
-      .post(`${base}/promotions`)
-      .set('Idempotency-Key', 'click-0001')
-      .send({ from: 'dev', to: 'staging' });
-    expect(again.status).toBe(200);
+    const promotions = createPromotionService({
+      ...bed.deps,
+      permissions: demoPolicyPermissions(),
+    });
+    const server = await serveRouter(httpAuth =>
+      createRouter({
+        logger: bed.logger,
+        httpAuth,
+        promotions,
+        // The read routes are not asked here.
+        status: {} as never,
+        checklist: {} as never,
+        metrics: {} as never,
+      }),
+    );
+    const stored = async () =>
+      (await bed.store.list({ entityRef: ORDERS, limit: 100, offset: 0 }))
+        .items;
+    return { server, cluster, applied, promotions, stored };
+  }
+
+  it('creates a promotion (201) and replays a retry with the same Idempotency-Key (200), applying it once', async () => {
+    const { server, cluster, applied, promotions, stored } = await serve([
+      'stalls',
+    ]);
+    const post = () =>
+      request(server)
+        .post(`${base}/promotions`)
+        .set('Authorization', as(GUEST))
+        .set('Idempotency-Key', 'click-0001')
+        .send({ from: 'dev', to: 'staging' });
+
+    const first = await post();
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      from: 'dev',
+      to: 'staging',
+      imageAfter: DEV,
+      requestedBy: GUEST,
+    });
+
+    const whileRunning = await post();
+    expect(whileRunning.status).toBe(200);
+    expect(whileRunning.body.id).toBe(first.body.id);
+
+    cluster.finishRollout('staging');
+    await promotions.idle();
+    const afterwards = await post();
+    expect(afterwards.status).toBe(200);
+    expect(afterwards.body).toMatchObject({
+      id: first.body.id,
+      state: 'succeeded',
+    });
+
+    expect(applied.calls).toEqual([
+      expect.objectContaining({ namespace: 'staging', image: DEV }),
+    ]);
+    expect((await stored()).map(p => p.id)).toEqual([first.body.id]);
   });
+
+  it('answers 403 to the guest promoting to prod, and stores and applies nothing', async () => {
+    const { server, applied, promotions, stored } = await serve();
+    const res = await request(server)
+      .post(`${base}/promotions`)
+      .set('Authorization', as(GUEST))
+      .send({ from: 'staging', to: 'prod' });
+    await promotions.idle();
+
+    expect(res.status).toBe(403);
+    expect(res.body.error).toEqual(
+      expect.objectContaining({
+        name: 'NotAllowedError',
+        message:
+          'Not allowed: environments.promotion.create for component:default/orders in prod',
+      }),
+    );
+    expect(await stored()).toEqual([]);
+    expect(applied.calls).toEqual([]);
+  });
+
+  it('lets the guest promote where the policy allows it (201)', async () => {
+    const { server, applied, promotions } = await serve();
+    const res = await request(server)
+      .post(`${base}/promotions`)
+      .set('Authorization', as(GUEST))
+      .send({ from: 'dev', to: 'staging' });
+    await promotions.idle();
+
+    expect(res.status).toBe(201);
+    expect(applied.calls.map(c => [c.namespace, c.image])).toEqual([
+      ['staging', DEV],
+    ]);
+  });
+
+  it('lets a release manager promote to prod (201)', async () => {
+    const { server, applied, promotions } = await serve();
+    const res = await request(server)
+      .post(`${base}/promotions`)
+      .set('Authorization', as(RELEASE_MANAGER))
+      .send({ from: 'staging', to: 'prod' });
+    await promotions.idle();
+
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      to: 'prod',
+      requestedBy: RELEASE_MANAGER,
+    });
+    expect(applied.calls.map(c => [c.namespace, c.image])).toEqual([
+      ['prod', STAGING],
+    ]);
+  });
+
+  it('answers 409 with the id of the promotion in flight', async () => {
+    const { server, cluster, applied, promotions } = await serve(['stalls']);
+    const post = () =>
+      request(server)
+        .post(`${base}/promotions`)
+        .set('Authorization', as(GUEST))
+        .send({ from: 'dev', to: 'staging' });
+
+    const first = await post();
+    const second = await post();
+    cluster.finishRollout('staging');
+    await promotions.idle();
+
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(409);
+    expect(second.body).toEqual({
+      error: {
+        name: 'ConflictError',
+        message: `A promotion is already in flight for this stage: ${first.body.id}`,
+      },
+      runningPromotionId: first.body.id,
+    });
+    expect(applied.calls).toHaveLength(1);
+  });
+});
+
+describe('promotion routes before the promotion service', () => {
+  const promotion = {
+    id: '6f1d7c1e-3a35-4b8e-9a57-2b3c4d5e6f70',
+    entityRef: 'component:default/orders',
+    from: 'dev',
+    to: 'staging',
+    strategy: 'image' as const,
+    state: 'pending' as const,
+    imageAfter: 'r/orders:1.2.0',
+    progress: { desired: 0, updated: 0, ready: 0 },
+    gates: [],
+    risk: { level: 'low' as const, reasons: [] },
+    requestedBy: 'user:default/mock',
+    createdAt: '2026-11-26T00:00:00.000Z',
+    summary: 'orders',
+  };
+
+  /** The promotion routes on a service whose calls the test records. */
+  function serve(service: Partial<PromotionService>) {
+    return serveRouter(async httpAuth => {
+      const router = await createApiRouter();
+      addPromotionRoutes(router, {
+        httpAuth,
+        promotions: service as PromotionService,
+      });
+      return router;
+    });
+  }
 
   it('answers 400 for a malformed body before calling the service', async () => {
     const create = jest.fn();
@@ -90,6 +259,7 @@ describe('promotion routes', () => {
     ]) {
       const res = await request(server).post(`${base}/promotions`).send(body);
       expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
     }
     expect(create).not.toHaveBeenCalled();
   });
@@ -103,31 +273,6 @@ describe('promotion routes', () => {
       .send({ from: 'dev', to: 'staging' });
     expect(res.status).toBe(401);
     expect(create).not.toHaveBeenCalled();
-  });
-
-  it('answers 403 when the service denies the permission', async () => {
-    const server = await serve({
-      create: jest
-        .fn()
-        .mockRejectedValue(new NotAllowedError('no prod for you')),
-    });
-    const res = await request(server)
-      .post(`${base}/promotions`)
-      .send({ from: 'staging', to: 'prod' });
-    expect(res.status).toBe(403);
-  });
-
-  it('answers 409 with the id of the promotion in flight', async () => {
-    const server = await serve({
-      create: jest
-        .fn()
-        .mockRejectedValue(new PromotionInFlightError(promotion.id)),
-    });
-    const res = await request(server)
-      .post(`${base}/promotions`)
-      .send({ from: 'dev', to: 'staging' });
-    expect(res.status).toBe(409);
-    expect(res.body.runningPromotionId).toBe(promotion.id);
   });
 
   it('lists with paging bounds and reads one promotion by id', async () => {

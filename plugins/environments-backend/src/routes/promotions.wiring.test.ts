@@ -1,13 +1,25 @@
 /*
  * The promotion routes as the real plugin mounts them (plugin.ts block): the plugin's database,
- * auditor, permissions and actions registry come from the test backend's core services.
+ * auditor, permissions and actions registry come from the test backend's core services, and the
+ * permissions service decides with the demo's policy for the caller of each request.
  */
-import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import request from 'supertest';
 import { environmentsPlugin } from '../plugin';
+import {
+  demoPolicyPermissions,
+  GUEST,
+} from '../services/promotion/__testUtils__/policyPermissions';
 
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -30,13 +42,17 @@ const config = {
   },
 };
 
-async function backend(result: AuthorizeResult.ALLOW | AuthorizeResult.DENY) {
+async function backend() {
   const { server } = await startTestBackend({
     features: [
       environmentsPlugin,
       mockServices.rootConfig.factory({ data: config }),
       catalogServiceMock.factory({ entities: [entity] }),
-      mockServices.permissions.factory({ result }),
+      createServiceFactory({
+        service: coreServices.permissions,
+        deps: {},
+        factory: () => demoPolicyPermissions(),
+      }),
       actionsRegistryServiceMock.factory(),
     ],
   });
@@ -47,25 +63,29 @@ const base = '/api/environments/entities/component/default/orders';
 
 describe('promotion routes in the plugin', () => {
   it('serves an empty history from the plugin database', async () => {
-    const { server } = await backend(AuthorizeResult.ALLOW);
+    const { server } = await backend();
     const res = await request(server).get(`${base}/promotions`);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ items: [], total: 0 });
   });
 
-  it('answers 403 to a denied caller and records nothing', async () => {
-    const { server } = await backend(AuthorizeResult.DENY);
+  it('answers 403 to the guest promoting to prod and records nothing', async () => {
+    const { server } = await backend();
     const res = await request(server)
       .post(`${base}/promotions`)
-      .send({ from: 'dev', to: 'staging' });
+      .set('Authorization', mockCredentials.user.header(GUEST))
+      .send({ from: 'staging', to: 'prod' });
     expect(res.status).toBe(403);
+    expect(res.body.error.message).toBe(
+      'Not allowed: environments.promotion.create for component:default/orders in prod',
+    );
     expect((await request(server).get(`${base}/promotions`)).body.total).toBe(
       0,
     );
   });
 
   it('refuses to promote backwards (that is a rollback) with 400', async () => {
-    const { server } = await backend(AuthorizeResult.ALLOW);
+    const { server } = await backend();
     const res = await request(server)
       .post(`${base}/promotions`)
       .send({ from: 'staging', to: 'dev' });
@@ -74,7 +94,7 @@ describe('promotion routes in the plugin', () => {
   });
 
   it('answers 404 for an entity the catalog does not return', async () => {
-    const { server } = await backend(AuthorizeResult.ALLOW);
+    const { server } = await backend();
     const res = await request(server)
       .post(
         '/api/environments/entities/component/default/nope/promotions/preview',

@@ -14,10 +14,6 @@ import {
   mockServices,
   TestDatabases,
 } from '@backstage/backend-test-utils';
-import {
-  BackstageCredentials,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import type { Entity } from '@backstage/catalog-model';
 import { NotAllowedError } from '@backstage/errors';
@@ -38,16 +34,18 @@ import {
   PromotionStore,
 } from '../../database/PromotionStore';
 import { createWorkloadCache } from '../cache';
-import {
-  EnvironmentsPermissionPolicy,
-  readClusterAccess,
-} from '@envportal/plugin-environments-node';
+import { readClusterAccess } from '@envportal/plugin-environments-node';
 import { createClusterRegistry } from '../clusters';
 import { createEntityResolver } from '../entities';
 import { createPrometheusClient } from '../metrics';
 import { createPromotionService } from './createPromotionService';
 import { readPromotionSettings } from './settings';
 import { PromotionService } from './types';
+import {
+  demoPolicyPermissions,
+  GUEST,
+  RELEASE_MANAGER as MANAGER,
+} from './__testUtils__/policyPermissions';
 
 const CONFIG_FILE = process.env.PROMOTION_IT_CONFIG;
 const ADMIN_KUBECONFIG = process.env.PROMOTION_IT_ADMIN_KUBECONFIG;
@@ -58,8 +56,6 @@ const ENGINE = (process.env.PROMOTION_IT_DB ?? 'SQLITE_3') as
 const CHART = path.resolve(__dirname, '../../../../../charts/express-service');
 
 const REPO = 'registry.local/envportal/promo';
-const GUEST = 'user:development/guest';
-const MANAGER = 'user:default/rita';
 
 jest.setTimeout(240_000);
 
@@ -191,39 +187,11 @@ const passingChecklist = (stage: string): StageChecklist => ({
   summary: { pass: CHECKLIST.length, fail: 0, warn: 0, unknown: 0 },
 });
 
-/** Who owns what: the manager is in the release managers' group, everyone else only themselves. */
-const userInfo = {
-  async getUserInfo(credentials: BackstageCredentials) {
-    const ref = (credentials.principal as { userEntityRef: string })
-      .userEntityRef;
-    return {
-      userEntityRef: ref,
-      ownershipEntityRefs:
-        ref === MANAGER ? [ref, 'group:default/release-managers'] : [ref],
-    };
-  },
-};
-
 /**
  * The demo's real policy (EnvironmentsPermissionPolicy), asked the way the permission backend asks
- * it for a user: conditional decisions come back to the promotion service, which applies them.
+ * it: conditional decisions come back to the promotion service, which applies them.
  */
-const policy = new EnvironmentsPermissionPolicy(userInfo);
-const permissions: PermissionsService = {
-  async authorize() {
-    throw new Error('the promotion service asks for conditional decisions');
-  },
-  async authorizeConditional(requests, { credentials }) {
-    // The permission backend hands a policy the user for user principals only.
-    const isUser = (credentials.principal as { type?: string }).type === 'user';
-    const user = isUser
-      ? { credentials, info: await userInfo.getUserInfo(credentials) }
-      : undefined;
-    return Promise.all(
-      requests.map(({ permission }) => policy.handle({ permission }, user)),
-    ) as ReturnType<PermissionsService['authorizeConditional']>;
-  },
-};
+const permissions = demoPolicyPermissions();
 
 const entity = (name: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -793,7 +761,7 @@ describeWhenAvailable(
       await expect(
         service.create(
           { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-          // A tool or an agent: the policy lets no service principal promote.
+          // A tool or an agent: no stage is open to service principals by default.
           { credentials: mockCredentials.service('plugin:release-bot') },
         ),
       ).rejects.toThrow(NotAllowedError);
