@@ -7,7 +7,6 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import {
@@ -57,23 +56,17 @@ describeWithPortal(
       version: '1.0.0',
     });
 
-    const imageIn = (stage: string) =>
-      execFileSync(
-        portal.kubectl,
-        [
-          '-n',
-          stage,
-          'get',
-          'deployment',
-          'express-service',
-          '-o',
-          'jsonpath={.spec.template.spec.containers[0].image}',
-        ],
-        {
-          encoding: 'utf8',
-          env: { ...process.env, KUBECONFIG: portal.adminKubeconfig },
-        },
-      );
+    /** The image a stage runs, as the portal reads it from whichever cluster the stage is in. */
+    const imageIn = async (stage: string): Promise<string | undefined> => {
+      const res = await request(portal.baseUrl)
+        .get(`${ENTITY_PATH}/status`)
+        .set('Authorization', portal.guest);
+      const stages = res.body.stages as Array<{
+        stage: string;
+        workload?: { image: string };
+      }>;
+      return stages.find(s => s.stage === stage)?.workload?.image;
+    };
 
     const call = async (
       suffix: string,
@@ -167,11 +160,14 @@ describeWithPortal(
       });
       expect(final.state).toBe('succeeded');
       expect(final.requestedBy).toMatch(/^service:/);
-      expect(imageIn('staging')).toMatch(/:1\.2\.0$/);
+      await until('staging to show 1.2.0', 30_000, async () =>
+        (await imageIn('staging'))?.endsWith(':1.2.0') ? true : undefined,
+      );
     });
 
     it('asks for prod as a service principal: refused, and prod is unchanged', async () => {
-      const before = imageIn('prod');
+      const before = await imageIn('prod');
+      expect(before).toMatch(/:1\.0\.0$/);
       const result = await call('promote-entity', {
         entityRef: ENTITY,
         from: 'staging',
@@ -179,7 +175,7 @@ describeWithPortal(
       });
       expect(result.isError).toBe(true);
       expect(textOf(result)).toMatch(/not allowed|may not|NotAllowed/i);
-      expect(imageIn('prod')).toBe(before);
+      expect(await imageIn('prod')).toBe(before);
     });
   },
   { serviceToken: true },

@@ -49,7 +49,7 @@ async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
 // it); under CI a run without it would test SQLite alone and look green.
 if (servicesRequired()) {
   it('runs on PostgreSQL as well as SQLite', () => {
-    expect(databases.eachSupportedId()).toContain('POSTGRES_15');
+    expect(databases.eachSupportedId().flat()).toContain('POSTGRES_15');
   });
 }
 
