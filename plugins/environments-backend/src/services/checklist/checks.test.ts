@@ -5,8 +5,9 @@ import {
   HealthEndpointResult,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_ID_LABEL,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
 } from '@envportal/plugin-environments-common';
-import type { CachedKind, CachedObject, NamespaceCache } from '../cache';
+import { CachedKind, CachedObject, NamespaceCache, RESOURCES } from '../cache';
 import { workloadSelectorFor, WorkloadSelector } from '../entities';
 import { takeWorkloadSnapshot } from '../status';
 import { CHECKS, CheckInput } from './checks';
@@ -366,7 +367,8 @@ function namespaceCacheOf(
     list,
     get: (kind, name) => list(kind).find(o => o.metadata?.name === name),
     has: kind =>
-      kind !== 'PrometheusRule' || options.prometheusRuleCrdInstalled,
+      RESOURCES.some(r => r.kind === kind) &&
+      (kind !== 'PrometheusRule' || options.prometheusRuleCrdInstalled),
     waitForSync: async () => true,
     health: () => ({ synced: true, stale: false, errors: [], kinds: [] }),
     listCalls: () => 0,
@@ -465,16 +467,18 @@ function checkInput(
     signals?: Partial<StageSignals>;
     prometheusRuleCrdInstalled?: boolean;
     maxRestarts?: number;
+    selector?: WorkloadSelector;
   } = {},
 ): CheckInput {
   const cache = namespaceCacheOf(objects, {
     prometheusRuleCrdInstalled: options.prometheusRuleCrdInstalled ?? true,
   });
+  const selector = options.selector ?? SELECTOR;
   return {
     namespace: NAMESPACE,
     cache,
-    snapshot: takeWorkloadSnapshot(cache, SELECTOR),
-    selector: SELECTOR,
+    snapshot: takeWorkloadSnapshot(cache, selector),
+    selector,
     signals: { ...healthySignals(), ...options.signals },
     maxRestarts: options.maxRestarts ?? 5,
   };
@@ -565,6 +569,39 @@ describe('pods-ready', () => {
     expect(check(checkInput(objects))).toEqual(
       fail(
         '1/2 pods ready, rollout progressing; not ready: orders-7d9f8b6c5-q8wzt',
+      ),
+    );
+  });
+
+  it('names at most five of the pods that are not ready', () => {
+    const objects = {
+      ...compliantStage(),
+      Deployment: [
+        deployment({
+          replicas: 6,
+          status: {
+            ...rolledOutStatus(6),
+            readyReplicas: 0,
+            availableReplicas: 0,
+          },
+        }),
+      ],
+      ReplicaSet: [currentReplicaSet(0)],
+      Pod: ['a', 'b', 'c', 'd', 'e', 'f'].map(suffix =>
+        pod(suffix, { ready: false }),
+      ),
+    };
+    expect(check(checkInput(objects))).toEqual(
+      fail(
+        `0/6 pods ready, rollout progressing; not ready: ${[
+          'a',
+          'b',
+          'c',
+          'd',
+          'e',
+        ]
+          .map(suffix => `${CURRENT_RS}-${suffix}`)
+          .join(', ')}`,
       ),
     );
   });
@@ -683,6 +720,19 @@ describe('health-endpoints', () => {
     expect(check(withSignals({ health }))).toEqual(
       fail(
         "the stage's health endpoints: /health/live 200; /health/ready answered 503",
+      ),
+    );
+  });
+
+  it('fails when the service is ready but its liveness endpoint fails', () => {
+    const health = healthProbeResult(
+      'fail',
+      'pass',
+      '/health/live answered 500; /health/ready 200',
+    );
+    expect(check(withSignals({ health }))).toEqual(
+      fail(
+        "the stage's health endpoints: /health/live answered 500; /health/ready 200",
       ),
     );
   });
@@ -924,6 +974,33 @@ describe('services-accessible', () => {
     );
   });
 
+  it('counts no endpoint in a slice that has none, as the API server sends it (endpoints: null)', () => {
+    const empty = {
+      ...endpointSlice('orders', []),
+      endpoints: null as unknown as [],
+    };
+    const objects = { ...compliantStage(), EndpointSlice: [empty] };
+    expect(check(checkInput(objects))).toEqual(
+      fail('Service/orders has 0 ready endpoint(s)'),
+    );
+  });
+
+  it('skips an EndpointSlice without labels, as a hand-made one may be', () => {
+    const objects = {
+      ...compliantStage(),
+      EndpointSlice: [
+        {
+          ...endpointSlice('orders', [true]),
+          metadata: { name: 'orders-manual', namespace: NAMESPACE },
+        },
+        endpointSlice('orders', [true, true]),
+      ],
+    };
+    expect(check(checkInput(objects))).toEqual(
+      pass('Service/orders has 2 ready endpoint(s)'),
+    );
+  });
+
   it('fails when one of several Services has no ready endpoint, naming each', () => {
     const objects = {
       ...compliantStage(),
@@ -1107,6 +1184,96 @@ describe('rbac', () => {
     );
   });
 
+  it('counts a RoleBinding that names the ServiceAccount among other subjects', () => {
+    const binding = roleBinding(
+      'orders',
+      { kind: 'Role', name: 'orders' },
+      { name: 'orders' },
+    );
+    binding.subjects = [
+      { kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' },
+      ...binding.subjects!,
+    ];
+    expect(
+      check(checkInput({ ...compliantStage(), RoleBinding: [binding] })),
+    ).toEqual(
+      pass('ServiceAccount orders bound to Role orders; token automount off'),
+    );
+  });
+
+  it("does not count a RoleBinding for a user who has the ServiceAccount's name", () => {
+    const binding = roleBinding(
+      'orders',
+      { kind: 'Role', name: 'orders' },
+      { name: 'orders' },
+    );
+    binding.subjects = [
+      { kind: 'User', name: 'orders', apiGroup: 'rbac.authorization.k8s.io' },
+    ];
+    expect(
+      check(checkInput({ ...compliantStage(), RoleBinding: [binding] })),
+    ).toEqual(fail('no RoleBinding names ServiceAccount orders'));
+  });
+
+  it('does not take a ClusterRole binding for the Role of the same name', () => {
+    const objects = {
+      ...compliantStage(),
+      RoleBinding: [
+        roleBinding(
+          'orders-cluster',
+          { kind: 'ClusterRole', name: 'orders' },
+          { name: 'orders' },
+        ),
+      ],
+    };
+    expect(check(checkInput(objects))).toEqual(
+      fail('RoleBinding(s) orders-cluster bind no existing Role'),
+    );
+  });
+
+  it('names every binding when none binds an existing Role', () => {
+    const objects = {
+      ...compliantStage(),
+      Role: [],
+      RoleBinding: ['orders-read', 'orders-write'].map(name =>
+        roleBinding(name, { kind: 'Role', name }, { name: 'orders' }),
+      ),
+    };
+    expect(check(checkInput(objects))).toEqual(
+      fail('RoleBinding(s) orders-read, orders-write bind no existing Role'),
+    );
+  });
+
+  it('names every Role the ServiceAccount is bound to', () => {
+    const names = ['orders-read', 'orders-write'];
+    const objects = {
+      ...compliantStage(),
+      Role: names.map(role),
+      RoleBinding: names.map(name =>
+        roleBinding(name, { kind: 'Role', name }, { name: 'orders' }),
+      ),
+    };
+    expect(check(checkInput(objects))).toEqual(
+      pass(
+        'ServiceAccount orders bound to Role orders-read, orders-write; token automount off',
+      ),
+    );
+  });
+
+  it('lists every problem when the ServiceAccount is missing and nothing turns automount off', () => {
+    const objects = withPodSpec(
+      appPodSpec({
+        serviceAccountName: 'orders-runner',
+        automountServiceAccountToken: undefined,
+      }),
+    );
+    expect(check(checkInput(objects))).toEqual(
+      fail(
+        'ServiceAccount orders-runner does not exist; no RoleBinding names ServiceAccount orders-runner; the API token is mounted into the pods (automountServiceAccountToken is not false)',
+      ),
+    );
+  });
+
   it('fails when the API token is mounted into the pods', () => {
     const objects = withPodSpec(
       appPodSpec({ automountServiceAccountToken: undefined }),
@@ -1195,6 +1362,70 @@ describe('secrets-managed', () => {
     );
   });
 
+  it('counts a projected volume once when one of its sources is a Secret, and one without sources not at all', () => {
+    const podSpec = appPodSpec({
+      volumes: [
+        {
+          name: 'token-and-ca',
+          projected: {
+            sources: [
+              { serviceAccountToken: { path: 'token' } },
+              { secret: { name: 'orders-ca' } },
+            ],
+          },
+        },
+        { name: 'empty', projected: {} },
+      ],
+    });
+    expect(check(checkInput(withPodSpec(podSpec)))).toEqual(
+      pass(
+        '1 secret reference(s) through secretKeyRef, envFrom or volumes; no secret-looking literal env values',
+      ),
+    );
+  });
+
+  it('does not take a secret-looking name read from a ConfigMap or the pod for a literal', () => {
+    const podSpec = appPodSpec({
+      containers: [
+        appContainer({
+          env: [
+            {
+              name: 'TOKEN_AUDIENCE',
+              valueFrom: {
+                configMapKeyRef: { name: 'orders-config', key: 'audience' },
+              },
+            },
+            {
+              name: 'SECRET_MOUNT_POD',
+              valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+            },
+          ],
+        }),
+      ],
+    });
+    expect(check(checkInput(withPodSpec(podSpec)))).toEqual(
+      pass('no secrets used and no secret-looking literal env values'),
+    );
+  });
+
+  it('recognises API and private keys with or without an underscore', () => {
+    const podSpec = appPodSpec({
+      containers: [
+        appContainer({
+          env: [
+            { name: 'STRIPE_APIKEY', value: 'sk-live-51Hx' },
+            { name: 'SIGNING_PRIVATEKEY', value: '-----BEGIN' },
+          ],
+        }),
+      ],
+    });
+    expect(check(checkInput(withPodSpec(podSpec)))).toEqual(
+      fail(
+        'secret-looking environment variables set as literal values: orders.STRIPE_APIKEY, orders.SIGNING_PRIVATEKEY',
+      ),
+    );
+  });
+
   it('fails naming container and variable of each secret-looking literal, never its value', () => {
     const podSpec = appPodSpec({
       initContainers: [
@@ -1245,6 +1476,19 @@ describe('network-policies', () => {
     const objects = { ...compliantStage(), NetworkPolicy: [defaultDeny] };
     expect(check(checkInput(objects))).toEqual(
       pass('NetworkPolicy default-deny selects the pods'),
+    );
+  });
+
+  it('names every NetworkPolicy that selects the pods', () => {
+    const objects = {
+      ...compliantStage(),
+      NetworkPolicy: [
+        networkPolicy('orders-egress', { app: 'orders' }),
+        networkPolicy('orders-ingress', { app: 'orders' }),
+      ],
+    };
+    expect(check(checkInput(objects))).toEqual(
+      pass('NetworkPolicy orders-egress, orders-ingress selects the pods'),
     );
   });
 
@@ -1416,6 +1660,42 @@ describe('grafana-dashboards', () => {
     );
   });
 
+  it('names every dashboard ConfigMap', () => {
+    const objects = {
+      ...compliantStage(),
+      ConfigMap: ['orders-dashboard', 'orders-slo-dashboard'].map(name =>
+        configMap(name, { ...ENTITY_LABELS, grafana_dashboard: '1' }),
+      ),
+    };
+    expect(check(checkInput(objects))).toEqual(
+      pass('dashboard ConfigMap orders-dashboard, orders-slo-dashboard'),
+    );
+  });
+
+  it('skips unlabelled ConfigMaps that a label selector of only exclusions takes in', () => {
+    const selector = workloadSelectorFor({
+      ...ordersEntity,
+      metadata: {
+        name: 'orders',
+        annotations: { [KUBERNETES_LABEL_SELECTOR_ANNOTATION]: '!legacy' },
+      },
+    })!;
+    const objects = {
+      ...compliantStage(),
+      ConfigMap: [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'kube-root-ca.crt', namespace: NAMESPACE },
+        },
+        configMap('orders-dashboard', { grafana_dashboard: '1' }),
+      ],
+    };
+    expect(check(checkInput(objects, { selector }))).toEqual(
+      pass('dashboard ConfigMap orders-dashboard'),
+    );
+  });
+
   it('fails when no ConfigMap of the service carries the grafana_dashboard label', () => {
     const objects = {
       ...compliantStage(),
@@ -1448,6 +1728,19 @@ describe('alerts-configured', () => {
     expect(check(checkInput())).toEqual(pass('PrometheusRule orders'));
   });
 
+  it('names every PrometheusRule of the service', () => {
+    const objects = {
+      ...compliantStage(),
+      PrometheusRule: [
+        prometheusRule('orders', ENTITY_LABELS),
+        prometheusRule('orders-slo', ENTITY_LABELS),
+      ],
+    };
+    expect(check(checkInput(objects))).toEqual(
+      pass('PrometheusRule orders, orders-slo'),
+    );
+  });
+
   it('passes on alert rules loaded in Prometheus when no PrometheusRule matches', () => {
     expect(check(checkInput(noMatchingRule))).toEqual(
       pass(
@@ -1468,6 +1761,17 @@ describe('alerts-configured', () => {
     expect(check(crdAbsent(prometheus))).toEqual(
       pass(
         '4 alert rule(s) loaded in Prometheus (OrdersDown, OrdersHighErrorRate, OrdersHighLatency, ...)',
+      ),
+    );
+  });
+
+  it('lists exactly three loaded rules without an ellipsis', () => {
+    const prometheus = prometheusAnswering({
+      alertRules: ['OrdersDown', 'OrdersHighErrorRate', 'OrdersHighLatency'],
+    });
+    expect(check(crdAbsent(prometheus))).toEqual(
+      pass(
+        '3 alert rule(s) loaded in Prometheus (OrdersDown, OrdersHighErrorRate, OrdersHighLatency)',
       ),
     );
   });
