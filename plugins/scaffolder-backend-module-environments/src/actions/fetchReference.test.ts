@@ -8,6 +8,7 @@ import { ScmIntegrations } from '@backstage/integration';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { acceptsInput, inputCases } from '../__testUtils__/inputSchema';
 import { createFetchReferenceAction } from './fetchReference';
 
 describe('fetch:reference', () => {
@@ -157,4 +158,39 @@ describe('fetch:reference', () => {
     }).handler(ctx as any);
     expect(existsSync(join(workspace.path, 'service/src/app.ts'))).toBe(true);
   });
+});
+
+describe('fetch:reference input', () => {
+  const action = createFetchReferenceAction({
+    config: new ConfigReader({}),
+    reader: mockServices.urlReader.mock(),
+    integrations: ScmIntegrations.fromConfig(new ConfigReader({})),
+    permissions: mockServices.permissions(),
+  });
+  const input = { path: 'service', targetPath: 'service' };
+
+  it.each(
+    inputCases([
+      input,
+      { path: 'charts/express-service', targetPath: 'chart' },
+      { ...input, packageName: 'orders' },
+      { ...input, packageName: 'orders-api.v2_x' },
+      { ...input, packageName: 'a'.repeat(214) },
+    ]),
+  )('accepts %s', (_, value) => expect(acceptsInput(action, value)).toBe(true));
+
+  it.each(
+    inputCases([
+      { path: 'service' },
+      { targetPath: 'service' },
+      { ...input, path: '../../etc' },
+      { ...input, targetPath: '/tmp/x' },
+      { ...input, packageName: 'Orders' },
+      { ...input, packageName: '-orders' },
+      { ...input, packageName: 'orders api' },
+      { ...input, packageName: 'a'.repeat(215) },
+    ]),
+  )('refuses %s', (_, value) =>
+    expect(acceptsInput(action, value)).toBe(false),
+  );
 });

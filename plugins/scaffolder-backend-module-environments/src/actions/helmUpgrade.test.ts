@@ -16,6 +16,7 @@ import {
   REPO_ROOT,
   uninstallRelease,
 } from '../__testUtils__/localCluster';
+import { acceptsInput, inputCases } from '../__testUtils__/inputSchema';
 import { createHelmUpgradeAction } from './helmUpgrade';
 
 const TRUSTED = { entityRef: 'template:default/express-service' };
@@ -351,6 +352,89 @@ describe('helm:upgrade input checks', () => {
         'helm:upgrade may deploy only to dev; prod is reached by promotion (environments:promote)',
       ),
     );
+  });
+
+  it.each(
+    inputCases([
+      { chart: 'chart', releaseName: 'orders', stage: 'dev' },
+      { ...input, releaseName: 'a' },
+      { ...input, releaseName: 'a'.repeat(53) },
+      { ...input, valuesFiles: ['values.yaml', 'envs/dev.yaml'] },
+      { ...input, valuesFiles: Array(10).fill('values.yaml') },
+      { ...input, set: { 'image.tag': '1.2.3', replicaCount: 2, debug: true } },
+      { ...input, set: { note: 'x'.repeat(1024) } },
+      { ...input, timeout: '90s' },
+      { ...input, timeout: '9999m' },
+    ]),
+  )('accepts %s', (_, value) => expect(acceptsInput(action, value)).toBe(true));
+
+  it.each(
+    inputCases([
+      { releaseName: 'orders', stage: 'dev' },
+      { chart: 'chart', stage: 'dev' },
+      { chart: 'chart', releaseName: 'orders' },
+      { ...input, chart: '/charts/x' },
+      { ...input, releaseName: '-orders' },
+      { ...input, releaseName: 'orders_1' },
+      { ...input, releaseName: 'a'.repeat(54) },
+      { ...input, stage: 'Dev' },
+      { ...input, valuesFiles: ['../secrets.yaml'] },
+      { ...input, valuesFiles: Array(11).fill('values.yaml') },
+      { ...input, set: { note: 'x'.repeat(1025) } },
+      { ...input, set: { image: { tag: '1.2.3' } } },
+      { ...input, timeout: '0s' },
+      { ...input, timeout: '05m' },
+      { ...input, timeout: '5h' },
+      { ...input, timeout: '90sec' },
+      { ...input, timeout: '10000s' },
+    ]),
+  )('refuses %s', (_, value) =>
+    expect(acceptsInput(action, value)).toBe(false),
+  );
+
+  describe('values paths given with set', () => {
+    // The policy is asked after the set keys are checked: a refusal from it means the key passed.
+    const denying = createHelmUpgradeAction({
+      access,
+      permissions: mockServices.permissions({ result: AuthorizeResult.DENY }),
+    });
+    const workspace = createMockDirectory({
+      content: { chart: { 'Chart.yaml': 'name: x' } },
+    });
+    const attempt = (key: string) =>
+      denying.handler(
+        createMockActionContext({
+          input: { ...input, set: { [key]: 'x' } },
+          workspacePath: workspace.path,
+          templateInfo: TRUSTED,
+        }) as any,
+      );
+
+    it.each([
+      'image',
+      'image.tag',
+      'ports[0].name',
+      'env[10]',
+      'a-b_c.d[2].e',
+      'ingress.hosts[12]',
+    ])('passes %p on to helm', async key => {
+      await expect(attempt(key)).rejects.toThrow(NotAllowedError);
+    });
+
+    it.each([
+      'a,b',
+      'a=b',
+      'a..b',
+      '.a',
+      'a.',
+      'a[x]',
+      'a[]',
+      'a[0',
+      'a b',
+      'a.[0]',
+    ])('refuses %p', async key => {
+      await expect(attempt(key)).rejects.toThrow('not a plain values path');
+    });
   });
 
   it('names an unknown stage', async () => {

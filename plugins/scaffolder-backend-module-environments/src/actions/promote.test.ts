@@ -13,6 +13,7 @@ import { NotAllowedError } from '@backstage/errors';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import express from 'express';
 import Router from 'express-promise-router';
+import { acceptsInput, inputCases } from '../__testUtils__/inputSchema';
 import { createPromoteAction } from './promote';
 
 /**
@@ -178,4 +179,44 @@ describe('environments:promote against a double of the environments promotion ro
     ).rejects.toThrow('from and to must be different stages');
     expect(requests).toEqual([]);
   });
+});
+
+describe('environments:promote input', () => {
+  const action = createPromoteAction({
+    discovery: mockServices.discovery(),
+    auth: mockServices.auth(),
+  });
+  const input = {
+    entityRef: 'component:default/orders',
+    from: 'dev',
+    to: 'staging',
+  };
+
+  it.each(
+    inputCases([
+      input,
+      { ...input, entityRef: 'component:orders' },
+      { ...input, entityRef: 'api:team-a/orders.v2_x' },
+      { ...input, entityRef: 'component:default/Orders' },
+      { ...input, overrideReason: 'x'.repeat(10) },
+      { ...input, overrideReason: 'x'.repeat(500) },
+    ]),
+  )('accepts %s', (_, value) => expect(acceptsInput(action, value)).toBe(true));
+
+  it.each(
+    inputCases([
+      { from: 'dev', to: 'staging' },
+      { entityRef: 'component:default/orders', from: 'dev' },
+      { ...input, entityRef: 'orders' },
+      { ...input, entityRef: '1component:default/orders' },
+      { ...input, entityRef: 'component:default/orders/x' },
+      { ...input, entityRef: 'component:default/-orders' },
+      { ...input, from: 'Dev' },
+      { ...input, to: 'prod/x' },
+      { ...input, overrideReason: 'x'.repeat(9) },
+      { ...input, overrideReason: 'x'.repeat(501) },
+    ]),
+  )('refuses %s', (_, value) =>
+    expect(acceptsInput(action, value)).toBe(false),
+  );
 });

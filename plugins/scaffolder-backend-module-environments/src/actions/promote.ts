@@ -13,7 +13,12 @@ import type {
   PromotionPreview,
 } from '@envportal/plugin-environments-common';
 import { examples } from './promote.examples';
-import { DNS_LABEL, DNS_LABEL_MESSAGE } from './validation';
+import {
+  DNS_LABEL,
+  DNS_LABEL_MESSAGE,
+  ENTITY_REF,
+  ENTITY_REF_MESSAGE,
+} from './validation';
 
 /**
  * `environments:promote` asks the environments backend to promote an entity from one stage to the
@@ -38,10 +43,7 @@ export function createPromoteAction(options: {
         entityRef: z =>
           z
             .string()
-            .regex(/^[a-z]+:([a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]*$/i, {
-              message:
-                'must be an entity reference such as component:default/orders',
-            })
+            .regex(ENTITY_REF, { message: ENTITY_REF_MESSAGE })
             .describe('The entity to promote'),
         from: z => z.string().regex(DNS_LABEL, { message: DNS_LABEL_MESSAGE }),
         to: z => z.string().regex(DNS_LABEL, { message: DNS_LABEL_MESSAGE }),

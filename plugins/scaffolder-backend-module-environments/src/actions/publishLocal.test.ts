@@ -8,6 +8,7 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { acceptsInput, inputCases } from '../__testUtils__/inputSchema';
 import { createPublishLocalAction } from './publishLocal';
 
 describe('publish:local', () => {
@@ -124,4 +125,31 @@ describe('publish:local', () => {
     ).rejects.toThrow('Not allowed: environments.template.execute');
     expect(existsSync(join(publishDir.path, 'orders'))).toBe(false);
   });
+});
+
+describe('publish:local input', () => {
+  const action = createPublishLocalAction({
+    config: new ConfigReader({}),
+    permissions: mockServices.permissions(),
+  });
+
+  it.each(
+    inputCases([
+      { repoName: 'orders' },
+      { repoName: 'orders', sourcePath: 'service' },
+      { repoName: 'orders', description: 'x'.repeat(200) },
+    ]),
+  )('accepts %s', (_, input) => expect(acceptsInput(action, input)).toBe(true));
+
+  it.each(
+    inputCases([
+      {},
+      { repoName: '../orders' },
+      { repoName: 'Orders' },
+      { repoName: 'orders', sourcePath: '../service' },
+      { repoName: 'orders', description: 'x'.repeat(201) },
+    ]),
+  )('refuses %s', (_, input) =>
+    expect(acceptsInput(action, input)).toBe(false),
+  );
 });

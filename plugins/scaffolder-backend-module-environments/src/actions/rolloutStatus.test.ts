@@ -1,8 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { readClusterAccess } from '@envportal/plugin-environments-node';
 import yaml from 'yaml';
+import { acceptsInput, inputCases } from '../__testUtils__/inputSchema';
 import {
   describeWithCluster,
   kubectl,
@@ -129,4 +131,34 @@ describeWithCluster('kubernetes:rollout-status on the local cluster', () => {
       `Deployment sctest-missing not found in dev on cluster local`,
     );
   });
+});
+
+describe('kubernetes:rollout-status input', () => {
+  const action = createRolloutStatusAction({
+    access: readClusterAccess(new ConfigReader({})),
+    permissions: mockServices.permissions(),
+  });
+  const input = { stage: 'dev', deployment: 'orders' };
+
+  it.each(
+    inputCases([
+      input,
+      { ...input, timeoutSeconds: 1 },
+      { ...input, timeoutSeconds: 3600 },
+    ]),
+  )('accepts %s', (_, value) => expect(acceptsInput(action, value)).toBe(true));
+
+  it.each(
+    inputCases([
+      { stage: 'dev' },
+      { deployment: 'orders' },
+      { ...input, stage: 'Dev' },
+      { ...input, deployment: 'orders/x' },
+      { ...input, timeoutSeconds: 0 },
+      { ...input, timeoutSeconds: 3601 },
+      { ...input, timeoutSeconds: 2.5 },
+    ]),
+  )('refuses %s', (_, value) =>
+    expect(acceptsInput(action, value)).toBe(false),
+  );
 });

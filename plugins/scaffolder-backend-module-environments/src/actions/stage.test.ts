@@ -1,6 +1,7 @@
 import { ConfigReader } from '@backstage/config';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { readClusterAccess } from '@envportal/plugin-environments-node';
+import { acceptsInput, inputCases } from '../__testUtils__/inputSchema';
 import { createStageAction } from './stage';
 
 const access = (config: ConfigReader) => readClusterAccess(config);
@@ -46,4 +47,18 @@ describe('environments:stage', () => {
       createStageAction({ access: access(new ConfigReader({})) }).handler(ctx),
     ).rejects.toThrow('No stages are configured');
   });
+});
+
+describe('environments:stage input', () => {
+  const action = createStageAction({ access: access(config) });
+
+  it.each(inputCases([{}, { stage: 'prod' }, { stage: 'team-a-dev' }]))(
+    'accepts %s',
+    (_, input) => expect(acceptsInput(action, input)).toBe(true),
+  );
+
+  it.each(inputCases([{ stage: 'Prod' }, { stage: '' }, { stage: 'dev/x' }]))(
+    'refuses %s',
+    (_, input) => expect(acceptsInput(action, input)).toBe(false),
+  );
 });

@@ -9,6 +9,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { acceptsInput, inputCases } from '../__testUtils__/inputSchema';
 import { TerraformActionOptions } from '../terraform/prepareTerraform';
 import { createTerraformApplyAction } from './terraformApply';
 import { createTerraformPlanAction } from './terraformPlan';
@@ -242,4 +243,59 @@ describe('terraform actions are closed by default', () => {
       'Not allowed: environments.template.execute for template:default/dry-run',
     );
   });
+});
+
+describe('terraform:plan and terraform:apply input', () => {
+  const config = new ConfigReader({});
+  const options: TerraformActionOptions = {
+    config,
+    reader: mockServices.urlReader.mock(),
+    integrations: ScmIntegrations.fromConfig(config),
+    permissions: mockServices.permissions(),
+  };
+  const plan = createTerraformPlanAction(options);
+  const input = { workingDirectory: 'terraform/envs/dev' };
+
+  it('is the same for both actions', () => {
+    expect(createTerraformApplyAction(options).schema?.input).toEqual(
+      plan.schema?.input,
+    );
+  });
+
+  it.each(
+    inputCases([
+      input,
+      { workingDirectory: 'terraform' },
+      { ...input, varFile: 'terraform/envs/dev/terraform.tfvars' },
+      { ...input, backendConfig: { bucket: 'x'.repeat(1024) } },
+      {
+        ...input,
+        vars: { name: 'x'.repeat(4096), replicas: 2, public: false },
+      },
+      { ...input, secretVars: ['api_token', '_x', `a${'b'.repeat(63)}`] },
+      { ...input, binary: 'terraform' },
+      { ...input, binary: 'tofu' },
+    ]),
+  )('accepts %s', (_, value) => expect(acceptsInput(plan, value)).toBe(true));
+
+  it.each(
+    inputCases([
+      {},
+      { workingDirectory: 'envs/dev' },
+      { workingDirectory: 'x/terraform' },
+      { workingDirectory: 'terraformx' },
+      { workingDirectory: 'terraform/../etc' },
+      { workingDirectory: 'terraform/envs/../../etc' },
+      { workingDirectory: 'terraform/envs/..' },
+      { ...input, varFile: 'envs/dev.tfvars' },
+      { ...input, backendConfig: { bucket: 'x'.repeat(1025) } },
+      { ...input, backendConfig: { bucket: 1 } },
+      { ...input, vars: { name: 'x'.repeat(4097) } },
+      { ...input, vars: { tags: { a: 'b' } } },
+      { ...input, secretVars: ['1token'] },
+      { ...input, secretVars: ['api.token'] },
+      { ...input, secretVars: [`a${'b'.repeat(64)}`] },
+      { ...input, binary: 'bash' },
+    ]),
+  )('refuses %s', (_, value) => expect(acceptsInput(plan, value)).toBe(false));
 });

@@ -8,3 +8,12 @@ export const DNS_LABEL_MESSAGE =
  * control characters. resolveSafeChildPath checks again after symlinks are resolved.
  */
 export const WORKSPACE_PATH = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._\-/]+$/;
+
+/**
+ * An entity reference, `kind:name` or `kind:namespace/name`. Both cases are spelled out instead of an
+ * `i` flag: the JSON Schema the scaffolder validates with keeps a pattern's source but not its flags.
+ */
+export const ENTITY_REF =
+  /^[A-Za-z]+:([A-Za-z0-9-]+\/)?[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const ENTITY_REF_MESSAGE =
+  'must be an entity reference such as component:default/orders';

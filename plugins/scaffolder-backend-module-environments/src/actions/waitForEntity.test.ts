@@ -1,5 +1,6 @@
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { acceptsInput, inputCases } from '../__testUtils__/inputSchema';
 import { createWaitForEntityAction } from './waitForEntity';
 
 describe('catalog:wait-for-entity', () => {
@@ -46,4 +47,35 @@ describe('catalog:wait-for-entity', () => {
       'component:default/orders did not appear in the catalog within 1s',
     );
   });
+});
+
+describe('catalog:wait-for-entity input', () => {
+  const action = createWaitForEntityAction({ catalog: catalogServiceMock() });
+
+  it.each(
+    inputCases([
+      { entityRef: 'component:default/orders' },
+      { entityRef: 'component:orders' },
+      { entityRef: 'api:team-a/orders.v2_x' },
+      { entityRef: 'component:default/Orders' },
+      { entityRef: 'component:orders', timeoutSeconds: 1 },
+      { entityRef: 'component:orders', timeoutSeconds: 600 },
+    ]),
+  )('accepts %s', (_, input) => expect(acceptsInput(action, input)).toBe(true));
+
+  it.each(
+    inputCases([
+      {},
+      { entityRef: 'orders' },
+      { entityRef: 'component:' },
+      { entityRef: '1component:default/orders' },
+      { entityRef: 'component:default/orders/x' },
+      { entityRef: 'component:default/-orders' },
+      { entityRef: 'component:orders', timeoutSeconds: 0 },
+      { entityRef: 'component:orders', timeoutSeconds: 601 },
+      { entityRef: 'component:orders', timeoutSeconds: 1.5 },
+    ]),
+  )('refuses %s', (_, input) =>
+    expect(acceptsInput(action, input)).toBe(false),
+  );
 });

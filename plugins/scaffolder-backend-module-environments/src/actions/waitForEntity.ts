@@ -4,6 +4,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { examples } from './waitForEntity.examples';
+import { ENTITY_REF, ENTITY_REF_MESSAGE } from './validation';
 
 /**
  * `catalog:wait-for-entity` waits until the catalog holds an entity, as the user running the task.
@@ -26,10 +27,7 @@ export function createWaitForEntityAction(options: {
     schema: {
       input: {
         entityRef: z =>
-          z.string().regex(/^[a-z]+:([a-z0-9-]+\/)?[a-z0-9][a-z0-9._-]*$/i, {
-            message:
-              'must be an entity reference such as component:default/orders',
-          }),
+          z.string().regex(ENTITY_REF, { message: ENTITY_REF_MESSAGE }),
         timeoutSeconds: z =>
           z.number().int().min(1).max(600).optional().describe('Default 120'),
       },
