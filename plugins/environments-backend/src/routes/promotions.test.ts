@@ -83,7 +83,7 @@ describe('promotion routes on the promotion engine', () => {
     });
     const promotions = createPromotionService({
       ...bed.deps,
-      permissions: demoPolicyPermissions(),
+      permissions: await demoPolicyPermissions(),
     });
     const server = await serveRouter(httpAuth =>
       createRouter({

@@ -1,12 +1,8 @@
 /*
  * The promotion routes as the real plugin mounts them (plugin.ts block): the plugin's database,
- * auditor, permissions and actions registry come from the test backend's core services, and the
- * permissions service decides with the demo's policy for the caller of each request.
+ * auditor, permissions and actions registry come from the test backend's core services, and
+ * Backstage's permission backend in the same backend decides with the demo's policy module.
  */
-import {
-  coreServices,
-  createServiceFactory,
-} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -17,8 +13,9 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import { environmentsPlugin } from '../plugin';
 import {
-  demoPolicyPermissions,
+  demoPermissionFeatures,
   GUEST,
+  PERMISSIONS_ENABLED,
 } from '../services/promotion/__testUtils__/policyPermissions';
 
 const entity = {
@@ -46,13 +43,11 @@ async function backend() {
   const { server } = await startTestBackend({
     features: [
       environmentsPlugin,
-      mockServices.rootConfig.factory({ data: config }),
-      catalogServiceMock.factory({ entities: [entity] }),
-      createServiceFactory({
-        service: coreServices.permissions,
-        deps: {},
-        factory: () => demoPolicyPermissions(),
+      mockServices.rootConfig.factory({
+        data: { ...config, ...PERMISSIONS_ENABLED },
       }),
+      catalogServiceMock.factory({ entities: [entity] }),
+      ...demoPermissionFeatures(),
       actionsRegistryServiceMock.factory(),
     ],
   });

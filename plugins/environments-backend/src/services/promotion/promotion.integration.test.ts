@@ -187,11 +187,6 @@ const passingChecklist = (stage: string): StageChecklist => ({
   summary: { pass: CHECKLIST.length, fail: 0, warn: 0, unknown: 0 },
 });
 
-/**
- * The demo's real policy (EnvironmentsPermissionPolicy), asked the way the permission backend asks
- * it: conditional decisions come back to the promotion service, which applies them.
- */
-const permissions = demoPolicyPermissions();
 
 const entity = (name: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -315,7 +310,9 @@ describeWhenAvailable(
         logger: mockServices.logger.mock(),
         auditor,
         auth: mockServices.auth(),
-        permissions,
+        // Backstage's permission backend with the demo's policy module decides; conditional
+        // decisions come back to the promotion service, which applies them.
+        permissions: await demoPolicyPermissions(),
         store,
         registry: createClusterRegistry({
           stages: environments.stages,

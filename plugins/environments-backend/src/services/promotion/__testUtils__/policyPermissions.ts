@@ -1,19 +1,41 @@
-import type {
+import {
+  AuthService,
+  BackendFeature,
   BackstageCredentials,
   BackstageUserInfo,
+  BackstageUserPrincipal,
+  coreServices,
+  createBackendModule,
+  createBackendPlugin,
+  createServiceFactory,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import permissionBackend from '@backstage/plugin-permission-backend';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { EnvironmentsPermissionPolicy } from '@envportal/plugin-environments-node';
+
+/** The guest of the demo (no group): may promote into dev and staging only. */
+export const GUEST = 'user:development/guest';
+
+/** A member of group:default/release-managers: may promote anywhere. */
+export const RELEASE_MANAGER = 'user:default/rita';
+
+const DEMO_GROUPS: Record<string, string[]> = {
+  [RELEASE_MANAGER]: ['group:default/release-managers'],
+};
 
 /**
  * User info as the catalog gives it: each user owns what they are and the groups listed for them
  * in `groups`; a user not listed is a member of no group.
  */
-export function userInfoOf(
-  groups: Record<string, string[]>,
-): Pick<UserInfoService, 'getUserInfo'> {
+function userInfoOf(groups: Record<string, string[]>): UserInfoService {
   return {
     async getUserInfo(
       credentials: BackstageCredentials,
@@ -28,52 +50,103 @@ export function userInfoOf(
   };
 }
 
+/** The demo's policy module as an adopter installs it (packages/backend/src/permissionPolicy.ts). */
+const demoPolicyModule = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'environments-policy',
+  register(reg) {
+    reg.registerInit({
+      deps: { policy: policyExtensionPoint, userInfo: coreServices.userInfo },
+      async init({ policy, userInfo }) {
+        policy.setPolicy(new EnvironmentsPermissionPolicy(userInfo));
+      },
+    });
+  },
+});
+
 /**
- * The permissions service a plugin gets with permissions enabled and `policy` installed, asked with
- * the caller's credentials. As Backstage's permission client does, a service principal (without
- * access restrictions) is allowed without asking the policy; as the permission backend does, a user
- * reaches the policy with their user info, anyone else with no user, and a conditional decision goes
- * back to the plugin to apply.
+ * The test backend's mock auth, except that a plugin's request on behalf of a user names the plugin
+ * as actor, as Backstage's auth does: the permission backend refuses resource permissions without a
+ * resource from a user who calls it directly, and allows them from a plugin acting for the user.
  */
-export function policyPermissions(
-  policy: Pick<EnvironmentsPermissionPolicy, 'handle'>,
-  userInfo: Pick<UserInfoService, 'getUserInfo'>,
-): PermissionsService {
-  return {
-    async authorize() {
-      throw new Error(
-        'the environments plugins ask for conditional decisions only',
-      );
-    },
-    async authorizeConditional(requests, { credentials }) {
-      const type = (credentials.principal as { type?: string }).type;
-      if (type === 'service') {
-        return requests.map(() => ({ result: AuthorizeResult.ALLOW }));
-      }
-      const user =
-        type === 'user'
-          ? { credentials, info: await userInfo.getUserInfo(credentials) }
-          : undefined;
-      return Promise.all(
-        requests.map(({ permission }) => policy.handle({ permission }, user)),
-      ) as ReturnType<PermissionsService['authorizeConditional']>;
-    },
-  };
+const actorKeepingAuth = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory({ plugin }) {
+    const auth = mockServices.auth({ pluginId: plugin.getId() });
+    return Object.assign(Object.create(auth), {
+      async getPluginRequestToken(
+        options: Parameters<AuthService['getPluginRequestToken']>[0],
+      ) {
+        const { principal } = options.onBehalfOf;
+        if (!auth.isPrincipal(options.onBehalfOf, 'user')) {
+          return auth.getPluginRequestToken(options);
+        }
+        return {
+          token: mockCredentials.user.token(
+            (principal as BackstageUserPrincipal).userEntityRef,
+            { actor: { subject: `plugin:${plugin.getId()}` } },
+          ),
+        };
+      },
+    }) as AuthService;
+  },
+});
+
+/**
+ * What a test backend needs for permissions to be decided as in the demo: Backstage's permission
+ * backend with the demo's policy module, the real permissions service (client) in every plugin, and
+ * user info that puts the release manager in group:default/release-managers. The root config must
+ * set `permission.enabled: true` (see {@link PERMISSIONS_ENABLED}).
+ */
+export function demoPermissionFeatures(): BackendFeature[] {
+  return [
+    permissionBackend,
+    demoPolicyModule,
+    permissionsServiceFactory,
+    actorKeepingAuth,
+    createServiceFactory({
+      service: coreServices.userInfo,
+      deps: {},
+      factory: () => userInfoOf(DEMO_GROUPS),
+    }),
+  ];
 }
 
-/** The guest of the demo (no group): may promote into dev and staging only. */
-export const GUEST = 'user:development/guest';
+/** The config that turns the permission framework on. */
+export const PERMISSIONS_ENABLED = { permission: { enabled: true } };
 
-/** A member of group:default/release-managers: may promote anywhere. */
-export const RELEASE_MANAGER = 'user:default/rita';
+/**
+ * A plugin's permissions service in a test backend running {@link demoPermissionFeatures}: each
+ * decision goes over HTTP to the permission backend, which asks the demo's policy; a service
+ * principal is allowed by Backstage's permission client without asking the policy, as in production.
+ * Started on first use; the backend stops after the test file.
+ */
+export function demoPolicyPermissions(): Promise<PermissionsService> {
+  started ??= startPermissionBackend();
+  return started;
+}
+let started: Promise<PermissionsService> | undefined;
 
-/** The demo's policy with its default options, the release manager in the release managers' group. */
-export function demoPolicyPermissions(): PermissionsService {
-  const userInfo = userInfoOf({
-    [RELEASE_MANAGER]: ['group:default/release-managers'],
+async function startPermissionBackend(): Promise<PermissionsService> {
+  let permissions: PermissionsService | undefined;
+  const client = createBackendPlugin({
+    pluginId: 'permission-client',
+    register(env) {
+      env.registerInit({
+        deps: { service: coreServices.permissions },
+        async init({ service }) {
+          permissions = service;
+        },
+      });
+    },
   });
-  return policyPermissions(
-    new EnvironmentsPermissionPolicy(userInfo),
-    userInfo,
-  );
+  await startTestBackend({
+    features: [
+      ...demoPermissionFeatures(),
+      mockServices.rootConfig.factory({ data: PERMISSIONS_ENABLED }),
+      client,
+    ],
+  });
+  return permissions!;
 }
