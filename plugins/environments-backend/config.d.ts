@@ -94,6 +94,35 @@ export interface Config {
             /** The stage's values files, in order. */
             valuesFiles?: string[];
           };
+          /**
+           * Promotions into this stage wait for approvals before they run (their gates are evaluated
+           * again when the last approval arrives).
+           */
+          approval?: {
+            /** Approvals needed, 1–10. Default 1. */
+            required?: number;
+            /** Users or groups (ownership refs, e.g. `group:default/release-managers`) who may approve. */
+            approvers: string[];
+            /** Whether the requester may approve their own promotion. Default false. */
+            allowRequester?: boolean;
+            /** Seconds a request waits for its approvals before it expires. Default 86400 (24 h). */
+            validForSeconds?: number;
+          };
+          /** When promotions into this stage may run: RFC 5545 recurrence rules in a time zone. */
+          window?: {
+            /** IANA time zone of every rule, e.g. `Europe/Berlin`. */
+            timeZone: string;
+            /**
+             * Open only inside one of these (none: open unless denied). `start`/`end` are the first
+             * occurrence as local date-times (`2026-01-05T09:00`); `rrule` repeats it
+             * (`FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR`).
+             */
+            allow?: Array<{ start: string; end: string; rrule?: string }>;
+            /** Closed inside any of these, e.g. `{ start: 2026-12-20T00:00, end: 2027-01-04T00:00 }`. */
+            deny?: Array<{ start: string; end: string; rrule?: string }>;
+            /** A promotion asked for while closed: `refuse` (default, with the next opening) or `queue`. */
+            outside?: 'refuse' | 'queue';
+          };
         };
       };
     };

@@ -16,6 +16,7 @@ import {
 } from './services/metrics';
 import { createHealthProber, createStatusService } from './services/status';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { setupPromotions } from './services/promotion';
 import { registerEnvironmentsActions } from './actions/registerEnvironmentsActions';
 
@@ -42,6 +43,8 @@ export const environmentsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         actionsRegistry: actionsRegistryServiceRef,
+        userInfo: coreServices.userInfo,
+        notifications: notificationService,
       },
       async init({
         httpRouter,

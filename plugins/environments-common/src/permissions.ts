@@ -24,6 +24,28 @@ export const environmentsPromotionOverridePermission = createPermission({
 });
 
 /**
+ * Allows a user to approve or reject a promotion awaiting approval. Who may approve in a stage is
+ * also named by the stage's approval policy (`environments.promotion.stages.<stage>.approval`):
+ * both must agree. Service principals never approve.
+ * @public
+ */
+export const environmentsPromotionApprovePermission = createPermission({
+  name: 'environments.promotion.approve',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
+ * Allows a user to promote outside a stage's deploy window (an emergency), with a written reason.
+ * @public
+ */
+export const environmentsWindowOverridePermission = createPermission({
+  name: 'environments.promotion.window-override',
+  attributes: { action: 'update' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
  * Allows a user to roll a stage back to the version it ran before.
  * @public
  */
@@ -54,6 +76,8 @@ export const environmentsTemplateExecutePermission = createPermission({
 export const environmentsPermissions = [
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
+  environmentsPromotionApprovePermission,
+  environmentsWindowOverridePermission,
   environmentsRollbackCreatePermission,
   environmentsTemplateExecutePermission,
 ];

@@ -9,12 +9,17 @@
  *   GET  /entities/:kind/:namespace/:name/checklist[?stage=]
  *   GET  /entities/:kind/:namespace/:name/metrics?range=1h[&stage=]
  *   POST /entities/:kind/:namespace/:name/promotions/preview   { from, to }
- *   POST /entities/:kind/:namespace/:name/promotions           { from, to, overrideReason?, idempotencyKey? }
+ *   POST /entities/:kind/:namespace/:name/promotions           { from, to, overrideReason?, windowOverrideReason?, idempotencyKey? }
  *   GET  /entities/:kind/:namespace/:name/promotions[?limit=&offset=]
  *   GET  /promotions/:id
+ *   POST /promotions/:id/approvals                             { decision, comment? }
+ *   GET  /stages                                               approval policy and window per stage
  *   POST /entities/:kind/:namespace/:name/rollbacks            { stage, reason? }
  */
 export type {
+  ApprovalDecision,
+  ApprovalDecisionDecisionEnum,
+  ApprovalRequest,
   CheckCounts,
   ChecklistItemResult,
   ChecklistResponse,
@@ -34,6 +39,7 @@ export type {
   Promotion,
   PromotionDiffEntry,
   PromotionList,
+  PromotionApproval,
   PromotionPreview,
   PromotionPreviewSource,
   PromotionPreviewTarget,
@@ -47,6 +53,11 @@ export type {
   RollbackRequest,
   RolloutState,
   StageChecklist,
+  StageGovernance,
+  StageGovernanceApproval,
+  StageGovernanceList,
+  StageWindow,
+  StageWindowOutsideEnum,
   StageMetrics,
   StageStatus,
   StageStatusStateEnum,

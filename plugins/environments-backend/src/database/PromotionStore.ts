@@ -12,6 +12,7 @@ import {
 import { Knex } from 'knex';
 
 const TABLE = 'environments_promotions';
+const APPROVALS = 'environments_promotion_approvals';
 
 /** States in which a promotion still holds its entity+stage lock. */
 export const ACTIVE_STATES: PromotionState[] = [
@@ -20,8 +21,25 @@ export const ACTIVE_STATES: PromotionState[] = [
   'verifying',
 ];
 
+/**
+ * States in which a promotion holds its slot without running: nobody owns it until its approvals
+ * arrive or its stage's window opens.
+ */
+export const WAITING_STATES: PromotionState[] = ['awaiting-approval', 'queued'];
+
+/** One approver's decision, as stored. */
+export type StoredDecision = {
+  actor: string;
+  decision: 'approve' | 'reject';
+  comment?: string;
+  at: string;
+};
+
 /** A promotion as stored, with the fields the API does not show. */
 export type StoredPromotion = Promotion & {
+  /** Approvals its target stage asked for when it was requested, and until when it may wait. */
+  approvalsRequired?: number;
+  approvalExpiresAt?: string;
   kind: 'promotion' | 'rollback';
   /** The target Deployment and container being changed. */
   deployment: string;
@@ -46,17 +64,33 @@ export class LeaseLostError extends Error {
 
 export type NewPromotion = Omit<
   StoredPromotion,
-  'state' | 'createdAt' | 'progress' | 'finishedAt' | 'durationMs'
+  | 'state'
+  | 'createdAt'
+  | 'progress'
+  | 'finishedAt'
+  | 'durationMs'
+  | 'approvalExpiresAt'
+  | 'runAfter'
 > & {
   createdAt?: Date;
   /** `<cluster>/<namespace>/<deployment>`: the workload locked while this promotion is active. */
   workloadKey: string;
+  /** A promotion that waits starts unowned; default `pending` (owned by the inserting replica). */
+  state?: 'pending' | 'awaiting-approval' | 'queued';
+  approvalExpiresAt?: Date;
+  runAfter?: Date;
 };
 
 export type PromotionUpdate = Partial<
   Pick<
     StoredPromotion,
-    'state' | 'progress' | 'error' | 'summary' | 'imageBefore' | 'rollback'
+    | 'state'
+    | 'progress'
+    | 'error'
+    | 'summary'
+    | 'imageBefore'
+    | 'rollback'
+    | 'gates'
   >
 > & { rolloutCompletedAt?: Date };
 
@@ -93,6 +127,10 @@ type Row = {
   rolled_back_at: string | Date | null;
   error: string | null;
   summary: string;
+  approvals_required: number | null;
+  approval_expires_at: string | Date | null;
+  run_after: string | Date | null;
+  window_override_reason: string | null;
   created_at: string | Date;
   rollout_completed_at: string | Date | null;
   finished_at: string | Date | null;
@@ -153,6 +191,8 @@ export class PromotionStore {
       if (earlier) return { promotion: earlier, created: false };
     }
     const createdAt = promotion.createdAt ?? new Date();
+    const state = promotion.state ?? 'pending';
+    const owned = state === 'pending';
     try {
       await this.db<Row>(TABLE).insert({
         id: promotion.id,
@@ -163,13 +203,17 @@ export class PromotionStore {
         strategy: promotion.strategy,
         deployment: promotion.deployment,
         container: promotion.container,
-        state: 'pending',
+        state,
         image_before: promotion.imageBefore ?? null,
         image_after: promotion.imageAfter,
         in_flight_key: inFlightKey(promotion.entityRef, promotion.to),
         in_flight_workload: promotion.workloadKey,
-        owner_id: lease.owner,
-        lease_expires_at: new Date(Date.now() + lease.durationMs),
+        owner_id: owned ? lease.owner : null,
+        lease_expires_at: owned ? new Date(Date.now() + lease.durationMs) : null,
+        approvals_required: promotion.approvalsRequired ?? null,
+        approval_expires_at: promotion.approvalExpiresAt ?? null,
+        run_after: promotion.runAfter ?? null,
+        window_override_reason: promotion.windowOverrideReason ?? null,
         idempotency_key: promotion.idempotencyKey ?? null,
         gates: JSON.stringify(promotion.gates),
         risk: JSON.stringify(promotion.risk),
@@ -309,6 +353,7 @@ export class PromotionStore {
     const now = new Date();
     const expired = (await this.db<Row>(TABLE)
       .whereNotNull('in_flight_key')
+      .whereNotIn('state', WAITING_STATES)
       .where(q =>
         q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now),
       )
@@ -321,6 +366,7 @@ export class PromotionStore {
       const taken = await this.db(TABLE)
         .where({ id: row.id })
         .whereNotNull('in_flight_key')
+        .whereNotIn('state', WAITING_STATES)
         .where(q =>
           q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now),
         )
@@ -347,6 +393,7 @@ export class PromotionStore {
     const patch: Partial<Record<keyof Row, unknown>> = {};
     if (update.state) patch.state = update.state;
     if (update.progress) patch.progress = JSON.stringify(update.progress);
+    if (update.gates) patch.gates = JSON.stringify(update.gates);
     if (update.error !== undefined) patch.error = update.error;
     if (update.summary !== undefined) patch.summary = update.summary;
     if (update.imageBefore !== undefined)
@@ -404,6 +451,120 @@ export class PromotionStore {
     if (written !== 1) throw new LeaseLostError(id, lease.owner);
     return (await this.get(id))!;
   }
+
+  /** Every promotion waiting for approvals or for its window, oldest first. */
+  async listWaiting(): Promise<StoredPromotion[]> {
+    const rows = await this.db<Row>(TABLE)
+      .whereIn('state', WAITING_STATES)
+      .whereNotNull('in_flight_key')
+      .orderBy('created_at', 'asc');
+    return rows.map(toPromotion);
+  }
+
+  /** The approvals and rejections of a promotion, oldest first. */
+  async decisions(promotionId: string): Promise<StoredDecision[]> {
+    const rows = await this.db(APPROVALS)
+      .where({ promotion_id: promotionId })
+      .orderBy('id', 'asc');
+    return rows.map(r => ({
+      actor: r.actor,
+      decision: r.decision,
+      comment: r.comment ?? undefined,
+      at: iso(r.created_at)!,
+    }));
+  }
+
+  /**
+   * Records one user's decision on a promotion still awaiting approval. Throws ConflictError when
+   * the user already decided or the promotion no longer awaits approval.
+   */
+  async recordDecision(
+    promotionId: string,
+    decision: Omit<StoredDecision, 'at'>,
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      const row = await tx<Row>(TABLE).where({ id: promotionId }).first();
+      if (row?.state !== 'awaiting-approval') {
+        throw new ConflictError(
+          `Promotion ${promotionId} is ${row?.state ?? 'gone'}, not awaiting approval`,
+        );
+      }
+      try {
+        await tx(APPROVALS).insert({
+          promotion_id: promotionId,
+          actor: decision.actor,
+          decision: decision.decision,
+          comment: decision.comment ?? null,
+          created_at: new Date(),
+        });
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        throw new ConflictError(
+          `${decision.actor} already decided on promotion ${promotionId}`,
+        );
+      }
+    });
+  }
+
+  /**
+   * Takes a waiting promotion to run it now: only one replica wins (the state moves from waiting
+   * to pending in one statement), and it owns the promotion from then on.
+   */
+  async claimWaiting(id: string, lease: Lease): Promise<boolean> {
+    const taken = await this.db(TABLE)
+      .where({ id })
+      .whereIn('state', WAITING_STATES)
+      .whereNotNull('in_flight_key')
+      .update({
+        state: 'pending',
+        owner_id: lease.owner,
+        lease_expires_at: new Date(Date.now() + lease.durationMs),
+        run_after: null,
+      });
+    return taken === 1;
+  }
+
+  /** Moves a waiting promotion to the queue until its stage's window opens. */
+  async queue(id: string, runAfter: Date | undefined): Promise<boolean> {
+    const moved = await this.db(TABLE)
+      .where({ id })
+      .whereIn('state', WAITING_STATES)
+      .update({ state: 'queued', run_after: runAfter ?? null });
+    return moved === 1;
+  }
+
+  /**
+   * Ends a promotion that never ran (rejected, expired, or refused when it was about to start) and
+   * frees its slot. False when it was no longer waiting (another replica ended or started it).
+   */
+  async endWaiting(
+    id: string,
+    final: {
+      state: 'rejected' | 'expired' | 'failed';
+      error: string;
+      summary: string;
+    },
+  ): Promise<StoredPromotion | undefined> {
+    const current = await this.get(id);
+    if (!current) return undefined;
+    const finishedAt = new Date();
+    const written = await this.db(TABLE)
+      .where({ id })
+      .whereIn('state', WAITING_STATES)
+      .whereNotNull('in_flight_key')
+      .update({
+        state: final.state,
+        error: final.error,
+        summary: final.summary,
+        in_flight_key: null,
+        in_flight_workload: null,
+        owner_id: null,
+        lease_expires_at: null,
+        finished_at: finishedAt,
+        duration_ms: finishedAt.getTime() - Date.parse(current.createdAt),
+      });
+    return written === 1 ? this.get(id) : undefined;
+  }
 }
 
 function inFlightKey(entityRef: string, stage: string) {
@@ -427,6 +588,10 @@ function toPromotion(row: Row): StoredPromotion {
     gates: JSON.parse(row.gates) as GateResult[],
     risk: JSON.parse(row.risk) as PromotionRisk,
     overrideReason: row.override_reason ?? undefined,
+    windowOverrideReason: row.window_override_reason ?? undefined,
+    approvalsRequired: row.approvals_required ?? undefined,
+    approvalExpiresAt: iso(row.approval_expires_at),
+    runAfter: iso(row.run_after),
     requestedBy: row.requested_by,
     createdAt: iso(row.created_at)!,
     finishedAt: iso(row.finished_at),

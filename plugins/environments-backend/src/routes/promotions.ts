@@ -46,6 +46,7 @@ export function addPromotionRoutes(
             entity: req.params,
             ...req.body,
             overrideReason: req.body.overrideReason?.trim(),
+            windowOverrideReason: req.body.windowOverrideReason?.trim(),
             idempotencyKey,
           },
           { credentials, request: req },
@@ -78,6 +79,25 @@ export function addPromotionRoutes(
   router.get('/promotions/:id', async (req, res) => {
     const credentials = await credentialsOf(req);
     res.json(await promotions.get(req.params.id, { credentials }));
+  });
+
+  router.post('/promotions/:id/approvals', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    res.json(
+      await promotions.decide(
+        {
+          id: req.params.id,
+          decision: req.body.decision,
+          comment: req.body.comment?.trim(),
+        },
+        { credentials, request: req },
+      ),
+    );
+  });
+
+  router.get('/stages', async (req, res) => {
+    await credentialsOf(req);
+    res.json({ items: promotions.stages() });
   });
 
   router.post(

@@ -18,10 +18,12 @@ import {
   environmentsConditions,
 } from './permissions';
 import {
+  environmentsPromotionApprovePermission,
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
   environmentsTemplateExecutePermission,
+  environmentsWindowOverridePermission,
 } from '@envportal/plugin-environments-common';
 
 /**
@@ -67,8 +69,9 @@ const ADMIN_ONLY_PERMISSIONS = new Set([
 /**
  * A complete permission policy for a portal with the environments plugins (the demo runs it with
  * {@link DEFAULT_POLICY_OPTIONS}).
- * - Promotion: release managers may do everything; anyone else (the guest included) may promote to
- *   and roll back dev and staging only (the IS_TARGET_STAGE rule), and may never override gates.
+ * - Promotion: release managers may do everything; anyone else (the guest included) may promote to,
+ *   approve in and roll back dev and staging only (the IS_TARGET_STAGE rule), and may never override
+ *   gates or a closed deploy window. (Who approves in a stage is also named by its approval policy.)
  * - Templates: the environments actions run only from the trusted templates (the IS_ENTITY rule on
  *   the template), except for portal admins; dry runs of inline templates, template management and
  *   the Kubernetes proxy are for portal admins. (Which kinds a registered location may add is the
@@ -101,6 +104,14 @@ export class EnvironmentsPermissionPolicy implements PermissionPolicy {
       permission,
       environmentsRollbackCreatePermission,
     );
+    const isApprove = isPermission(
+      permission,
+      environmentsPromotionApprovePermission,
+    );
+    const isWindowOverride = isPermission(
+      permission,
+      environmentsWindowOverridePermission,
+    );
     const isTemplateExecute = isPermission(
       permission,
       environmentsTemplateExecutePermission,
@@ -110,6 +121,8 @@ export class EnvironmentsPermissionPolicy implements PermissionPolicy {
       !isCreate &&
       !isOverride &&
       !isRollback &&
+      !isApprove &&
+      !isWindowOverride &&
       !isTemplateExecute &&
       !adminOnly
     ) {
@@ -138,7 +151,11 @@ export class EnvironmentsPermissionPolicy implements PermissionPolicy {
     if (await this.isMemberOf(user, this.options.releaseManagers)) {
       return { result: AuthorizeResult.ALLOW };
     }
-    if (isOverride || !isResourcePermission(permission, 'catalog-entity')) {
+    if (
+      isOverride ||
+      isWindowOverride ||
+      !isResourcePermission(permission, 'catalog-entity')
+    ) {
       return { result: AuthorizeResult.DENY };
     }
     return createEnvironmentsConditionalDecision(

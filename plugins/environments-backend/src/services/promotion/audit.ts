@@ -9,7 +9,8 @@ import type { Request } from 'express';
  * The state changes of a promotion or rollback, each audited as one event:
  * `requested` (accepted or refused), `denied` (by permission), `started` (the change is applied),
  * `rolled-out`, `soak-passed`, `soak-failed`, `rolled-back`, `recovered` (taken up again after a
- * restart), `failed` and `succeeded`.
+ * restart), `failed` and `succeeded`; and before it runs: `approved` and `rejected` (by an approver),
+ * `expired` (no decision in time) and `queued` (waiting for the stage's window to open).
  */
 export type PromotionStep =
   | 'requested'
@@ -21,7 +22,11 @@ export type PromotionStep =
   | 'rolled-back'
   | 'recovered'
   | 'failed'
-  | 'succeeded';
+  | 'succeeded'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'queued';
 
 /** Steps that record something going wrong; they are audited as failures. */
 const FAILURE_STEPS = new Set<PromotionStep>([

@@ -1,10 +1,10 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
-  Promotion,
 } from '@envportal/plugin-environments-common';
 import { requirePermission } from '@envportal/plugin-environments-node';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,8 @@ import {
 import { actorOf, AuditSubject, createPromotionAudit } from './audit';
 import { executePromotion, ExecutionContext } from './executePromotion';
 import { gatesPassed } from './gates';
+import { createGovernance, promotionView } from './governance';
+import { createPromotionNotifier } from './notifications';
 import { buildPreview } from './preview';
 import { checkStageOrder, isProductionStage } from './stageOrder';
 import {
@@ -30,19 +32,6 @@ import { rollbackTarget } from './rollbackTarget';
 import { stageSettings } from './settings';
 import { promotionSummary } from './summary';
 import { PromotionService, PromotionServiceDeps } from './types';
-
-/** What the API shows of a stored promotion. */
-function toApi(p: StoredPromotion): Promotion {
-  const {
-    kind: _kind,
-    idempotencyKey: _key,
-    rolloutCompletedAt: _done,
-    ownerId: _owner,
-    leaseExpiresAt: _lease,
-    ...rest
-  } = p;
-  return rest;
-}
 
 /** Minimum length of a written override reason: a word or two is not a reason. */
 const MIN_OVERRIDE_REASON = 10;
@@ -80,6 +69,10 @@ export function createPromotionService(
   const audit = createPromotionAudit(deps.auditor, stage =>
     isProductionStage(deps, stage),
   );
+  const notifier = createPromotionNotifier({
+    notifications: deps.notifications,
+    logger: deps.logger,
+  });
 
   /** Runs in the background; the HTTP answer does not wait for the rollout. */
   function start(ctx: Omit<ExecutionContext, 'lease'>) {
@@ -87,6 +80,7 @@ export function createPromotionService(
       ...ctx,
       lease,
       stop: shuttingDown.signal,
+      onFinished: p => notifier.finished(p),
     })
       .catch(error =>
         deps.logger.error(`promotion ${ctx.promotion.id} crashed: ${error}`),
@@ -94,6 +88,10 @@ export function createPromotionService(
       .finally(() => running.delete(ctx.promotion.id));
     running.set(ctx.promotion.id, task);
   }
+
+  const governance = createGovernance(deps, { lease, audit, notifier, start });
+  const view = (p: StoredPromotion, credentials?: BackstageCredentials) =>
+    promotionView(governance, p, credentials);
 
   /**
    * Audits a refused request: `denied` when the permission policy said no, `requested` (failed)
@@ -150,7 +148,7 @@ export function createPromotionService(
           );
           if (earlier) {
             return {
-              promotion: toApi(replayOf(earlier, input)),
+              promotion: await view(replayOf(earlier, input), credentials),
               created: false,
             };
           }
@@ -200,7 +198,15 @@ export function createPromotionService(
             { promotionStages: deps.settings.servicePrincipalStages },
           );
         }
+        // Approvals and the deploy window: it may wait, or be refused here.
+        const admission = await governance.admit({
+          entityRef,
+          to: input.to,
+          windowOverrideReason: input.windowOverrideReason,
+          credentials,
+        });
         const draft = {
+          ...admission,
           id: randomUUID(),
           kind: 'promotion' as const,
           entityRef,
@@ -227,7 +233,6 @@ export function createPromotionService(
             summary: promotionSummary({
               ...draft,
               riskLevel: draft.risk.level,
-              state: 'pending',
             }),
           },
           lease,
@@ -248,17 +253,23 @@ export function createPromotionService(
               imageBefore: promotion.imageBefore ?? null,
               imageAfter: promotion.imageAfter,
               override: Boolean(promotion.overrideReason),
+              windowOverride: Boolean(promotion.windowOverrideReason),
+              state: promotion.state,
             },
           },
         );
-        start({
-          promotion,
-          entity,
-          selector: context.selector,
-          credentials,
-        });
+        if (promotion.state === 'pending') {
+          start({
+            promotion,
+            entity,
+            selector: context.selector,
+            credentials,
+          });
+        } else {
+          await governance.requested(promotion);
+        }
       }
-      return { promotion: toApi(promotion), created };
+      return { promotion: await view(promotion, credentials), created };
     },
 
     async rollback(input, { credentials, request }) {
@@ -348,7 +359,7 @@ export function createPromotionService(
         },
       );
       start({ promotion, entity, selector, credentials });
-      return toApi(promotion);
+      return view(promotion, credentials);
     },
 
     async get(id, { credentials }) {
@@ -358,7 +369,7 @@ export function createPromotionService(
       await deps.entities.resolve(parseEntityRef(promotion.entityRef), {
         credentials,
       });
-      return toApi(promotion);
+      return view(promotion, credentials);
     },
 
     async list(input, { credentials }) {
@@ -368,8 +379,22 @@ export function createPromotionService(
         limit: input.limit,
         offset: input.offset,
       });
-      return { items: items.map(toApi), total };
+      return {
+        items: await Promise.all(items.map(p => view(p, credentials))),
+        total,
+      };
     },
+
+    async decide(input, { credentials, request }) {
+      return view(
+        await governance.decide(input, { credentials, request }),
+        credentials,
+      );
+    },
+
+    stages: () => governance.stages(),
+
+    sweep: () => governance.sweep(),
 
     async recover() {
       // Only promotions whose lease expired: a live owner (another replica, or this process before

@@ -157,5 +157,6 @@ async function finish(
     },
   });
   steps.log.info(`${promotion.kind} ${outcome.state}`);
+  await ctx.onFinished?.(finished);
   return finished;
 }

@@ -35,6 +35,8 @@ export type ExecutionContext = {
   resume?: boolean;
   /** Aborted when this replica shuts down: the run stops and leaves the promotion to another. */
   stop?: AbortSignal;
+  /** Told of the outcome once it is stored (notifications). */
+  onFinished?: (promotion: StoredPromotion) => Promise<void>;
 };
 
 /** How a run ends. */

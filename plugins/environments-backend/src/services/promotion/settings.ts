@@ -1,5 +1,15 @@
 import { Config } from '@backstage/config';
 import { z } from 'zod';
+import { DeployWindow } from './deployWindow';
+
+/** Who must approve promotions into a stage before they run. */
+export type ApprovalPolicy = {
+  required: number;
+  /** Ownership refs (users or groups). */
+  approvers: string[];
+  allowRequester: boolean;
+  validForSeconds: number;
+};
 
 /** How promotion into one stage is carried out. */
 export type StagePromotionSettings = {
@@ -19,6 +29,8 @@ export type StagePromotionSettings = {
     /** The stage's values files, in order. */
     valuesFiles: string[];
   };
+  approval?: ApprovalPolicy;
+  window?: DeployWindow;
 };
 
 export type PromotionSettings = {
@@ -43,6 +55,29 @@ export type PromotionSettings = {
   stages: Record<string, StagePromotionSettings>;
 };
 
+const windowRuleSchema = z.object({
+  start: z.string(),
+  end: z.string(),
+  rrule: z.string().min(1).optional(),
+});
+
+/** Parsed into a {@link DeployWindow} here, so a bad rule or time zone stops start-up. */
+const windowSchema = z
+  .object({
+    timeZone: z.string().min(1),
+    allow: z.array(windowRuleSchema).default([]),
+    deny: z.array(windowRuleSchema).default([]),
+    outside: z.enum(['refuse', 'queue']).default('refuse'),
+  })
+  .transform((w, ctx) => {
+    try {
+      return new DeployWindow(w);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  });
+
 const stageSchema = z
   .object({
     strategy: z.enum(['image', 'helm']).default('image'),
@@ -57,6 +92,22 @@ const stageSchema = z
         valuesFiles: z.array(z.string().min(1)).default([]),
       })
       .optional(),
+    approval: z
+      .object({
+        required: z.number().int().min(1).max(10).default(1),
+        approvers: z
+          .array(z.string().regex(/^(user|group):[^:/\s]+\/[^:/\s]+$/))
+          .min(1),
+        allowRequester: z.boolean().default(false),
+        validForSeconds: z
+          .number()
+          .int()
+          .min(60)
+          .max(30 * 86400)
+          .default(86400),
+      })
+      .optional(),
+    window: windowSchema.optional(),
   })
   .refine(s => s.strategy !== 'helm' || s.helm, {
     message: 'strategy "helm" needs a helm block (release, chart)',

@@ -7,7 +7,9 @@ import {
   SchedulerService,
   PermissionsService,
   RootConfigService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { environmentsPermissions } from '@envportal/plugin-environments-common';
 import type { EnvironmentsConfig } from '../../config';
 import { PromotionStore } from '../../database/PromotionStore';
@@ -45,6 +47,8 @@ export async function setupPromotions(deps: {
   entities: EntityResolver;
   checklist: ChecklistService;
   prometheus?: PrometheusClient;
+  userInfo: UserInfoService;
+  notifications?: NotificationService;
 }): Promise<PromotionService> {
   const settings = readPromotionSettings(deps.config);
   const store = await PromotionStore.create({ database: deps.database });
@@ -60,6 +64,8 @@ export async function setupPromotions(deps: {
     environments: deps.environments,
     settings,
     prometheus: deps.prometheus,
+    userInfo: deps.userInfo,
+    notifications: deps.notifications,
     checklist: {
       async forStage(entity, stage, { credentials }) {
         const response = await deps.checklist.getChecklist(
@@ -92,6 +98,12 @@ export async function setupPromotions(deps: {
         .recover()
         .catch(error =>
           deps.logger.error(`promotion takeover failed: ${error}`),
+        );
+      // Expired approval requests end; approved or queued promotions whose stage is open start.
+      await promotions
+        .sweep()
+        .catch(error =>
+          deps.logger.error(`waiting promotions not handled: ${error}`),
         );
     },
   });

@@ -63,6 +63,10 @@ export function promotionSummary(p: {
     case 'failed':
       result = ` Result: failed${seconds}${p.error ? ` (${p.error})` : ''}.`;
       break;
+    case 'rejected':
+    case 'expired':
+      result = ` Result: ${p.state}${p.error ? ` (${p.error})` : ''}.`;
+      break;
     default:
       result = ` Status: ${p.state}.`;
   }

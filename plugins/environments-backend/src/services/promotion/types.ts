@@ -4,6 +4,7 @@ import {
   BackstageCredentials,
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import {
@@ -11,7 +12,9 @@ import {
   PromotionList,
   PromotionPreview,
   StageChecklist,
+  StageGovernance,
 } from '@envportal/plugin-environments-common';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { Request } from 'express';
 import type { EnvironmentsConfig } from '../../config';
 import type { WorkloadCacheService } from '../cache';
@@ -36,6 +39,8 @@ export type PromotionRequest = {
   from: string;
   to: string;
   overrideReason?: string;
+  /** Why it must run while the target stage's window is closed (an emergency). */
+  windowOverrideReason?: string;
   idempotencyKey?: string;
 };
 
@@ -62,6 +67,18 @@ export interface PromotionService {
     options: CallOptions,
   ): Promise<{ promotion: Promotion; created: boolean }>;
   rollback(input: RollbackRequest, options: CallOptions): Promise<Promotion>;
+  /** An approver approves or rejects a promotion awaiting approval. */
+  decide(
+    input: { id: string; decision: 'approve' | 'reject'; comment?: string },
+    options: CallOptions,
+  ): Promise<Promotion>;
+  /** Each stage's approval policy and deploy window state. */
+  stages(): StageGovernance[];
+  /**
+   * Expires approval requests past their validity and starts the promotions whose approvals are in
+   * and whose stage is open. Run on a schedule, like {@link PromotionService.recover}.
+   */
+  sweep(): Promise<void>;
   get(id: string, options: CallOptions): Promise<Promotion>;
   list(
     input: { entity: EntityRefParts; limit: number; offset: number },
@@ -96,6 +113,12 @@ export type PromotionServiceDeps = {
   checklist?: ChecklistSource;
   /** The shared Prometheus client; without it metric gates are unknown. */
   prometheus?: PrometheusClient;
+  /** Who an approver is (their groups); without it nobody can approve. */
+  userInfo?: Pick<UserInfoService, 'getUserInfo'>;
+  /** Backstage's notifications; without it nobody is notified. */
+  notifications?: NotificationService;
+  /** The clock for deploy windows and approval expiry (tests); default: the system's. */
+  now?: () => Date;
   /** This replica's owner id in the database (tests); default: host, pid and a random suffix. */
   ownerId?: string;
   /** Overrides the strategy per stage (tests); default from settings. */

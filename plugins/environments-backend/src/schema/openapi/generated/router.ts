@@ -670,13 +670,162 @@ export const spec = {
       PromotionState: {
         type: 'string',
         enum: [
+          'awaiting-approval',
+          'queued',
           'pending',
           'running',
           'verifying',
           'succeeded',
           'failed',
           'rolled-back',
+          'rejected',
+          'expired',
         ],
+        description:
+          "awaiting-approval: waits for the target stage's approvals; queued: approved or requested while the stage's window is closed, runs when it opens (runAfter); rejected and expired end a promotion that never ran.",
+      },
+      ApprovalDecision: {
+        type: 'object',
+        required: ['actor', 'decision', 'at'],
+        properties: {
+          actor: {
+            type: 'string',
+            description: 'User entity ref',
+          },
+          decision: {
+            type: 'string',
+            enum: ['approve', 'reject'],
+          },
+          comment: {
+            type: 'string',
+          },
+          at: {
+            type: 'string',
+          },
+        },
+      },
+      PromotionApproval: {
+        type: 'object',
+        required: ['required', 'approvers', 'expiresAt', 'decisions'],
+        description:
+          'The approvals a promotion into a stage with an approval policy waits for.',
+        properties: {
+          required: {
+            type: 'integer',
+          },
+          approvers: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description: 'Users or groups who may approve',
+          },
+          expiresAt: {
+            type: 'string',
+          },
+          decisions: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/ApprovalDecision',
+            },
+          },
+          canDecide: {
+            type: 'boolean',
+            description: 'Whether the caller may approve or reject it now.',
+          },
+          cannotDecideReason: {
+            type: 'string',
+            description: 'Why the caller may not, when they may not.',
+          },
+        },
+      },
+      ApprovalRequest: {
+        type: 'object',
+        required: ['decision'],
+        additionalProperties: false,
+        properties: {
+          decision: {
+            type: 'string',
+            enum: ['approve', 'reject'],
+          },
+          comment: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 2000,
+            pattern: '\\S',
+          },
+        },
+      },
+      StageWindow: {
+        type: 'object',
+        required: ['open', 'timeZone', 'outside'],
+        properties: {
+          open: {
+            type: 'boolean',
+          },
+          changesAt: {
+            type: 'string',
+            description:
+              'When it closes (if open) or opens (if closed); absent when not within a year.',
+          },
+          timeZone: {
+            type: 'string',
+          },
+          outside: {
+            type: 'string',
+            enum: ['refuse', 'queue'],
+          },
+        },
+      },
+      StageGovernance: {
+        type: 'object',
+        required: ['stage'],
+        properties: {
+          stage: {
+            type: 'string',
+          },
+          approval: {
+            type: 'object',
+            required: [
+              'required',
+              'approvers',
+              'allowRequester',
+              'validForSeconds',
+            ],
+            properties: {
+              required: {
+                type: 'integer',
+              },
+              approvers: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+              allowRequester: {
+                type: 'boolean',
+              },
+              validForSeconds: {
+                type: 'integer',
+              },
+            },
+          },
+          window: {
+            $ref: '#/components/schemas/StageWindow',
+          },
+        },
+      },
+      StageGovernanceList: {
+        type: 'object',
+        required: ['items'],
+        properties: {
+          items: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/StageGovernance',
+            },
+          },
+        },
       },
       Promotion: {
         type: 'object',
@@ -747,6 +896,17 @@ export const spec = {
           },
           overrideReason: {
             type: 'string',
+          },
+          windowOverrideReason: {
+            type: 'string',
+          },
+          approval: {
+            $ref: '#/components/schemas/PromotionApproval',
+          },
+          runAfter: {
+            type: 'string',
+            description:
+              "A queued promotion runs when its stage's window opens, at this time.",
           },
           requestedBy: {
             type: 'string',
@@ -824,6 +984,14 @@ export const spec = {
             type: 'string',
             description:
               'Why failed gates may be overridden (needs the override permission)',
+            minLength: 1,
+            maxLength: 2000,
+            pattern: '\\S',
+          },
+          windowOverrideReason: {
+            type: 'string',
+            description:
+              "Why it must run while the stage's window is closed (needs the window-override permission)",
             minLength: 1,
             maxLength: 2000,
             pattern: '\\S',
@@ -1258,6 +1426,83 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/promotions/{id}/approvals': {
+      post: {
+        operationId: 'decidePromotion',
+        summary: 'Approve or reject a promotion awaiting approval',
+        description:
+          "Needs environments.promotion.approve for the entity and target stage, and membership in the stage's approvers; service principals never approve. One rejection ends the promotion; the last approval needed starts it, with its gates evaluated again.",
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              format: 'uuid',
+            },
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ApprovalRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'the promotion after the decision',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Promotion',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/stages': {
+      get: {
+        operationId: 'listStageGovernance',
+        summary: "Each stage's approval policy and deploy window state",
+        responses: {
+          '200': {
+            description: 'stages in promotion order',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/StageGovernanceList',
+                },
+              },
+            },
+          },
+          '401': {
             $ref: '#/components/responses/Error',
           },
         },

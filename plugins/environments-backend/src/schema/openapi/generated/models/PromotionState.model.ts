@@ -8,9 +8,13 @@
  * @public
  */
 export type PromotionState =
+  | 'awaiting-approval'
+  | 'queued'
   | 'pending'
   | 'running'
   | 'verifying'
   | 'succeeded'
   | 'failed'
-  | 'rolled-back';
+  | 'rolled-back'
+  | 'rejected'
+  | 'expired';

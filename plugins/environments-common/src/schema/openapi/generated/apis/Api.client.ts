@@ -9,6 +9,7 @@ import { FetchApi } from '../types/fetch';
 import crossFetch from 'cross-fetch';
 import { pluginId } from '../pluginId';
 import * as parser from 'uri-template';
+import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { ChecklistResponse } from '../models/ChecklistResponse.model';
 import { EnvironmentsStatusResponse } from '../models/EnvironmentsStatusResponse.model';
 import { Health } from '../models/Health.model';
@@ -19,6 +20,7 @@ import { PromotionList } from '../models/PromotionList.model';
 import { PromotionPreview } from '../models/PromotionPreview.model';
 import { PromotionRequest } from '../models/PromotionRequest.model';
 import { RollbackRequest } from '../models/RollbackRequest.model';
+import { StageGovernanceList } from '../models/StageGovernanceList.model';
 
 /**
  * Wraps the Response type to convey a type on the json call.
@@ -61,6 +63,15 @@ export type CreateRollback = {
     name: string;
   };
   body: RollbackRequest;
+};
+/**
+ * @public
+ */
+export type DecidePromotion = {
+  path: {
+    id: string;
+  };
+  body: ApprovalRequest;
 };
 /**
  * @public
@@ -128,6 +139,10 @@ export type ListPromotions = {
     offset?: number;
   };
 };
+/**
+ * @public
+ */
+export type ListStageGovernance = {};
 /**
  * @public
  */
@@ -209,6 +224,35 @@ export class DefaultApiClient {
       kind: request.path.kind,
       namespace: request.path.namespace,
       name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * Needs environments.promotion.approve for the entity and target stage, and membership in the stage\'s approvers; service principals never approve. One rejection ends the promotion; the last approval needed starts it, with its gates evaluated again.
+   * Approve or reject a promotion awaiting approval
+   * @param id -
+   * @param approvalRequest -
+   */
+  public async decidePromotion(
+    // @ts-ignore
+    request: DecidePromotion,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<Promotion>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/promotions/{id}/approvals`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      id: request.path.id,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
@@ -390,6 +434,29 @@ export class DefaultApiClient {
       name: request.path.name,
       ...request.query,
     });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Each stage\'s approval policy and deploy window state
+   */
+  public async listStageGovernance(
+    // @ts-ignore
+    request: ListStageGovernance,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<StageGovernanceList>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/stages`;
+
+    const uri = parser.parse(uriTemplate).expand({});
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {

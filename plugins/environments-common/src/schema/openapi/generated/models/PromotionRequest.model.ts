@@ -21,6 +21,10 @@ export interface PromotionRequest {
    */
   overrideReason?: string;
   /**
+   * Why it must run while the stage\'s window is closed (needs the window-override permission)
+   */
+  windowOverrideReason?: string;
+  /**
    * Repeat it on retries; the earlier promotion is returned instead of a new one.
    */
   idempotencyKey?: string;

@@ -1,5 +1,7 @@
 //
 
+export * from '../models/ApprovalDecision.model';
+export * from '../models/ApprovalRequest.model';
 export * from '../models/CheckCounts.model';
 export * from '../models/CheckResult.model';
 export * from '../models/ChecklistItemResult.model';
@@ -18,6 +20,7 @@ export * from '../models/MetricsResponseRange.model';
 export * from '../models/PodSummary.model';
 export * from '../models/PreviewRequest.model';
 export * from '../models/Promotion.model';
+export * from '../models/PromotionApproval.model';
 export * from '../models/PromotionDiffEntry.model';
 export * from '../models/PromotionList.model';
 export * from '../models/PromotionPreview.model';
@@ -32,8 +35,12 @@ export * from '../models/RiskLevel.model';
 export * from '../models/RollbackRequest.model';
 export * from '../models/RolloutState.model';
 export * from '../models/StageChecklist.model';
+export * from '../models/StageGovernance.model';
+export * from '../models/StageGovernanceApproval.model';
+export * from '../models/StageGovernanceList.model';
 export * from '../models/StageMetrics.model';
 export * from '../models/StageStatus.model';
+export * from '../models/StageWindow.model';
 export * from '../models/WorkloadEvent.model';
 export * from '../models/WorkloadStatus.model';
 export * from '../models/WorkloadStatusReplicas.model';
