@@ -27,8 +27,12 @@ export const GUEST = 'user:development/guest';
 /** A member of group:default/release-managers: may promote anywhere. */
 export const RELEASE_MANAGER = 'user:default/rita';
 
+/** Another member of group:default/release-managers. */
+export const SECOND_RELEASE_MANAGER = 'user:default/rob';
+
 const DEMO_GROUPS: Record<string, string[]> = {
   [RELEASE_MANAGER]: ['group:default/release-managers'],
+  [SECOND_RELEASE_MANAGER]: ['group:default/release-managers'],
 };
 
 /**
@@ -49,6 +53,9 @@ function userInfoOf(groups: Record<string, string[]>): UserInfoService {
     },
   };
 }
+
+/** The demo's users and their groups, as the catalog gives them. */
+export const demoUserInfo = userInfoOf(DEMO_GROUPS);
 
 /** The demo's policy module as an adopter installs it (packages/backend/src/permissionPolicy.ts). */
 const demoPolicyModule = createBackendModule({
@@ -108,7 +115,7 @@ export function demoPermissionFeatures(): BackendFeature[] {
     createServiceFactory({
       service: coreServices.userInfo,
       deps: {},
-      factory: () => userInfoOf(DEMO_GROUPS),
+      factory: () => demoUserInfo,
     }),
   ];
 }

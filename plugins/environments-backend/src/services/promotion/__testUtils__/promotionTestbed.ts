@@ -1,4 +1,7 @@
+import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import type { Knex } from 'knex';
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -19,6 +22,7 @@ import { readPromotionSettings } from '../settings';
 import type { PromotionStrategy } from '../strategies';
 import type { ChecklistSource, PromotionServiceDeps } from '../types';
 import { fakeCluster, FakeCluster } from './fakeCluster';
+import { demoUserInfo } from './policyPermissions';
 
 export const ORDERS_REF = {
   kind: 'component',
@@ -71,6 +75,34 @@ export function recordingAuditor() {
     },
   });
   return { auditor, events };
+}
+
+/** A notification as its recipients get it. */
+export type SentNotification = {
+  to: string[];
+  title: string;
+  description?: string;
+  link?: string;
+};
+
+/**
+ * Backstage's notifications service as the promotion engine calls it, keeping what was sent (the
+ * notifications backend that would resolve groups to users is a plugin of its own).
+ */
+export function recordingNotifications() {
+  const sent: SentNotification[] = [];
+  const service: NotificationService = {
+    async send({ recipients, payload }) {
+      if (recipients.type !== 'entity') throw new Error('broadcast not expected');
+      sent.push({
+        to: [recipients.entityRef].flat(),
+        title: payload.title,
+        description: payload.description,
+        link: payload.link,
+      });
+    },
+  };
+  return { service, sent };
 }
 
 /** A stand-in for Prometheus answering the three gate queries with `metrics`, read at query time. */
@@ -169,9 +201,15 @@ export async function promotionTestbed(options: {
   cluster?: FakeCluster;
   strategy?: PromotionStrategy;
   permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  /** Decides permissions instead of `permission` (e.g. Backstage's permission backend). */
+  permissions?: PermissionsService;
   ownerId?: string;
+  engine?: 'SQLITE_3' | 'POSTGRES_15';
+  /** A database shared with another testbed: a second replica, or the same one after a restart. */
+  knex?: Knex;
+  now?: () => Date;
 }) {
-  const knex = await options.databases.init('SQLITE_3');
+  const knex = options.knex ?? (await options.databases.init(options.engine ?? 'SQLITE_3'));
   const store = await PromotionStore.create({
     database: mockServices.database({ knex, migrations: { skip: false } }),
   });
@@ -183,13 +221,16 @@ export async function promotionTestbed(options: {
   const logger = mockServices.logger.mock();
   logger.child.mockReturnValue(logger);
   const strategy = options.strategy;
+  const notifications = recordingNotifications();
   const deps: PromotionServiceDeps = {
     logger,
     auditor: audit.auditor,
     auth: mockServices.auth(),
-    permissions: mockServices.permissions({
-      result: options.permission ?? AuthorizeResult.ALLOW,
-    }),
+    permissions:
+      options.permissions ??
+      mockServices.permissions({
+        result: options.permission ?? AuthorizeResult.ALLOW,
+      }),
     store,
     registry: createClusterRegistry({
       stages: environments.stages,
@@ -206,6 +247,9 @@ export async function promotionTestbed(options: {
     prometheus: fakePrometheus(traffic),
     ownerId: options.ownerId,
     strategyFor: strategy ? () => strategy : undefined,
+    userInfo: demoUserInfo,
+    notifications: notifications.service,
+    now: options.now,
   };
-  return { deps, store, cluster, audit, traffic, logger, knex };
+  return { deps, store, cluster, audit, traffic, logger, knex, notifications };
 }
