@@ -113,6 +113,7 @@ describeWithPortal(
         expect.arrayContaining([
           expect.stringMatching(/get-environment-status$/),
           expect.stringMatching(/promote-entity$/),
+          expect.stringMatching(/decide-promotion$/),
         ]),
       );
     });

@@ -159,4 +159,54 @@ export function registerEnvironmentsActions(options: {
       };
     },
   });
+
+  actionsRegistry.register({
+    name: 'decide-promotion',
+    title: 'Approve or reject a promotion',
+    description:
+      "Approves or rejects a promotion awaiting approval, as the signed-in user, with an optional comment. Only the target stage's approvers may, never the requester (unless the stage allows it), and never a tool's own service token. One rejection ends the promotion; the last approval needed starts it.",
+    attributes: { destructive: true, idempotent: false, readOnly: false },
+    schema: {
+      input: z =>
+        z.object({
+          id: z.string().describe('The promotion id'),
+          decision: z.enum(['approve', 'reject']),
+          comment: z
+            .string()
+            .optional()
+            .describe('Why: shown to the requester and kept in the audit log'),
+        }),
+      output: z =>
+        z.object({
+          id: z.string(),
+          state: z.string(),
+          approvals: z.number(),
+          required: z.number(),
+        }),
+    },
+    action: async ({ input, credentials }) => {
+      const body = validateRequest('ApprovalRequest', {
+        decision: input.decision,
+        ...(input.comment !== undefined ? { comment: input.comment } : {}),
+      });
+      const promotion = await promotions.decide(
+        {
+          id: input.id,
+          decision: body.decision,
+          comment: body.comment?.trim(),
+        },
+        { credentials },
+      );
+      return {
+        output: {
+          id: promotion.id,
+          state: promotion.state,
+          approvals:
+            promotion.approval?.decisions.filter(d => d.decision === 'approve')
+              .length ?? 0,
+          required: promotion.approval?.required ?? 0,
+        },
+      };
+    },
+  });
 }

@@ -8,6 +8,7 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import type { JsonObject } from '@backstage/types';
 import express from 'express';
 import request from 'supertest';
 import { createRouter } from '../router';
@@ -22,6 +23,7 @@ import {
   demoPolicyPermissions,
   GUEST,
   RELEASE_MANAGER,
+  SECOND_RELEASE_MANAGER,
 } from '../services/promotion/__testUtils__/policyPermissions';
 import {
   ORDERS,
@@ -67,7 +69,10 @@ describe('promotion routes on the promotion engine', () => {
    * policy for the caller of each request. orders runs a newer image in each earlier stage, its gates
    * pass, nothing soaks, and each change applied to the fake cluster rolls out as `script` says.
    */
-  async function serve(script: RolloutBehaviour[] = ['completes']) {
+  async function serve(
+    script: RolloutBehaviour[] = ['completes'],
+    prod: JsonObject = {},
+  ) {
     const cluster = fakeCluster();
     cluster.runs('dev', DEV);
     cluster.runs('staging', STAGING);
@@ -78,7 +83,10 @@ describe('promotion routes on the promotion engine', () => {
       cluster,
       strategy: applied,
       promotion: {
-        stages: { staging: { soakSeconds: 0 }, prod: { soakSeconds: 0 } },
+        stages: {
+          staging: { soakSeconds: 0 },
+          prod: { soakSeconds: 0, ...prod },
+        },
       },
     });
     const promotions = createPromotionService({
@@ -190,6 +198,85 @@ describe('promotion routes on the promotion engine', () => {
     });
     expect(applied.calls.map(c => [c.namespace, c.image])).toEqual([
       ['prod', STAGING],
+    ]);
+  });
+
+  it('holds a prod promotion for approval; an approver decides through the API, others get the reason', async () => {
+    const { server, applied, promotions } = await serve(['completes'], {
+      approval: { approvers: ['group:default/release-managers'] },
+    });
+    const requested = await request(server)
+      .post(`${base}/promotions`)
+      .set('Authorization', as(RELEASE_MANAGER))
+      .send({ from: 'staging', to: 'prod' });
+    expect(requested.status).toBe(201);
+    expect(requested.body).toMatchObject({
+      state: 'awaiting-approval',
+      approval: {
+        required: 1,
+        approvers: ['group:default/release-managers'],
+        decisions: [],
+        canDecide: false,
+        cannotDecideReason: 'You requested it; someone else must approve it',
+      },
+    });
+    const approvals = `/api/environments/promotions/${requested.body.id}/approvals`;
+
+    const byGuest = await request(server)
+      .post(approvals)
+      .set('Authorization', as(GUEST))
+      .send({ decision: 'approve' });
+    expect(byGuest.status).toBe(403);
+    expect(byGuest.body.error.message).toBe(
+      'Only group:default/release-managers may approve promotions into prod',
+    );
+    expect(
+      (
+        await request(server)
+          .post(approvals)
+          .set('Authorization', as(SECOND_RELEASE_MANAGER))
+          .send({ decision: 'maybe' })
+      ).status,
+    ).toBe(400);
+    expect(applied.calls).toEqual([]);
+
+    const approved = await request(server)
+      .post(approvals)
+      .set('Authorization', as(SECOND_RELEASE_MANAGER))
+      .send({ decision: 'approve', comment: 'change board CAB-12 ok' });
+    await promotions.idle();
+    expect(approved.status).toBe(200);
+    expect(approved.body.approval.decisions).toEqual([
+      expect.objectContaining({
+        actor: SECOND_RELEASE_MANAGER,
+        decision: 'approve',
+        comment: 'change board CAB-12 ok',
+      }),
+    ]);
+    expect(applied.calls.map(c => [c.namespace, c.image])).toEqual([
+      ['prod', STAGING],
+    ]);
+    const again = await request(server)
+      .post(approvals)
+      .set('Authorization', as(SECOND_RELEASE_MANAGER))
+      .send({ decision: 'approve' });
+    expect(again.status).toBe(409);
+
+    const stages = await request(server)
+      .get('/api/environments/stages')
+      .set('Authorization', as(GUEST));
+    expect(stages.body.items).toEqual([
+      { stage: 'dev' },
+      { stage: 'staging' },
+      {
+        stage: 'prod',
+        approval: {
+          required: 1,
+          approvers: ['group:default/release-managers'],
+          allowRequester: false,
+          validForSeconds: 86400,
+        },
+      },
     ]);
   });
 

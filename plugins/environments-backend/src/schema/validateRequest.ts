@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import Ajv, { ErrorObject } from 'ajv';
 import { spec } from './openapi';
 import type {
+  ApprovalRequest,
   PreviewRequest,
   PromotionRequest,
   RollbackRequest,
@@ -12,6 +13,7 @@ ajv.addSchema(spec, 'openapi');
 
 /** The request bodies of the spec, for callers that do not come through HTTP (the MCP actions). */
 type RequestBodies = {
+  ApprovalRequest: ApprovalRequest;
   PreviewRequest: PreviewRequest;
   PromotionRequest: PromotionRequest;
   RollbackRequest: RollbackRequest;
