@@ -20,6 +20,7 @@ export type {
   ApprovalDecision,
   ApprovalDecisionDecisionEnum,
   ApprovalRequest,
+  ApprovalRequestDecisionEnum,
   CheckCounts,
   ChecklistItemResult,
   ChecklistResponse,

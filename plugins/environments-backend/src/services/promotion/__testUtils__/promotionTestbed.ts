@@ -1,5 +1,9 @@
 import type { PermissionsService } from '@backstage/backend-plugin-api';
-import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockServices,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import type { Knex } from 'knex';
 import type { Entity } from '@backstage/catalog-model';
@@ -204,7 +208,7 @@ export async function promotionTestbed(options: {
   /** Decides permissions instead of `permission` (e.g. Backstage's permission backend). */
   permissions?: PermissionsService;
   ownerId?: string;
-  engine?: 'SQLITE_3' | 'POSTGRES_15';
+  engine?: TestDatabaseId;
   /** A database shared with another testbed: a second replica, or the same one after a restart. */
   knex?: Knex;
   now?: () => Date;
