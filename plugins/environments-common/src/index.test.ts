@@ -19,6 +19,8 @@ describe('environments-common', () => {
     expect(names).toEqual([
       'environments.promotion.create',
       'environments.promotion.override',
+      'environments.promotion.approve',
+      'environments.promotion.window-override',
       'environments.rollback.create',
       'environments.template.execute',
     ]);

@@ -6,10 +6,12 @@ import {
 } from '@backstage/plugin-permission-common';
 import { createConditionAuthorizer } from '@backstage/plugin-permission-node';
 import {
+  environmentsPromotionApprovePermission,
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
   environmentsTemplateExecutePermission,
+  environmentsWindowOverridePermission,
 } from '@envportal/plugin-environments-common';
 import { EnvironmentsPermissionPolicy } from './EnvironmentsPermissionPolicy';
 import { environmentsPermissionRules } from './permissions';
@@ -95,6 +97,29 @@ describe('EnvironmentsPermissionPolicy', () => {
     expect(
       await decide(environmentsRollbackCreatePermission, MANAGER, 'prod'),
     ).toBe(true);
+  });
+
+  it('lets the guest approve in dev and staging only, release managers anywhere', async () => {
+    expect(
+      await decide(environmentsPromotionApprovePermission, GUEST, 'staging'),
+    ).toBe(true);
+    expect(
+      await decide(environmentsPromotionApprovePermission, GUEST, 'prod'),
+    ).toBe(false);
+    expect(
+      await decide(environmentsPromotionApprovePermission, MANAGER, 'prod'),
+    ).toBe(true);
+  });
+
+  it('keeps promoting outside a deploy window for release managers', async () => {
+    for (const stage of ['dev', 'staging', 'prod']) {
+      expect(
+        await decide(environmentsWindowOverridePermission, GUEST, stage),
+      ).toBe(false);
+      expect(
+        await decide(environmentsWindowOverridePermission, MANAGER, stage),
+      ).toBe(true);
+    }
   });
 
   it('denies environments permissions to service principals and anonymous callers', async () => {
