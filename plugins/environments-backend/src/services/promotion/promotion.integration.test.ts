@@ -43,8 +43,10 @@ import { readPromotionSettings } from './settings';
 import { PromotionService } from './types';
 import {
   demoPolicyPermissions,
+  demoUserInfo,
   GUEST,
   RELEASE_MANAGER as MANAGER,
+  SECOND_RELEASE_MANAGER,
 } from './__testUtils__/policyPermissions';
 
 const CONFIG_FILE = process.env.PROMOTION_IT_CONFIG;
@@ -254,7 +256,12 @@ describeWhenAvailable(
     async function build(
       strategy: 'image' | 'helm',
       knex?: any,
-      options: { extraEntities?: Entity[]; prometheusUrl?: string } = {},
+      options: {
+        extraEntities?: Entity[];
+        prometheusUrl?: string;
+        /** More of `environments.promotion.stages.staging`, e.g. an approval policy. */
+        staging?: Record<string, unknown>;
+      } = {},
     ): Promise<{
       service: PromotionService;
       store: PromotionStore;
@@ -271,6 +278,7 @@ describeWhenAvailable(
             strategy,
             soakSeconds: 2,
             rolloutTimeoutSeconds: 20,
+            ...options.staging,
             ...(strategy === 'helm'
               ? {
                   helm: {
@@ -313,6 +321,7 @@ describeWhenAvailable(
         // Backstage's permission backend with the demo's policy module decides; conditional
         // decisions come back to the promotion service, which applies them.
         permissions: await demoPolicyPermissions(),
+        userInfo: demoUserInfo,
         store,
         registry: createClusterRegistry({
           stages: environments.stages,
@@ -409,7 +418,11 @@ describeWhenAvailable(
       expect(created).toBe(true);
       await service.idle();
       const done = (await store.get(promotion.id))!;
-      expect(done.state).toBe('succeeded');
+      // The reason is in the failure message when it did not succeed (a rollback or an error).
+      expect([done.state, done.rollback?.reason ?? done.error]).toEqual([
+        'succeeded',
+        undefined,
+      ]);
       expect(done.imageBefore).toBe(`${REPO}:1.1.0`);
       expect(done.imageAfter).toBe(`${REPO}:1.2.0`);
       expect(done.progress).toEqual({ desired: 2, updated: 2, ready: 2 });
@@ -833,6 +846,45 @@ describeWhenAvailable(
       } finally {
         exporters[0].setErrorRatio(0);
       }
+    });
+
+    it('approvals: waits on the cluster until two release managers approve, across a restart, then promotes', async () => {
+      const approval = {
+        approval: {
+          required: 2,
+          approvers: ['group:default/release-managers'],
+        },
+      };
+      const before = await build('image', undefined, { staging: approval });
+      install('promo-img', 'staging', '1.1.0');
+      const { promotion } = await before.service.create(
+        { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+        { credentials: mockCredentials.user(GUEST) },
+      );
+      expect(promotion.state).toBe('awaiting-approval');
+      await before.service.decide(
+        { id: promotion.id, decision: 'approve', comment: 'first look' },
+        { credentials: mockCredentials.user(MANAGER) },
+      );
+      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+      await before.service.shutdown();
+
+      // Another process on the same database: the request and the first approval are still there.
+      const after = await build('image', before.knex, { staging: approval });
+      await after.service.decide(
+        { id: promotion.id, decision: 'approve' },
+        { credentials: mockCredentials.user(SECOND_RELEASE_MANAGER) },
+      );
+      await after.service.idle();
+      const done = (await after.store.get(promotion.id))!;
+      expect([done.state, done.rollback?.reason ?? done.error]).toEqual([
+        'succeeded',
+        undefined,
+      ]);
+      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.2.0`);
+      expect(
+        (await after.store.decisions(promotion.id)).map(d => d.actor),
+      ).toEqual([MANAGER, SECOND_RELEASE_MANAGER]);
     });
 
     it('after a restart, an interrupted promotion is finished and a never-started one is marked failed', async () => {
