@@ -1,5 +1,6 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { ConfigSources } from '@backstage/config-loader';
+import { demoUsersAuthModule } from './demoUsersAuth';
 import { environmentsPermissionPolicyModule } from './permissionPolicy';
 import { findConfigProblems } from './preflight';
 
@@ -22,6 +23,8 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
+// Test-only: sign in as a named demo user, enabled only by auth.providers.demo-user (stage 80).
+backend.add(demoUsersAuthModule);
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));
