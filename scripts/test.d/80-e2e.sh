@@ -17,9 +17,13 @@ log "building the app bundle"
 yarn workspace app build >"$ENVPORTAL_RUN/app-build.log" 2>&1 || { tail -n 40 "$ENVPORTAL_RUN/app-build.log"; exit 1; }
 
 # The backend serves the built app itself, so the app's base URL is the backend's.
+# The served app, and the test-only sign-in as a named demo user (a second person who approves).
 cat >"$ENVPORTAL_RUN/app-config.served.yaml" <<'YAML'
 app:
   baseUrl: http://localhost:7007
+auth:
+  providers:
+    demo-user: {}
 YAML
 config_args=(--config "$ENVPORTAL_RUN/app-config.served.yaml" --config "$(portal_demo_config)")
 cluster_config="$(portal_cluster_config)"
