@@ -1,5 +1,6 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { JsonObject } from '@backstage/types';
 import authPlugin from '@backstage/plugin-auth-backend';
 import request from 'supertest';
 import { DEMO_USER_HEADER, demoUsersAuthModule } from './demoUsersAuth';
@@ -14,7 +15,7 @@ const rita = {
   ],
 };
 
-function backend(auth: Record<string, unknown>) {
+function backend(auth: JsonObject) {
   return startTestBackend({
     features: [
       authPlugin,

@@ -46,6 +46,8 @@ function mockEnvironmentsApi(): jest.Mocked<EnvironmentsApi> {
     createPromotion: jest.fn(),
     listPromotions: jest.fn().mockResolvedValue({ items: [], total: 0 }),
     getPromotion: jest.fn(),
+    decidePromotion: jest.fn(),
+    getStageGovernance: jest.fn().mockResolvedValue({ items: [] }),
   };
 }
 

@@ -5,7 +5,10 @@ import {
   EnvironmentsStatusResponse,
   MetricsResponse,
   Promotion,
+  PromotionApproval,
   PromotionPreview,
+  StageGovernance,
+  StageGovernanceList,
   StageStatus,
 } from '@envportal/plugin-environments-common';
 
@@ -170,3 +173,59 @@ export const promotion = (overrides: Partial<Promotion> = {}): Promotion => ({
   summary: 'payments 1.4.2 to staging',
   ...overrides,
 });
+
+/** staging has a deploy window (open), prod needs two approvals and its window is closed (queueing). */
+export const stageGovernance = (
+  items: StageGovernance[] = [
+    { stage: 'dev' },
+    {
+      stage: 'staging',
+      window: {
+        open: true,
+        changesAt: '2026-12-04T16:00:00Z',
+        timeZone: 'Europe/Berlin',
+        outside: 'refuse',
+      },
+    },
+    {
+      stage: 'prod',
+      approval: {
+        required: 2,
+        approvers: ['group:default/release-managers'],
+        allowRequester: false,
+        validForSeconds: 86_400,
+      },
+      window: {
+        open: false,
+        changesAt: '2026-12-07T08:00:00Z',
+        timeZone: 'Europe/Berlin',
+        outside: 'queue',
+      },
+    },
+  ],
+): StageGovernanceList => ({ items });
+
+/** A promotion of 1.1.0 from staging into prod that waits for two approvals. */
+export const awaitingApproval = (
+  approval: Partial<PromotionApproval> = {},
+  overrides: Partial<Promotion> = {},
+): Promotion =>
+  promotion({
+    id: 'p-2',
+    from: 'staging',
+    to: 'prod',
+    state: 'awaiting-approval',
+    imageBefore: 'registry.local/payments:1.0.0',
+    imageAfter: 'registry.local/payments:1.1.0',
+    progress: { desired: 3, updated: 0, ready: 0 },
+    summary: 'payments 1.1.0 to prod',
+    approval: {
+      required: 2,
+      approvers: ['group:default/release-managers'],
+      expiresAt: '2026-11-27T04:00:00Z',
+      decisions: [],
+      canDecide: true,
+      ...approval,
+    },
+    ...overrides,
+  });

@@ -6,7 +6,12 @@ import {
   ENTITY_PATH,
   BASE_URL,
 } from '../__testUtils__/renderWithApi';
-import { promotion, statusResponse } from '../__testUtils__/fixtures';
+import {
+  awaitingApproval,
+  promotion,
+  stageGovernance,
+  statusResponse,
+} from '../__testUtils__/fixtures';
 
 const server = setupServer();
 registerMswTestHooks(server);
@@ -80,6 +85,64 @@ describe('EnvironmentsClient', () => {
       ),
     );
     expect((await createClient().getPromotion('a/b')).id).toBe('a/b');
+  });
+
+  it("posts an approver's decision with its comment to the promotion's approvals", async () => {
+    let body: unknown;
+    server.use(
+      http.post(
+        `${BASE_URL}/promotions/a%2Fb/approvals`,
+        async ({ request }) => {
+          body = await request.json();
+          return HttpResponse.json(
+            awaitingApproval({}, { id: 'a/b', state: 'rejected' }),
+          );
+        },
+      ),
+    );
+    const decided = await createClient().decidePromotion('a/b', {
+      decision: 'reject',
+      comment: 'not during the freeze',
+    });
+    expect(decided.state).toBe('rejected');
+    expect(body).toEqual({
+      decision: 'reject',
+      comment: 'not during the freeze',
+    });
+  });
+
+  it('keeps the conflict when the promotion no longer awaits approval', async () => {
+    server.use(
+      http.post(`${BASE_URL}/promotions/p-2/approvals`, () =>
+        HttpResponse.json(
+          {
+            error: {
+              name: 'ConflictError',
+              message: 'Promotion p-2 is running, not awaiting approval',
+            },
+            request: { method: 'POST', url: '/promotions/p-2/approvals' },
+            response: { statusCode: 409 },
+          },
+          { status: 409 },
+        ),
+      ),
+    );
+    await expect(
+      createClient().decidePromotion('p-2', { decision: 'approve' }),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 409 });
+  });
+
+  it("reads each stage's approval policy and deploy window", async () => {
+    server.use(
+      http.get(`${BASE_URL}/stages`, () =>
+        HttpResponse.json(stageGovernance()),
+      ),
+    );
+    const { items } = await createClient().getStageGovernance();
+    expect(items.find(s => s.stage === 'prod')).toMatchObject({
+      approval: { required: 2 },
+      window: { open: false, outside: 'queue' },
+    });
   });
 
   it("keeps the backend's error message and status for the error panels", async () => {

@@ -2,6 +2,7 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { ResponseError } from '@backstage/errors';
 import { DiscoveryApi, FetchApi } from '@backstage/frontend-plugin-api';
 import {
+  ApprovalRequest,
   ChecklistResponse,
   EnvironmentsApiClient,
   EnvironmentsStatusResponse,
@@ -9,6 +10,7 @@ import {
   Promotion,
   PromotionList,
   PromotionPreview,
+  StageGovernanceList,
   TypedResponse,
 } from '@envportal/plugin-environments-common';
 import {
@@ -106,6 +108,19 @@ export class EnvironmentsClient implements EnvironmentsApi {
 
   async getPromotion(id: string): Promise<Promotion> {
     return parse(await this.api.getPromotion({ path: { id } }));
+  }
+
+  async decidePromotion(
+    id: string,
+    request: ApprovalRequest,
+  ): Promise<Promotion> {
+    return parse(
+      await this.api.decidePromotion({ path: { id }, body: request }),
+    );
+  }
+
+  async getStageGovernance(): Promise<StageGovernanceList> {
+    return parse(await this.api.listStageGovernance({}));
   }
 }
 

@@ -1,12 +1,14 @@
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
+  ApprovalRequest,
   ChecklistResponse,
   EnvironmentsStatusResponse,
   MetricsResponse,
   Promotion,
   PromotionList,
   PromotionPreview,
+  StageGovernanceList,
 } from '@envportal/plugin-environments-common';
 
 /**
@@ -29,6 +31,8 @@ export type PromotionRequest = {
   from: string;
   to: string;
   overrideReason?: string;
+  /** Why it must run while the target's deploy window is closed (needs the window-override permission). */
+  windowOverrideReason?: string;
   /** Lets a retried click land as the same promotion instead of a second one. */
   idempotencyKey?: string;
 };
@@ -74,6 +78,10 @@ export interface EnvironmentsApi {
     options: { limit: number; offset: number },
   ): Promise<PromotionList>;
   getPromotion(id: string): Promise<Promotion>;
+  /** Approves or rejects a promotion awaiting approval; answers the promotion as it is afterwards. */
+  decidePromotion(id: string, request: ApprovalRequest): Promise<Promotion>;
+  /** Each stage's approval policy and whether its deploy window is open. */
+  getStageGovernance(): Promise<StageGovernanceList>;
 }
 
 /**

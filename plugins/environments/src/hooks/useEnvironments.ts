@@ -2,14 +2,26 @@ import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { environmentsApiRef, MetricsRange } from '../api';
+import { WAITING_STATES } from '../components/PromoteDialog/usePromotionProgress';
 import { usePolledAsync } from './usePolledAsync';
 
-/** Poll intervals: the backend answers from watch-fed caches, so status can be polled often. */
+/**
+ * Poll intervals: the backend answers from watch-fed caches, so status can be polled often; approvals
+ * come from people and windows change on the hour, so those are read less often.
+ */
 export const POLL_INTERVALS_MS = {
   status: 5_000,
   checklist: 15_000,
+  waitingPromotions: 15_000,
   metrics: 30_000,
+  governance: 60_000,
 } as const;
+
+/**
+ * How many of the newest promotions are searched for waiting ones. A waiting promotion holds its
+ * stage, so only promotions into other stages can push it further down the history.
+ */
+const WAITING_SEARCH_LIMIT = 50;
 
 function useEntityRef() {
   const { entity } = useEntity();
@@ -50,5 +62,38 @@ export function useStageMetrics(stage: string, range: MetricsRange) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, key, stage, range],
     POLL_INTERVALS_MS.metrics,
+  );
+}
+
+/** Each stage's approval policy and deploy window (the same for every entity). */
+export function useStageGovernance() {
+  const api = useApi(environmentsApiRef);
+  return usePolledAsync(
+    // async, so even an API without this method only degrades the cards
+    async () => api.getStageGovernance(),
+    [api],
+    POLL_INTERVALS_MS.governance,
+  );
+}
+
+/** The promotions waiting for approvals or a deploy window, the newest per target stage. */
+export function useWaitingPromotions() {
+  const api = useApi(environmentsApiRef);
+  const { ref, key } = useEntityRef();
+  return usePolledAsync(
+    async () => {
+      const { items } = await api.listPromotions(ref, {
+        limit: WAITING_SEARCH_LIMIT,
+        offset: 0,
+      });
+      const waiting = items.filter(p => WAITING_STATES.includes(p.state));
+      // newest first: the first one per stage wins
+      return waiting.filter(
+        (p, i) => waiting.findIndex(q => q.to === p.to) === i,
+      );
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, key],
+    POLL_INTERVALS_MS.waitingPromotions,
   );
 }

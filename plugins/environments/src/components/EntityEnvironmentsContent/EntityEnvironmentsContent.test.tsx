@@ -4,12 +4,14 @@ import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import {
+  awaitingApproval,
   checklistResponse,
   entity,
   metricsResponse,
   preview,
   promotion,
   stage,
+  stageGovernance,
   statusResponse,
 } from '../../__testUtils__/fixtures';
 import {
@@ -45,6 +47,7 @@ function readRoutes() {
     http.get(`${ENTITY_PATH}/promotions`, () =>
       HttpResponse.json({ items: [], total: 0 }),
     ),
+    http.get(`${BASE_URL}/stages`, () => HttpResponse.json(stageGovernance())),
     http.post(`${ENTITY_PATH}/promotions/preview`, async ({ request }) => {
       const body = (await request.json()) as { from: string; to: string };
       return HttpResponse.json(
@@ -165,6 +168,90 @@ describe('EntityEnvironmentsContent', () => {
     );
     // nothing left to promote from dev
     expect(screen.getByText('staging already runs 1.4.2.')).toBeInTheDocument();
+  });
+
+  it("shows each stage's window and approval rule, and refreshes after an approver approves", async () => {
+    const decided: unknown[] = [];
+    const waiting = () =>
+      awaitingApproval(
+        decided.length === 0
+          ? {}
+          : {
+              decisions: [
+                {
+                  actor: 'user:default/rita',
+                  decision: 'approve',
+                  at: '2026-11-26T04:02:00Z',
+                },
+              ],
+              canDecide: false,
+              cannotDecideReason: 'You already approved it',
+            },
+      );
+    server.use(
+      http.get(`${ENTITY_PATH}/promotions`, () =>
+        HttpResponse.json({ items: [waiting()], total: 1 }),
+      ),
+      http.post(`${BASE_URL}/promotions/p-2/approvals`, async ({ request }) => {
+        decided.push(await request.json());
+        return HttpResponse.json(waiting());
+      }),
+      ...readRoutes(),
+    );
+    await renderWithApi(<EntityEnvironmentsContent />);
+    const staging = await screen.findByRole('region', { name: 'staging' });
+    expect(
+      await within(staging).findByText(
+        'Deploy window open until Fri 4 Dec, 17:00 CET',
+      ),
+    ).toBeInTheDocument();
+    const prod = screen.getByRole('region', { name: 'prod' });
+    expect(
+      within(prod).getByText(
+        'Needs 2 approvals (group:default/release-managers)',
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      await within(prod).findByRole('button', { name: 'Approve' }),
+    );
+
+    expect(decided).toEqual([{ decision: 'approve' }]);
+    expect(
+      await within(prod).findByRole('group', {
+        name: 'Awaiting approval (1 of 2)',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(prod).getByRole('button', { name: 'Approve' }),
+    ).toHaveAccessibleDescription('You already approved it');
+    // the history was read again too
+    expect(
+      await screen.findByText(/^1 of 2 approvals: rita \(approved/),
+    ).toBeInTheDocument();
+  });
+
+  it('says once that windows and approval rules are unknown when they cannot be read', async () => {
+    server.use(
+      http.get(`${BASE_URL}/stages`, () =>
+        HttpResponse.json(
+          {
+            error: { name: 'Error', message: 'settings unavailable' },
+            request: { method: 'GET', url: '/stages' },
+            response: { statusCode: 500 },
+          },
+          { status: 500 },
+        ),
+      ),
+      ...readRoutes(),
+    );
+    await renderWithApi(<EntityEnvironmentsContent />);
+    expect(
+      await screen.findByText(
+        'Deploy windows and approval rules could not be read; the backend still applies them.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'prod' })).toBeInTheDocument();
+    expect(screen.queryByText(/^Deploy window (open|closed)/)).toBeNull();
   });
 
   it('shows the backend error when the status cannot be read at all', async () => {

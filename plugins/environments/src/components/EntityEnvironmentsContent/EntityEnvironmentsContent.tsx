@@ -14,26 +14,33 @@ import { useCallback, useState } from 'react';
 import {
   useChecklist,
   useEnvironmentsStatus,
+  useStageGovernance,
+  useWaitingPromotions,
 } from '../../hooks/useEnvironments';
 import { ChecklistPanel } from '../ChecklistPanel';
 import { EnvironmentsPipeline } from '../EnvironmentsPipeline';
 import { MetricsPanel } from '../MetricsPanel';
 import { MissingAnnotationsEmptyState } from '../MissingAnnotationsEmptyState';
 import { PromotionHistoryTable } from '../PromotionHistoryTable';
+import { StatusLabel } from '../StatusLabel';
 
 const EnvironmentsOverview = (props: { entityName: string }) => {
   const status = useEnvironmentsStatus();
   const checklist = useChecklist();
+  const governance = useStageGovernance();
+  const waiting = useWaitingPromotions();
   const [selected, setSelected] = useState<string | undefined>();
-  // Bumping the key re-reads the history after a promotion ends.
+  // Bumping the key re-reads the history after a promotion ends or a decision is made.
   const [historyKey, setHistoryKey] = useState(0);
   const { retry: retryStatus } = status;
   const { retry: retryChecklist } = checklist;
-  const onPromotionFinished = useCallback(() => {
+  const { retry: retryWaiting } = waiting;
+  const refresh = useCallback(() => {
     retryStatus();
     retryChecklist();
+    retryWaiting();
     setHistoryKey(key => key + 1);
-  }, [retryStatus, retryChecklist]);
+  }, [retryStatus, retryChecklist, retryWaiting]);
 
   if (status.loading && !status.value) return <Progress />;
   if (status.error && !status.value) {
@@ -76,9 +83,27 @@ const EnvironmentsOverview = (props: { entityName: string }) => {
               />
             </Box>
           )}
+          {governance.error && (
+            <Box mb={1}>
+              <StatusLabel tone="warning">
+                Deploy windows and approval rules could not be read; the backend
+                still applies them.
+              </StatusLabel>
+            </Box>
+          )}
+          {waiting.error && (
+            <Box mb={1}>
+              <StatusLabel tone="warning">
+                Promotions waiting for approval could not be read.
+              </StatusLabel>
+            </Box>
+          )}
           <EnvironmentsPipeline
             stages={response.stages}
-            onPromotionFinished={onPromotionFinished}
+            governance={governance.value?.items}
+            waiting={waiting.value}
+            onPromotionFinished={refresh}
+            onDecided={refresh}
           />
         </Grid>
         <Grid item xs={12}>

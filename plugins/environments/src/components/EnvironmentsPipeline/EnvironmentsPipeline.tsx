@@ -1,4 +1,8 @@
-import { StageStatus, Promotion } from '@envportal/plugin-environments-common';
+import {
+  Promotion,
+  StageGovernance,
+  StageStatus,
+} from '@envportal/plugin-environments-common';
 import Box from '@material-ui/core/Box';
 import { makeStyles } from '@material-ui/core/styles';
 import { Fragment, useState } from 'react';
@@ -21,10 +25,18 @@ const useStyles = makeStyles(theme => ({
 /** The stages left to right, with the promote button between each stage and the next. */
 export const EnvironmentsPipeline = (props: {
   stages: StageStatus[];
+  /** Approval policy and deploy window per stage; absent while unknown. */
+  governance?: StageGovernance[];
+  /** Promotions waiting for approvals or a window, at most one per target stage. */
+  waiting?: Promotion[];
   onPromotionFinished?: (promotion: Promotion) => void;
+  /** Called after an approver decided, so the view refreshes. */
+  onDecided?: () => void;
 }) => {
-  const { stages, onPromotionFinished } = props;
+  const { stages, governance, waiting, onPromotionFinished, onDecided } = props;
   const classes = useStyles();
+  const governanceOf = (stage: string) =>
+    governance?.find(g => g.stage === stage);
   const previewFor = usePromotionPreviews(stages);
   const [promoting, setPromoting] = useState<
     { from: StageStatus; to: StageStatus } | undefined
@@ -57,7 +69,12 @@ export const EnvironmentsPipeline = (props: {
               </li>
             )}
             <li className={classes.stage}>
-              <StageCard stage={stage} />
+              <StageCard
+                stage={stage}
+                governance={governanceOf(stage.stage)}
+                waiting={waiting?.find(p => p.to === stage.stage)}
+                onDecided={onDecided}
+              />
             </li>
           </Fragment>
         ))}
@@ -68,6 +85,7 @@ export const EnvironmentsPipeline = (props: {
           from={promoting.from.stage}
           to={promoting.to.stage}
           version={displayVersion(promoting.from)}
+          governance={governanceOf(promoting.to.stage)}
           onClose={() => setPromoting(undefined)}
           onFinished={onPromotionFinished}
         />

@@ -3,14 +3,41 @@ import { Promotion } from '@envportal/plugin-environments-common';
 import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
+import {
+  approvalsGiven,
+  formatStageTime,
+} from '../StageCard/governanceSummary';
 import { StatusLabel, StatusTone } from '../StatusLabel';
+import { WAITING_STATES } from './usePromotionProgress';
 
-/** What each promotion state means to the person watching, and how it looks. */
-export function describePromotion(promotion: Promotion): {
+/**
+ * What each promotion state means to the person watching, and how it looks. Times are shown in
+ * `timeZone` (the target's deploy window) when known.
+ */
+export function describePromotion(
+  promotion: Promotion,
+  timeZone?: string,
+): {
   tone: StatusTone;
   text: string;
 } {
   switch (promotion.state) {
+    case 'awaiting-approval':
+      return {
+        tone: 'pending',
+        text: promotion.approval
+          ? `Awaiting approval (${approvalsGiven(promotion.approval)} of ${
+              promotion.approval.required
+            })`
+          : 'Awaiting approval',
+      };
+    case 'queued':
+      return {
+        tone: 'pending',
+        text: promotion.runAfter
+          ? `Queued until ${formatStageTime(promotion.runAfter, timeZone)}`
+          : 'Queued for the deploy window',
+      };
     case 'pending':
       return { tone: 'pending', text: 'Waiting to start' };
     case 'running':
@@ -29,6 +56,16 @@ export function describePromotion(promotion: Promotion): {
           promotion.rollback?.reason ? `: ${promotion.rollback.reason}` : ''
         }`,
       };
+    case 'rejected':
+      return {
+        tone: 'error',
+        text: `Rejected${promotion.error ? `: ${promotion.error}` : ''}`,
+      };
+    case 'expired':
+      return {
+        tone: 'unknown',
+        text: `Expired${promotion.error ? `: ${promotion.error}` : ''}`,
+      };
     case 'failed':
     default:
       return {
@@ -38,16 +75,43 @@ export function describePromotion(promotion: Promotion): {
   }
 }
 
-/** Step 3: live progress of the rollout until it is done or rolled back. */
+function waitingText(promotion: Promotion, timeZone?: string): string {
+  const approval = promotion.approval;
+  if (promotion.state !== 'awaiting-approval' || !approval) {
+    return `It starts when the deploy window of ${promotion.to} opens.`;
+  }
+  const approvers = approval.approvers.join(', ');
+  const until = formatStageTime(approval.expiresAt, timeZone);
+  return `${approvers} can approve it until ${until}; it starts once approved.`;
+}
+
+/** Step 3: live progress of the rollout until it is done or rolled back, or what it waits for. */
 export const ProgressStep = (props: {
   promotion: Promotion;
   done: boolean;
   pollError?: Error;
+  timeZone?: string;
 }) => {
-  const { promotion, done, pollError } = props;
+  const { promotion, done, pollError, timeZone } = props;
   const { desired, updated, ready } = promotion.progress;
-  const state = describePromotion(promotion);
+  const state = describePromotion(promotion, timeZone);
   const percent = desired > 0 ? Math.round((ready / desired) * 100) : 0;
+  if (WAITING_STATES.includes(promotion.state)) {
+    return (
+      <>
+        <Box role="status" aria-live="polite" aria-atomic="true">
+          <StatusLabel tone={state.tone}>{state.text}</StatusLabel>
+        </Box>
+        <Typography variant="body2">
+          {waitingText(promotion, timeZone)}
+        </Typography>
+        <Typography variant="caption" component="p">
+          You can close this dialog: the stage card shows the promotion until it
+          starts.
+        </Typography>
+      </>
+    );
+  }
   return (
     <>
       <Box role="status" aria-live="polite" aria-atomic="true">

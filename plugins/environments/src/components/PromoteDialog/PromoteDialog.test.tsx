@@ -3,7 +3,13 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { preview, promotion } from '../../__testUtils__/fixtures';
+import { StageGovernance } from '@envportal/plugin-environments-common';
+import {
+  awaitingApproval,
+  preview,
+  promotion,
+  stageGovernance,
+} from '../../__testUtils__/fixtures';
 import {
   BASE_URL,
   ENTITY_PATH,
@@ -24,13 +30,14 @@ function promotionSequence(states: Array<Parameters<typeof promotion>[0]>) {
   });
 }
 
-const renderDialog = (onFinished = jest.fn()) =>
+const renderDialog = (onFinished = jest.fn(), governance?: StageGovernance) =>
   renderWithApi(
     <PromoteDialog
       open
       from="dev"
       to="staging"
       version="1.4.2"
+      governance={governance}
       onClose={jest.fn()}
       onFinished={onFinished}
     />,
@@ -317,5 +324,83 @@ describe('PromoteDialog', () => {
     expect(screen.getByRole('button', { name: 'Continue' })).toHaveFocus();
     await userEvent.keyboard('{Enter}');
     expect(screen.getByText('Step 2 of 3: confirm')).toHaveFocus();
+  });
+
+  it('says when a closed target opens again, in its review', async () => {
+    server.use(
+      http.post(`${ENTITY_PATH}/promotions/preview`, () =>
+        HttpResponse.json(preview()),
+      ),
+    );
+    await renderDialog(jest.fn(), {
+      stage: 'staging',
+      window: {
+        open: false,
+        changesAt: '2026-12-07T08:00:00Z',
+        timeZone: 'Europe/Berlin',
+        outside: 'refuse',
+      },
+    });
+    expect(
+      await screen.findByText(
+        'Deploy window closed until Mon 7 Dec, 09:00 CET: promotions are refused',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('requests approval where the target needs it and says what it waits for', async () => {
+    let posted: unknown;
+    const polled = jest.fn();
+    const prod = stageGovernance().items.find(g => g.stage === 'prod')!;
+    server.use(
+      http.post(`${ENTITY_PATH}/promotions/preview`, () =>
+        HttpResponse.json(preview()),
+      ),
+      http.post(`${ENTITY_PATH}/promotions`, async ({ request }) => {
+        posted = await request.json();
+        return HttpResponse.json(
+          awaitingApproval({}, { from: 'dev', to: 'staging' }),
+          { status: 202 },
+        );
+      }),
+      http.get(`${BASE_URL}/promotions/p-2`, () => {
+        polled();
+        return HttpResponse.json(
+          awaitingApproval({}, { from: 'dev', to: 'staging' }),
+        );
+      }),
+    );
+    const onFinished = jest.fn();
+    await renderDialog(onFinished, { ...prod, stage: 'staging' });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Continue' }),
+    );
+    expect(
+      screen.getByText(
+        'Needs 2 approvals (group:default/release-managers) before it starts.',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Promote to staging' }),
+    ).not.toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Request approval' }),
+    );
+
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Awaiting approval (0 of 2)',
+    );
+    expect(posted).toMatchObject({ from: 'dev', to: 'staging' });
+    expect(
+      screen.getByText(
+        'group:default/release-managers can approve it until Fri 27 Nov, 05:00 CET; it starts once approved.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/pods updated/)).not.toBeInTheDocument();
+    // the page refreshes so the stage card shows it; the dialog does not poll for hours
+    await waitFor(() => expect(onFinished).toHaveBeenCalledTimes(1));
+    expect(onFinished.mock.calls[0][0].state).toBe('awaiting-approval');
+    await new Promise(resolve => setTimeout(resolve, 1_500));
+    expect(polled).not.toHaveBeenCalled();
   });
 });

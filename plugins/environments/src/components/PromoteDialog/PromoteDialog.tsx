@@ -2,7 +2,10 @@ import { ResponseErrorPanel } from '@backstage/core-components';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Promotion } from '@envportal/plugin-environments-common';
+import {
+  Promotion,
+  StageGovernance,
+} from '@envportal/plugin-environments-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -13,6 +16,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { environmentsApiRef, PromotionInFlightError } from '../../api';
+import { approvalPolicySummary } from '../StageCard/governanceSummary';
 import { ProgressStep } from './ProgressStep';
 import { canContinue, ReviewStep } from './ReviewStep';
 import { usePromotionProgress } from './usePromotionProgress';
@@ -25,12 +29,22 @@ const STEP_HEADINGS: Record<Step, string> = {
   progress: 'Step 3 of 3: progress',
 };
 
+function confirmLabel(
+  sending: boolean,
+  to: string,
+  needsApproval: boolean,
+): string {
+  if (needsApproval) return sending ? 'Requesting…' : 'Request approval';
+  return sending ? 'Starting…' : `Promote to ${to}`;
+}
+
 function newIdempotencyKey(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random()}`;
 }
 
 /**
- * Promotion in three steps: review (diff, gates, risk, override reason), confirm, then live progress.
+ * Promotion in three steps: review (diff, gates, risk, override reason, a closed window), confirm (a
+ * request for approval where the target needs one), then live progress or what it waits for.
  * The dialog traps focus while open and returns it to the promote button when closed (MUI Dialog);
  * each step moves focus to its heading so screen readers announce where the user is.
  */
@@ -39,11 +53,13 @@ export const PromoteDialog = (props: {
   from: string;
   to: string;
   version?: string;
+  /** The target stage's approval policy and deploy window, when known. */
+  governance?: StageGovernance;
   onClose: () => void;
-  /** Called once when the promotion ends, so the pipeline and history refresh. */
+  /** Called once when the promotion ends or starts waiting, so the pipeline and history refresh. */
   onFinished?: (promotion: Promotion) => void;
 }) => {
-  const { open, from, to, version, onClose, onFinished } = props;
+  const { open, from, to, version, governance, onClose, onFinished } = props;
   const api = useApi(environmentsApiRef);
   const { entity } = useEntity();
   const entityRef = useMemo(() => getCompoundEntityRef(entity), [entity]);
@@ -85,11 +101,12 @@ export const PromoteDialog = (props: {
   const reported = useRef<string | undefined>();
   useEffect(() => {
     const promotion = progress.promotion;
-    if (progress.done && promotion && reported.current !== promotion.id) {
+    const settled = progress.done || progress.waiting;
+    if (settled && promotion && reported.current !== promotion.id) {
       reported.current = promotion.id;
       onFinished?.(promotion);
     }
-  }, [progress.done, progress.promotion, onFinished]);
+  }, [progress.done, progress.waiting, progress.promotion, onFinished]);
 
   useEffect(() => {
     if (open) headingRef.current?.focus();
@@ -130,6 +147,7 @@ export const PromoteDialog = (props: {
             loading={preview.loading}
             error={preview.error}
             preview={preview.value}
+            window={governance?.window}
             overrideReason={overrideReason}
             onOverrideReasonChange={setOverrideReason}
           />
@@ -151,6 +169,11 @@ export const PromoteDialog = (props: {
                 Gates overridden because: {overrideReason.trim()}
               </Typography>
             )}
+            {governance?.approval && (
+              <Typography variant="body2">
+                {approvalPolicySummary(governance.approval)} before it starts.
+              </Typography>
+            )}
             {created.error && <ResponseErrorPanel error={created.error} />}
           </>
         )}
@@ -164,6 +187,7 @@ export const PromoteDialog = (props: {
             promotion={progress.promotion}
             done={progress.done}
             pollError={progress.error}
+            timeZone={governance?.window?.timeZone}
           />
         )}
       </DialogContent>
@@ -195,14 +219,14 @@ export const PromoteDialog = (props: {
               disabled={created.loading}
               onClick={() => createPromotion()}
             >
-              {created.loading ? 'Starting…' : `Promote to ${to}`}
+              {confirmLabel(created.loading, to, Boolean(governance?.approval))}
             </Button>
           </>
         )}
         {step === 'progress' && (
           <Button
             onClick={onClose}
-            variant={progress.done ? 'contained' : 'text'}
+            variant={progress.done || progress.waiting ? 'contained' : 'text'}
           >
             Close
           </Button>

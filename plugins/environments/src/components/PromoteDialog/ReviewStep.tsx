@@ -2,6 +2,7 @@ import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import {
   GateResult,
   PromotionPreview,
+  StageWindow,
 } from '@envportal/plugin-environments-common';
 import Box from '@material-ui/core/Box';
 import Table from '@material-ui/core/Table';
@@ -11,6 +12,7 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { windowSummary } from '../StageCard/governanceSummary';
 import { StatusLabel, StatusTone, toneOfResult } from '../StatusLabel';
 
 /** An override must say why in more than a word or two; the audit trail keeps it. */
@@ -28,11 +30,13 @@ function gateText(gate: GateResult): string {
   return `${gate.title}: ${result}. ${gate.detail}`;
 }
 
-/** Step 1: what changes, what the gates say and how risky it is. */
+/** Step 1: what changes, what the gates say, how risky it is, and whether the target is closed. */
 export const ReviewStep = (props: {
   loading: boolean;
   error?: Error;
   preview?: PromotionPreview;
+  /** The target's deploy window, when it has one. */
+  window?: StageWindow;
   overrideReason: string;
   onOverrideReasonChange: (value: string) => void;
 }) => {
@@ -102,6 +106,13 @@ export const ReviewStep = (props: {
         )}
       </Box>
 
+      {props.window && !props.window.open && (
+        <Box mt={2}>
+          <StatusLabel tone="warning">
+            {windowSummary(props.window).text}
+          </StatusLabel>
+        </Box>
+      )}
       {preview.blockedReason && (
         <Box mt={2} role="alert">
           <StatusLabel tone="error">{preview.blockedReason}</StatusLabel>

@@ -10,14 +10,23 @@ export const TERMINAL_STATES: readonly PromotionState[] = [
   'succeeded',
   'failed',
   'rolled-back',
+  'rejected',
+  'expired',
+];
+
+/** States that wait for people or a deploy window, for hours perhaps: not worth a 1 s poll. */
+export const WAITING_STATES: readonly PromotionState[] = [
+  'awaiting-approval',
+  'queued',
 ];
 
 /** How often a running promotion is re-read: rollouts on the local cluster finish in seconds. */
 export const PROGRESS_POLL_MS = 1_000;
 
 /**
- * Follows one promotion until it reaches a terminal state. Errors of single polls are kept but do not
- * stop the polling: a blip of the backend must not leave the dialog frozen mid-rollout.
+ * Follows one promotion until it reaches a terminal state or starts waiting (the stage card follows it
+ * from there). Errors of single polls are kept but do not stop the polling: a blip of the backend must
+ * not leave the dialog frozen mid-rollout.
  */
 export function usePromotionProgress(initial: Promotion | undefined) {
   const api = useApi(environmentsApiRef);
@@ -28,8 +37,9 @@ export function usePromotionProgress(initial: Promotion | undefined) {
 
   const id = promotion?.id;
   const done = promotion ? TERMINAL_STATES.includes(promotion.state) : false;
+  const waiting = promotion ? WAITING_STATES.includes(promotion.state) : false;
   useEffect(() => {
-    if (!id || done) return undefined;
+    if (!id || done || waiting) return undefined;
     let cancelled = false;
     const timer = setTimeout(async () => {
       try {
@@ -50,7 +60,7 @@ export function usePromotionProgress(initial: Promotion | undefined) {
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [api, id, done, promotion]);
+  }, [api, id, done, waiting, promotion]);
 
-  return { promotion, error, done };
+  return { promotion, error, done, waiting };
 }

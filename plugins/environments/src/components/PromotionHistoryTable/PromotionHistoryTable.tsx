@@ -2,10 +2,15 @@ import { Table, TableColumn } from '@backstage/core-components';
 import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import { Promotion } from '@envportal/plugin-environments-common';
+import {
+  ApprovalDecision,
+  Promotion,
+  PromotionApproval,
+} from '@envportal/plugin-environments-common';
 import Typography from '@material-ui/core/Typography';
 import { environmentsApiRef } from '../../api';
 import { describePromotion } from '../PromoteDialog/ProgressStep';
+import { approvalsGiven, personName } from '../StageCard/governanceSummary';
 import { StatusLabel } from '../StatusLabel';
 
 export const HISTORY_PAGE_SIZE = 5;
@@ -15,6 +20,32 @@ function formatDuration(ms: number | undefined): string {
   return ms < 60_000
     ? `${Math.round(ms / 1000)} s`
     : `${Math.round(ms / 60_000)} min`;
+}
+
+/** "10:02", with the day in front when it is not the day the promotion was requested. */
+function decisionTime(at: string, requestedAt: string): string {
+  const sameDay =
+    new Date(at).toDateString() === new Date(requestedAt).toDateString();
+  return new Intl.DateTimeFormat('en-GB', {
+    ...(sameDay ? {} : { day: 'numeric', month: 'short' }),
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(new Date(at));
+}
+
+/** "1 of 2 approvals: rita (approved 10:02)": who decided, how and when. */
+function approvalsText(
+  approval: PromotionApproval,
+  requestedAt: string,
+): string {
+  const decision = (d: ApprovalDecision) =>
+    `${personName(d.actor)} (${
+      d.decision === 'approve' ? 'approved' : 'rejected'
+    } ${decisionTime(d.at, requestedAt)}${d.comment ? `: ${d.comment}` : ''})`;
+  const count = `${approvalsGiven(approval)} of ${approval.required} approvals`;
+  return approval.decisions.length > 0
+    ? `${count}: ${approval.decisions.map(decision).join(', ')}`
+    : count;
 }
 
 const columns: TableColumn<Promotion>[] = [
@@ -34,7 +65,21 @@ const columns: TableColumn<Promotion>[] = [
     field: 'state',
     render: row => {
       const { tone } = describePromotion(row);
-      return <StatusLabel tone={tone}>{row.state}</StatusLabel>;
+      return (
+        <>
+          <StatusLabel tone={tone}>{row.state}</StatusLabel>
+          {row.approval && (
+            <Typography variant="caption" component="p">
+              {approvalsText(row.approval, row.createdAt)}
+            </Typography>
+          )}
+          {row.error && (
+            <Typography variant="caption" component="p" color="error">
+              {row.error}
+            </Typography>
+          )}
+        </>
+      );
     },
   },
   { title: 'By', field: 'requestedBy' },

@@ -1,6 +1,11 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
-import { stage } from '../../__testUtils__/fixtures';
+import {
+  awaitingApproval,
+  stage,
+  stageGovernance,
+} from '../../__testUtils__/fixtures';
+import { renderWithApi } from '../../__testUtils__/renderWithApi';
 import { StageCard } from './StageCard';
 
 describe('StageCard', () => {
@@ -148,5 +153,69 @@ describe('StageCard', () => {
       />,
     );
     expect(screen.getByLabelText('Version 1.2.0')).toBeInTheDocument();
+  });
+
+  const governanceOf = (name: string) =>
+    stageGovernance().items.find(g => g.stage === name);
+
+  it("says until when the stage's deploy window is open, in the window's time zone", async () => {
+    await renderInTestApp(
+      <StageCard
+        stage={stage('staging', '1.1.0')}
+        governance={governanceOf('staging')}
+      />,
+    );
+    expect(
+      screen.getByText('Deploy window open until Fri 4 Dec, 17:00 CET'),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/^Needs/)).not.toBeInTheDocument();
+  });
+
+  it('says when a closed stage opens and how many approvals it needs from whom', async () => {
+    await renderInTestApp(
+      <StageCard
+        stage={stage('prod', '1.0.0')}
+        governance={governanceOf('prod')}
+      />,
+    );
+    expect(
+      screen.getByText(
+        'Deploy window closed until Mon 7 Dec, 09:00 CET: promotions queue until then',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Needs 2 approvals (group:default/release-managers)'),
+    ).toBeInTheDocument();
+  });
+
+  it('says a closed stage that refuses promotions does so', async () => {
+    await renderInTestApp(
+      <StageCard
+        stage={stage('prod', '1.0.0')}
+        governance={{
+          stage: 'prod',
+          window: { open: false, timeZone: 'UTC', outside: 'queue' },
+        }}
+      />,
+    );
+    // without a known opening nothing can be queued
+    expect(
+      screen.getByText('Deploy window closed: promotions are refused'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows the promotion waiting for approval into the stage', async () => {
+    await renderWithApi(
+      <StageCard
+        stage={stage('prod', '1.0.0')}
+        governance={governanceOf('prod')}
+        waiting={awaitingApproval()}
+      />,
+    );
+    const card = screen.getByRole('region', { name: 'prod' });
+    expect(
+      within(card).getByRole('group', { name: 'Awaiting approval (0 of 2)' }),
+    ).toBeInTheDocument();
+    expect(within(card).getByRole('button', { name: 'Approve' })).toBeEnabled();
   });
 });

@@ -1,9 +1,15 @@
 import { InfoCard, LinearGauge } from '@backstage/core-components';
-import { StageStatus } from '@envportal/plugin-environments-common';
+import {
+  Promotion,
+  StageGovernance,
+  StageStatus,
+} from '@envportal/plugin-environments-common';
 import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import { ApprovalPanel } from '../ApprovalPanel';
 import { StatusLabel } from '../StatusLabel';
+import { approvalPolicySummary, windowSummary } from './governanceSummary';
 import {
   displayVersion,
   formatAge,
@@ -33,9 +39,18 @@ function noWorkloadText(stage: StageStatus): string {
   return 'No data from this stage yet.';
 }
 
-/** One stage of the pipeline: what runs there, whether it is ready, and what to look at. */
-export const StageCard = (props: { stage: StageStatus }) => {
-  const { stage } = props;
+/**
+ * One stage of the pipeline: what runs there, whether it is ready, what to look at, and what a
+ * promotion into it must wait for (its deploy window, approvals, a promotion already waiting).
+ */
+export const StageCard = (props: {
+  stage: StageStatus;
+  governance?: StageGovernance;
+  /** The promotion into this stage that waits for approvals or the window. */
+  waiting?: Promotion;
+  onDecided?: () => void;
+}) => {
+  const { stage, governance, waiting, onDecided } = props;
   const classes = useStyles();
   const headingId = `environments-stage-${stage.stage}`;
   const workload = stage.workload;
@@ -43,6 +58,7 @@ export const StageCard = (props: { stage: StageStatus }) => {
   const warnings = stageWarnings(stage);
   const rollout = rolloutSummary(stage);
   const health = healthSummary(stage);
+  const windowState = governance?.window && windowSummary(governance.window);
 
   return (
     <section
@@ -106,6 +122,27 @@ export const StageCard = (props: { stage: StageStatus }) => {
               <StatusLabel tone={health.tone}>{health.text}</StatusLabel>
             </Box>
           </>
+        )}
+        {windowState && (
+          <Box className={classes.row}>
+            <StatusLabel tone={windowState.tone}>
+              {windowState.text}
+            </StatusLabel>
+          </Box>
+        )}
+        {governance?.approval && (
+          <Typography variant="body2">
+            {approvalPolicySummary(governance.approval)}
+          </Typography>
+        )}
+        {waiting && (
+          <Box className={classes.row}>
+            <ApprovalPanel
+              promotion={waiting}
+              timeZone={governance?.window?.timeZone}
+              onDecided={onDecided}
+            />
+          </Box>
         )}
         <Typography variant="caption" component="p" className={classes.row}>
           Data age: {formatAge(stage.dataAgeSeconds)}
