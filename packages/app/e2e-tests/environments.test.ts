@@ -327,3 +327,138 @@ test.describe('a rollout that cannot finish', () => {
     await screenshot(page, '4b-history-after-rollback');
   });
 });
+
+test.describe('a prod promotion a release manager approves', () => {
+  const API = '/api/environments/entities/component/default/express-service';
+  type Session = { backstageIdentity: { token: string } };
+  const bearer = (session: Session) => ({
+    Authorization: `Bearer ${session.backstageIdentity.token}`,
+  });
+
+  test('Rita asks for prod; the guest sees why they may not approve; Rob approves in his own browser', async ({
+    page,
+    browser,
+    request,
+  }) => {
+    test.setTimeout(PROMOTION_TIMEOUT_MS + 120_000);
+    // Two release managers of the demo catalog, signed in through the test-only demo-user provider.
+    const signIn = async (user: string): Promise<Session> => {
+      const res = await request.get('/api/auth/demo-user/refresh', {
+        headers: { 'x-envportal-demo-user': user },
+      });
+      expect(res.status()).toBe(200);
+      return res.json();
+    };
+    const rita = await signIn('rita');
+    const rob = await signIn('rob');
+
+    // Rita asks; prod needs one release manager's approval, and never her own.
+    const asked = await request.post(`${API}/promotions`, {
+      headers: bearer(rita),
+      data: {
+        from: 'staging',
+        to: 'prod',
+        // Used only if staging's gates do not pass: the approval flow is under test here.
+        overrideReason: 'end-to-end test of the approval flow',
+      },
+    });
+    expect(asked.status()).toBe(201);
+    const promotion = await asked.json();
+    expect(promotion.state).toBe('awaiting-approval');
+
+    // The guest sees it waiting, with the approve button disabled for the policy's reason.
+    await openTab(page);
+    const prod = stageCard(page, 'prod');
+    await expect(
+      prod.getByRole('group', { name: 'Awaiting approval (0 of 1)' }),
+    ).toBeVisible({ timeout: 30_000 });
+    const guestApprove = prod.getByRole('button', {
+      name: 'Approve',
+      exact: true,
+    });
+    await expect(guestApprove).toBeDisabled();
+    const reason = await guestApprove.getAttribute('aria-describedby');
+    await expect(page.locator(`[id="${reason}"]`)).toHaveText(
+      'Only group:default/release-managers may approve promotions into prod',
+    );
+    await screenshot(page, '5a-awaiting-approval-guest');
+
+    // Rob was told, through Backstage's notifications (his group resolved by the notifications backend).
+    const inbox = await request.get('/api/notifications/notifications', {
+      headers: bearer(rob),
+    });
+    expect(
+      (
+        (await inbox.json()).notifications as Array<{
+          payload: { title: string; link?: string };
+        }>
+      ).map(n => n.payload),
+    ).toContainEqual(
+      expect.objectContaining({
+        title: 'Approval requested: express-service staging → prod',
+        link: TAB_PATH,
+      }),
+    );
+
+    // Rob, in a browser of his own: the app signs in as usual and gets his session.
+    const robContext = await browser.newContext();
+    await robContext.route('**/api/auth/guest/refresh**', route =>
+      route.fulfill({ json: rob }),
+    );
+    const robPage = await robContext.newPage();
+    await openTab(robPage);
+    const robProd = stageCard(robPage, 'prod');
+    await expect(
+      robProd.getByRole('group', { name: 'Awaiting approval (0 of 1)' }),
+    ).toBeVisible({ timeout: 30_000 });
+    await robProd.getByLabel('Comment').fill('change board CAB-42: approved');
+    await robProd.getByRole('button', { name: 'Approve', exact: true }).click();
+
+    // Approved: it runs if prod's window is open, else waits in the queue until it opens.
+    const stages = await request.get('/api/environments/stages', {
+      headers: bearer(rob),
+    });
+    const window = (
+      (await stages.json()).items as Array<{
+        stage: string;
+        window?: { open: boolean };
+      }>
+    ).find(s => s.stage === 'prod')!.window!;
+    const byRob = await request.get(
+      `/api/environments/promotions/${promotion.id}`,
+      { headers: bearer(rob) },
+    );
+    expect((await byRob.json()).approval.decisions).toEqual([
+      expect.objectContaining({
+        actor: 'user:default/rob',
+        decision: 'approve',
+        comment: 'change board CAB-42: approved',
+      }),
+    ]);
+    if (!window.open) {
+      await expect(
+        robProd.getByRole('group', { name: /^Queued until / }),
+      ).toBeVisible({ timeout: 30_000 });
+    } else {
+      await expect
+        .poll(
+          async () =>
+            (
+              await (
+                await request.get(
+                  `/api/environments/promotions/${promotion.id}`,
+                  { headers: bearer(rob) },
+                )
+              ).json()
+            ).state,
+          { timeout: PROMOTION_TIMEOUT_MS },
+        )
+        .toBe('succeeded');
+    }
+    await expect(robPage.getByText(/1 of 1 approvals: rob/)).toBeVisible({
+      timeout: 30_000,
+    });
+    await screenshot(robPage, '5b-approved-by-rob');
+    await robContext.close();
+  });
+});
