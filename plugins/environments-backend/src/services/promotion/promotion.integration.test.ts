@@ -189,7 +189,6 @@ const passingChecklist = (stage: string): StageChecklist => ({
   summary: { pass: CHECKLIST.length, fail: 0, warn: 0, unknown: 0 },
 });
 
-
 const entity = (name: string) => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
@@ -478,6 +477,57 @@ describeWhenAvailable(
         `No recorded promotion put ${REPO}:1.1.0 into staging, so there is no earlier version to roll back to`,
       );
       expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+    });
+
+    it('approvals: waits on the cluster until two release managers approve, across a restart, then promotes', async () => {
+      const approval = {
+        approval: {
+          required: 2,
+          approvers: ['group:default/release-managers'],
+        },
+      };
+      const before = await build('image', undefined, { staging: approval });
+      install('promo-img', 'staging', '1.1.0');
+      // The gates are evaluated again when the last approval arrives: they must pass then too.
+      await waitFor(
+        'the dev → staging gates to pass',
+        async () =>
+          (
+            await before.service.preview(
+              { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+              { credentials: mockCredentials.user(GUEST) },
+            )
+          ).gates.every(g => g.result === 'pass'),
+        90_000,
+      );
+      const { promotion } = await before.service.create(
+        { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+        { credentials: mockCredentials.user(GUEST) },
+      );
+      expect(promotion.state).toBe('awaiting-approval');
+      await before.service.decide(
+        { id: promotion.id, decision: 'approve', comment: 'first look' },
+        { credentials: mockCredentials.user(MANAGER) },
+      );
+      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
+      await before.service.shutdown();
+
+      // Another process on the same database: the request and the first approval are still there.
+      const after = await build('image', before.knex, { staging: approval });
+      await after.service.decide(
+        { id: promotion.id, decision: 'approve' },
+        { credentials: mockCredentials.user(SECOND_RELEASE_MANAGER) },
+      );
+      await after.service.idle();
+      const done = (await after.store.get(promotion.id))!;
+      expect([done.state, done.rollback?.reason ?? done.error]).toEqual([
+        'succeeded',
+        undefined,
+      ]);
+      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.2.0`);
+      expect(
+        (await after.store.decisions(promotion.id)).map(d => d.actor),
+      ).toEqual([MANAGER, SECOND_RELEASE_MANAGER]);
     });
 
     it('shows env names in the preview, never their values', async () => {
@@ -846,45 +896,6 @@ describeWhenAvailable(
       } finally {
         exporters[0].setErrorRatio(0);
       }
-    });
-
-    it('approvals: waits on the cluster until two release managers approve, across a restart, then promotes', async () => {
-      const approval = {
-        approval: {
-          required: 2,
-          approvers: ['group:default/release-managers'],
-        },
-      };
-      const before = await build('image', undefined, { staging: approval });
-      install('promo-img', 'staging', '1.1.0');
-      const { promotion } = await before.service.create(
-        { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-        { credentials: mockCredentials.user(GUEST) },
-      );
-      expect(promotion.state).toBe('awaiting-approval');
-      await before.service.decide(
-        { id: promotion.id, decision: 'approve', comment: 'first look' },
-        { credentials: mockCredentials.user(MANAGER) },
-      );
-      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
-      await before.service.shutdown();
-
-      // Another process on the same database: the request and the first approval are still there.
-      const after = await build('image', before.knex, { staging: approval });
-      await after.service.decide(
-        { id: promotion.id, decision: 'approve' },
-        { credentials: mockCredentials.user(SECOND_RELEASE_MANAGER) },
-      );
-      await after.service.idle();
-      const done = (await after.store.get(promotion.id))!;
-      expect([done.state, done.rollback?.reason ?? done.error]).toEqual([
-        'succeeded',
-        undefined,
-      ]);
-      expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.2.0`);
-      expect(
-        (await after.store.decisions(promotion.id)).map(d => d.actor),
-      ).toEqual([MANAGER, SECOND_RELEASE_MANAGER]);
     });
 
     it('after a restart, an interrupted promotion is finished and a never-started one is marked failed', async () => {
