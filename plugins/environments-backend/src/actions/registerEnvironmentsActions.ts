@@ -106,6 +106,12 @@ export function registerEnvironmentsActions(options: {
             .describe(
               'Written reason to proceed past failed gates (needs the override permission)',
             ),
+          windowOverrideReason: z
+            .string()
+            .optional()
+            .describe(
+              "Written reason to promote while the target stage's deploy window is closed (an emergency; needs the window-override permission)",
+            ),
           idempotencyKey: z
             .string()
             .optional()
@@ -133,6 +139,9 @@ export function registerEnvironmentsActions(options: {
         ...(input.overrideReason !== undefined
           ? { overrideReason: input.overrideReason }
           : {}),
+        ...(input.windowOverrideReason !== undefined
+          ? { windowOverrideReason: input.windowOverrideReason }
+          : {}),
         ...(input.idempotencyKey !== undefined
           ? { idempotencyKey: input.idempotencyKey }
           : {}),
@@ -142,6 +151,7 @@ export function registerEnvironmentsActions(options: {
           entity: entityParts(input.entityRef),
           ...request,
           overrideReason: request.overrideReason?.trim(),
+          windowOverrideReason: request.windowOverrideReason?.trim(),
         },
         { credentials },
       );
