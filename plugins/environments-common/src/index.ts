@@ -8,6 +8,7 @@ export * from './checklist';
 export * from './permissions';
 export * from './types';
 export * from './imageRef';
+export * from './stageTime';
 export { DefaultApiClient as EnvironmentsApiClient } from './schema/openapi/generated/apis';
 export type {
   CreatePromotion,

@@ -229,3 +229,15 @@ export const awaitingApproval = (
     },
     ...overrides,
   });
+
+/** The body Backstage's error middleware answers with, as the backend sends it for a refusal. */
+export const errorBody = (
+  status: number,
+  name: string,
+  message: string,
+  url: string,
+) => ({
+  error: { name, message },
+  request: { method: 'POST', url },
+  response: { statusCode: status },
+});

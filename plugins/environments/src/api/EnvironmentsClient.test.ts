@@ -8,6 +8,7 @@ import {
 } from '../__testUtils__/renderWithApi';
 import {
   awaitingApproval,
+  errorBody,
   promotion,
   stageGovernance,
   statusResponse,
@@ -115,14 +116,12 @@ describe('EnvironmentsClient', () => {
     server.use(
       http.post(`${BASE_URL}/promotions/p-2/approvals`, () =>
         HttpResponse.json(
-          {
-            error: {
-              name: 'ConflictError',
-              message: 'Promotion p-2 is running, not awaiting approval',
-            },
-            request: { method: 'POST', url: '/promotions/p-2/approvals' },
-            response: { statusCode: 409 },
-          },
+          errorBody(
+            409,
+            'ConflictError',
+            'Promotion p-2 is running, not awaiting approval',
+            '/promotions/p-2/approvals',
+          ),
           { status: 409 },
         ),
       ),

@@ -17,6 +17,7 @@ import {
 } from '../../database/PromotionStore';
 import { actorOf, AuditSubject, createPromotionAudit } from './audit';
 import { executePromotion, ExecutionContext } from './executePromotion';
+import { failPromotion } from './failPromotion';
 import { gatesPassed } from './gates';
 import { createGovernance, promotionView } from './governance';
 import { createPromotionNotifier } from './notifications';
@@ -406,26 +407,15 @@ export function createPromotionService(
         const log = deps.logger.child({ promotionId: promotion.id });
         const subject: AuditSubject = { ...promotion };
         const fail = async (error: string) => {
-          await deps.store.finish(
-            promotion.id,
-            {
-              state: 'failed',
-              error,
-              summary: promotionSummary({
-                ...promotion,
-                riskLevel: promotion.risk.level,
-                state: 'failed',
-                durationMs: Date.now() - Date.parse(promotion.createdAt),
-                error,
-              }),
-            },
-            lease,
-          );
-          await audit.record('failed', subject, {
-            actor: promotion.requestedBy,
+          await failPromotion(
+            deps,
+            { lease, audit, notifier },
+            promotion,
             error,
-            meta: { takenOverFrom: previousOwner ?? null },
-          });
+            {
+              takenOverFrom: previousOwner ?? null,
+            },
+          );
           log.warn(`promotion taken over and marked failed: ${error}`);
         };
         try {

@@ -9,6 +9,7 @@ import {
 import {
   environmentsPromotionApprovePermission,
   environmentsWindowOverridePermission,
+  formatStageTime,
   Promotion,
   PromotionApproval,
   StageGovernance,
@@ -26,6 +27,7 @@ import {
 } from '../../database/PromotionStore';
 import { actorOf, AuditSubject, PromotionAudit } from './audit';
 import { ExecutionContext } from './execution';
+import { failPromotion } from './failPromotion';
 import { gatesPassed } from './gates';
 import type { PromotionNotifier } from './notifications';
 import { buildPreview } from './preview';
@@ -44,19 +46,6 @@ export type Admission = {
   runAfter?: Date;
   windowOverrideReason?: string;
 };
-
-/** A time as the stage's people read it, e.g. "Mon 7 Dec, 09:00 CET". */
-export function localTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(at);
-}
 
 const principalType = (credentials: BackstageCredentials) =>
   (credentials.principal as { type?: string }).type;
@@ -90,7 +79,10 @@ export function createGovernance(
     const window = stage.window?.state(at);
     if (window && !window.open) {
       const until = window.changesAt
-        ? `until ${localTime(window.changesAt, stage.window!.settings.timeZone)}`
+        ? `until ${formatStageTime(
+            window.changesAt,
+            stage.window!.settings.timeZone,
+          )}`
         : 'with no opening in the next year';
       if (input.windowOverrideReason !== undefined) {
         const reason = input.windowOverrideReason.trim();
@@ -234,28 +226,8 @@ export function createGovernance(
     return ended;
   }
 
-  /** Fails a promotion this replica claimed but may not start after all. */
-  async function failClaimed(promotion: StoredPromotion, error: string) {
-    const failed = await deps.store.finish(
-      promotion.id,
-      {
-        state: 'failed',
-        error,
-        summary: promotionSummary({
-          ...promotion,
-          riskLevel: promotion.risk.level,
-          state: 'failed',
-          error,
-        }),
-      },
-      lease,
-    );
-    await audit.record('failed', subjectOf(failed), {
-      actor: promotion.requestedBy,
-      error,
-    });
-    await notifier.finished(failed);
-  }
+  const failClaimed = (promotion: StoredPromotion, error: string) =>
+    failPromotion(deps, run, promotion, error);
 
   /**
    * Runs a promotion whose approvals are in: queued while its stage is closed (unless its window was
@@ -321,7 +293,9 @@ export function createGovernance(
         claimed,
         `it could not be started: ${(error as Error).message}`,
       ).catch(e =>
-        deps.logger.error(`could not mark promotion ${claimed.id} failed: ${e}`),
+        deps.logger.error(
+          `could not mark promotion ${claimed.id} failed: ${e}`,
+        ),
       );
     }
   }
@@ -396,7 +370,9 @@ export function createGovernance(
         await endWaiting(
           promotion,
           'rejected',
-          `rejected by ${actor}${input.comment ? `: ${input.comment.trim()}` : ''}`,
+          `rejected by ${actor}${
+            input.comment ? `: ${input.comment.trim()}` : ''
+          }`,
           actor,
           request,
         );
@@ -439,9 +415,9 @@ export function createGovernance(
               );
               continue;
             }
-            const approvals = (
-              await deps.store.decisions(promotion.id)
-            ).filter(d => d.decision === 'approve').length;
+            const approvals = (await deps.store.decisions(promotion.id)).filter(
+              d => d.decision === 'approve',
+            ).length;
             if (approvals < promotion.approvalsRequired!) continue;
           }
           await proceed(promotion);

@@ -3,7 +3,7 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { awaitingApproval } from '../../__testUtils__/fixtures';
+import { awaitingApproval, errorBody } from '../../__testUtils__/fixtures';
 import { BASE_URL, renderWithApi } from '../../__testUtils__/renderWithApi';
 import { ApprovalPanel } from './ApprovalPanel';
 
@@ -99,14 +99,12 @@ describe('ApprovalPanel', () => {
     server.use(
       http.post(`${BASE_URL}/promotions/p-2/approvals`, () =>
         HttpResponse.json(
-          {
-            error: {
-              name: 'ConflictError',
-              message: 'Promotion p-2 is running, not awaiting approval',
-            },
-            request: { method: 'POST', url: '/promotions/p-2/approvals' },
-            response: { statusCode: 409 },
-          },
+          errorBody(
+            409,
+            'ConflictError',
+            'Promotion p-2 is running, not awaiting approval',
+            '/promotions/p-2/approvals',
+          ),
           { status: 409 },
         ),
       ),

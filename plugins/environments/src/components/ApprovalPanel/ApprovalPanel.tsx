@@ -2,6 +2,7 @@ import { ResponseError } from '@backstage/errors';
 import { useApi } from '@backstage/frontend-plugin-api';
 import {
   ApprovalRequestDecisionEnum,
+  formatStageTime,
   imageTag,
   Promotion,
 } from '@envportal/plugin-environments-common';
@@ -13,7 +14,7 @@ import { useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { environmentsApiRef } from '../../api';
 import { describePromotion } from '../PromoteDialog/ProgressStep';
-import { formatStageTime, personName } from '../StageCard/governanceSummary';
+import { personName } from '../StageCard/governanceSummary';
 import { StatusLabel } from '../StatusLabel';
 
 /** The backend's own sentence, without the HTTP preamble: the card has room for one line. */

@@ -1,12 +1,12 @@
 import { ResponseErrorPanel } from '@backstage/core-components';
-import { Promotion } from '@envportal/plugin-environments-common';
+import {
+  formatStageTime,
+  Promotion,
+} from '@envportal/plugin-environments-common';
 import Box from '@material-ui/core/Box';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
-import {
-  approvalsGiven,
-  formatStageTime,
-} from '../StageCard/governanceSummary';
+import { approvalsGiven } from '../StageCard/governanceSummary';
 import { StatusLabel, StatusTone } from '../StatusLabel';
 import { WAITING_STATES } from './usePromotionProgress';
 

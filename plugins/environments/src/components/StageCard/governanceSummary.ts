@@ -1,30 +1,10 @@
 import {
+  formatStageTime,
   PromotionApproval,
   StageGovernanceApproval,
   StageWindow,
 } from '@envportal/plugin-environments-common';
 import { StatusTone } from '../StatusLabel';
-
-/**
- * "Mon 7 Dec, 09:00 CET": a time as the stage's people read it, in the window's zone when there is
- * one (the viewer may sit elsewhere, so the zone is always named).
- */
-export function formatStageTime(iso: string, timeZone?: string): string {
-  try {
-    return new Intl.DateTimeFormat('en-GB', {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone,
-      timeZoneName: 'short',
-    }).format(new Date(iso));
-  } catch {
-    // an unknown zone or a malformed time must not take the tab down
-    return iso;
-  }
-}
 
 /** Whether promotions may run into a stage now, and until when. */
 export function windowSummary(window: StageWindow): {
