@@ -28,6 +28,8 @@ YAML
 config_args=(--config "$ENVPORTAL_RUN/app-config.served.yaml" --config "$(portal_demo_config)")
 cluster_config="$(portal_cluster_config)"
 [ -n "$cluster_config" ] && config_args+=(--config "$cluster_config")
+# The test-only demo-user sign-in is compiled into the backend but added only with this variable.
+export ENVPORTAL_DEMO_USERS=1
 portal_backend_start "${config_args[@]}"
 
 mkdir -p .artifacts/screenshots

@@ -13,13 +13,15 @@ import {
 export const DEMO_USER_HEADER = 'x-envportal-demo-user';
 
 const USER_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /**
  * Test-only sign-in as any demo user of the catalog (e.g. `rita` of release-managers), so a browser
  * test can act as a second person: `GET /api/auth/demo-user/refresh` with the header
- * {@link DEMO_USER_HEADER}. It trusts the header, so it is registered only when
- * `auth.providers.demo-user` is configured (the end-to-end stage's config, never app-config.yaml),
- * and refuses to start outside `auth.environment: development`.
+ * {@link DEMO_USER_HEADER}. It trusts the header, so the backend adds it only with
+ * `ENVPORTAL_DEMO_USERS=1`, it is active only when `auth.providers.demo-user` is configured (the
+ * end-to-end stage's config, never app-config.yaml), refuses to start outside
+ * `auth.environment: development`, and answers loopback callers only.
  */
 export const demoUsersAuthModule = createBackendModule({
   pluginId: 'auth',
@@ -47,6 +49,11 @@ export const demoUsersAuthModule = createBackendModule({
               }),
               initialize: () => undefined,
               async authenticate({ req }) {
+                if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+                  throw new AuthenticationError(
+                    'demo-user sign-in answers loopback callers only',
+                  );
+                }
                 const name = req.header(DEMO_USER_HEADER) ?? '';
                 if (!USER_NAME.test(name)) {
                   throw new AuthenticationError(

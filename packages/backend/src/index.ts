@@ -23,8 +23,11 @@ backend.add(import('@backstage/plugin-auth-backend'));
 // See https://backstage.io/docs/backend-system/building-backends/migrating#the-auth-plugin
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 // See https://backstage.io/docs/auth/guest/provider
-// Test-only: sign in as a named demo user, enabled only by auth.providers.demo-user (stage 80).
-backend.add(demoUsersAuthModule);
+// Test-only: sign in as a named demo user. Only with ENVPORTAL_DEMO_USERS=1 and
+// auth.providers.demo-user (stage 80 sets both); never part of a deployed portal.
+if (process.env.ENVPORTAL_DEMO_USERS === '1') {
+  backend.add(demoUsersAuthModule);
+}
 
 // catalog plugin
 backend.add(import('@backstage/plugin-catalog-backend'));

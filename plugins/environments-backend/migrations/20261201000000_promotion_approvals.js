@@ -24,7 +24,7 @@ exports.up = async function up(knex) {
       .comment('Queued until the target stage opens');
     table.text('window_override_reason').nullable();
   });
-  if (knex.client.config.client === 'pg') {
+  if (!/sqlite/.test(knex.client.config.client)) {
     // "awaiting-approval" is longer than the 16 characters of the first schema (SQLite does not check).
     await knex.schema.alterTable('environments_promotions', table => {
       table.string('state', 32).notNullable().alter();
@@ -54,6 +54,16 @@ exports.up = async function up(knex) {
  * @param {import('knex').Knex} knex
  */
 exports.down = async function down(knex) {
+  // Older code knows no waiting states: it would take such a promotion over and run it unapproved.
+  const [{ count }] = await knex('environments_promotions')
+    .whereIn('state', ['awaiting-approval', 'queued'])
+    .whereNotNull('in_flight_key')
+    .count({ count: '*' });
+  if (Number(count) > 0) {
+    throw new Error(
+      `${count} promotion(s) wait for approval or a deploy window; reject them or let them run before migrating down`,
+    );
+  }
   await knex.schema.dropTable('environments_promotion_approvals');
   await knex.schema.alterTable('environments_promotions', table => {
     table.dropColumn('approvals_required');

@@ -27,6 +27,14 @@ export const ACTIVE_STATES: PromotionState[] = [
  */
 export const WAITING_STATES: PromotionState[] = ['awaiting-approval', 'queued'];
 
+/**
+ * The owner and lease a waiting promotion is stored with: no replica is this owner and the lease
+ * never runs out, so no takeover (by this version or an older one still running during a rolling
+ * update, which knows nothing of waiting states) ever claims it.
+ */
+const WAITING_OWNER = 'waiting';
+const WAITING_LEASE_END = new Date('9999-12-31T00:00:00Z');
+
 /** One approver's decision, as stored. */
 export type StoredDecision = {
   actor: string;
@@ -208,8 +216,10 @@ export class PromotionStore {
         image_after: promotion.imageAfter,
         in_flight_key: inFlightKey(promotion.entityRef, promotion.to),
         in_flight_workload: promotion.workloadKey,
-        owner_id: owned ? lease.owner : null,
-        lease_expires_at: owned ? new Date(Date.now() + lease.durationMs) : null,
+        owner_id: owned ? lease.owner : WAITING_OWNER,
+        lease_expires_at: owned
+          ? new Date(Date.now() + lease.durationMs)
+          : WAITING_LEASE_END,
         approvals_required: promotion.approvalsRequired ?? null,
         approval_expires_at: promotion.approvalExpiresAt ?? null,
         run_after: promotion.runAfter ?? null,
@@ -475,19 +485,47 @@ export class PromotionStore {
   }
 
   /**
-   * Records one user's decision on a promotion still awaiting approval. Throws ConflictError when
-   * the user already decided or the promotion no longer awaits approval.
+   * Records one user's decision on a promotion still awaiting approval, in one transaction with the
+   * promotion's row: a rejection ends the promotion there and then (state `rejected`, slot freed), so
+   * no approval racing in can start it. Returns the promotion after the decision. Throws
+   * ConflictError when the user already decided or the promotion no longer awaits approval.
    */
   async recordDecision(
     promotionId: string,
     decision: Omit<StoredDecision, 'at'>,
-  ): Promise<void> {
+    rejection?: { error: string; summary: string },
+  ): Promise<StoredPromotion> {
     await this.db.transaction(async tx => {
-      const row = await tx<Row>(TABLE).where({ id: promotionId }).first();
-      if (row?.state !== 'awaiting-approval') {
-        throw new ConflictError(
-          `Promotion ${promotionId} is ${row?.state ?? 'gone'}, not awaiting approval`,
+      const now = new Date();
+      // Writing the row first takes its lock (PostgreSQL) or the database's (SQLite) for the rest.
+      const held = await tx(TABLE)
+        .where({ id: promotionId, state: 'awaiting-approval' })
+        .whereNotNull('in_flight_key')
+        .update(
+          rejection
+            ? {
+                ...ended(now),
+                state: 'rejected',
+                error: rejection.error,
+                summary: rejection.summary,
+              }
+            : { state: 'awaiting-approval' },
         );
+      if (held !== 1) {
+        const row = await tx<Row>(TABLE).where({ id: promotionId }).first();
+        throw new ConflictError(
+          `Promotion ${promotionId} is ${
+            row?.state ?? 'gone'
+          }, not awaiting approval`,
+        );
+      }
+      if (rejection) {
+        const row = (await tx<Row>(TABLE).where({ id: promotionId }).first())!;
+        await tx(TABLE)
+          .where({ id: promotionId })
+          .update({
+            duration_ms: now.getTime() - new Date(row.created_at).getTime(),
+          });
       }
       try {
         await tx(APPROVALS).insert({
@@ -495,7 +533,7 @@ export class PromotionStore {
           actor: decision.actor,
           decision: decision.decision,
           comment: decision.comment ?? null,
-          created_at: new Date(),
+          created_at: now,
         });
       } catch (error) {
         if (!isUniqueViolation(error)) throw error;
@@ -504,21 +542,43 @@ export class PromotionStore {
         );
       }
     });
+    return (await this.get(promotionId))!;
   }
 
   /**
    * Takes a waiting promotion to run it now: only one replica wins (the state moves from waiting
-   * to pending in one statement), and it owns the promotion from then on.
+   * to pending in one statement), and it owns the promotion from then on. Only a promotion with no
+   * rejection and all the approvals it asked for, whose request has not expired, can be taken.
    */
   async claimWaiting(id: string, lease: Lease): Promise<boolean> {
+    const now = new Date();
+    const approvals = this.db(APPROVALS)
+      .count('*')
+      .where({ promotion_id: id, decision: 'approve' });
     const taken = await this.db(TABLE)
       .where({ id })
       .whereIn('state', WAITING_STATES)
       .whereNotNull('in_flight_key')
+      .whereNotExists(
+        this.db(APPROVALS)
+          .select('id')
+          .where({ promotion_id: id, decision: 'reject' }),
+      )
+      .where(q =>
+        q
+          .whereNull('approvals_required')
+          .orWhere('approvals_required', '<=', approvals),
+      )
+      .where(q =>
+        q
+          .where('state', 'queued')
+          .orWhereNull('approval_expires_at')
+          .orWhere('approval_expires_at', '>', now),
+      )
       .update({
         state: 'pending',
         owner_id: lease.owner,
-        lease_expires_at: new Date(Date.now() + lease.durationMs),
+        lease_expires_at: new Date(now.getTime() + lease.durationMs),
         run_after: null,
       });
     return taken === 1;
@@ -553,18 +613,25 @@ export class PromotionStore {
       .whereIn('state', WAITING_STATES)
       .whereNotNull('in_flight_key')
       .update({
+        ...ended(finishedAt),
         state: final.state,
         error: final.error,
         summary: final.summary,
-        in_flight_key: null,
-        in_flight_workload: null,
-        owner_id: null,
-        lease_expires_at: null,
-        finished_at: finishedAt,
         duration_ms: finishedAt.getTime() - Date.parse(current.createdAt),
       });
     return written === 1 ? this.get(id) : undefined;
   }
+}
+
+/** What a promotion that ends without having run gives up: its slot and its (placeholder) lease. */
+function ended(at: Date) {
+  return {
+    in_flight_key: null,
+    in_flight_workload: null,
+    owner_id: null,
+    lease_expires_at: null,
+    finished_at: at,
+  };
 }
 
 function inFlightKey(entityRef: string, stage: string) {

@@ -333,6 +333,12 @@ export function createPromotionService(
           requestedBy: actor,
           workloadKey: workloadKey(deps, input.stage, target.name),
         };
+        await governance.supersedeWaiting(
+          entityRef,
+          input.stage,
+          draft.workloadKey,
+          actor,
+        );
         ({ promotion } = await deps.store.insert(
           {
             ...draft,

@@ -109,6 +109,10 @@ describe('DeployWindow', () => {
       { allow: [{ ...WEEKDAYS, rrule: 'RRULE:FREQ=WEEKLY' }] },
       /only the rule parts/,
     ],
+    [
+      { allow: [{ ...WEEKDAYS, rrule: 'FREQ=SECONDLY;BYMONTH=1' }] },
+      /FREQ must be HOURLY or coarser/,
+    ],
   ])('refuses bad settings %j', (settings, message) => {
     expect(() => window(settings as Partial<DeployWindowSettings>)).toThrow(
       message,

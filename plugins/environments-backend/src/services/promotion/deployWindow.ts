@@ -42,7 +42,9 @@ class Occurrences {
     this.firstStart = start.epochMilliseconds;
     this.durationMs = end.epochMilliseconds - start.epochMilliseconds;
     if (this.durationMs <= 0) {
-      throw new Error(`window ${rule.start} → ${rule.end} ends before it starts`);
+      throw new Error(
+        `window ${rule.start} → ${rule.end} ends before it starts`,
+      );
     }
     if (rule.rrule) {
       if (/^\s*(DTSTART|RRULE:)/im.test(rule.rrule)) {
@@ -50,9 +52,20 @@ class Occurrences {
           `window rrule "${rule.rrule}": give only the rule parts (FREQ=…); start and end set DTSTART`,
         );
       }
-      const basic = start.toPlainDateTime().toString({ smallestUnit: 'second' });
+      // Windows are hours and days; finer rules only make every evaluation expensive.
+      if (/FREQ=(SECONDLY|MINUTELY)/i.test(rule.rrule)) {
+        throw new Error(
+          `window rrule "${rule.rrule}": FREQ must be HOURLY or coarser`,
+        );
+      }
+      const basic = start
+        .toPlainDateTime()
+        .toString({ smallestUnit: 'second' });
       this.rule = new RRuleTemporal({
-        rruleString: `DTSTART;TZID=${timeZone}:${basic.replace(/[-:]/g, '')}\nRRULE:${rule.rrule}`,
+        rruleString: `DTSTART;TZID=${timeZone}:${basic.replace(
+          /[-:]/g,
+          '',
+        )}\nRRULE:${rule.rrule}`,
         strict: true,
       });
       // Surfaces a rule the library cannot expand at start-up, not at the first promotion.
@@ -101,6 +114,11 @@ export class DeployWindow {
     }
     this.allow = settings.allow.map(r => new Occurrences(r, settings.timeZone));
     this.deny = settings.deny.map(r => new Occurrences(r, settings.timeZone));
+    // Over the coming year, so a rule that only fails later stops start-up instead of a promotion.
+    const monthMs = 30 * 24 * 3600 * 1000;
+    for (let month = 0; month <= 12; month++) {
+      this.state(new Date(Date.now() + month * monthMs));
+    }
   }
 
   isOpen(t: number): boolean {
@@ -112,6 +130,21 @@ export class DeployWindow {
 
   /** Open or closed at `now`, and when that changes next. */
   state(now: Date): WindowState {
+    try {
+      return this.evaluate(now);
+    } catch (error) {
+      // A rule the library cannot expand at this date (e.g. too many iterations) is a config error.
+      throw new Error(
+        `the deploy window (${
+          this.settings.timeZone
+        }) cannot be evaluated at ${now.toISOString()}: ${
+          (error as Error).message
+        }`,
+      );
+    }
+  }
+
+  private evaluate(now: Date): WindowState {
     const open = this.isOpen(now.getTime());
     const changesAt = this.nextChange(now.getTime(), open);
     return changesAt === undefined
@@ -140,7 +173,9 @@ export class DeployWindow {
       o.coveringEnd(t),
       o.nextStart(t),
     ]);
-    const later = candidates.filter((c): c is number => c !== undefined && c > t);
+    const later = candidates.filter(
+      (c): c is number => c !== undefined && c > t,
+    );
     return later.length > 0 ? Math.min(...later) : undefined;
   }
 }

@@ -524,6 +524,153 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('keeps a rejection final: neither a later approval nor the sweep starts it', async () => {
+      const { service, store, applied } = await engine_(twoApprovals);
+      const { promotion } = await service.create(
+        { entity: ref, from: 'dev', to: 'staging' },
+        as(GUEST),
+      );
+      await service.decide({ id: promotion.id, decision: 'approve' }, as(RITA));
+      await service.decide(
+        { id: promotion.id, decision: 'reject', comment: 'wrong build' },
+        as(ROB),
+      );
+      expect(
+        await store.claimWaiting(promotion.id, {
+          owner: 'other',
+          durationMs: 30_000,
+        }),
+      ).toBe(false);
+      await service.sweep();
+      await service.idle();
+      expect((await store.get(promotion.id))!.state).toBe('rejected');
+      expect(applied.calls).toEqual([]);
+    });
+
+    it('fails an approved promotion whose gates no longer pass when the approval arrives', async () => {
+      const { service, store, applied, traffic } = await engine_({
+        approval: { approvers: [RELEASE_MANAGERS] },
+      });
+      const { promotion } = await service.create(
+        { entity: ref, from: 'dev', to: 'staging' },
+        as(GUEST),
+      );
+      traffic.errors = 500;
+      await service.decide({ id: promotion.id, decision: 'approve' }, as(RITA));
+      await service.idle();
+      expect(await store.get(promotion.id)).toMatchObject({
+        state: 'failed',
+        error: expect.stringMatching(/^gates no longer pass: error-rate: fail/),
+      });
+      expect(applied.calls).toEqual([]);
+    });
+
+    it('lets a rollback through: a promotion waiting for approval in that stage ends, with the reason', async () => {
+      const { service, store, applied, cluster, notifications } = await engine_(
+        {
+          approval: { approvers: [RELEASE_MANAGERS], allowRequester: true },
+        },
+      );
+      const first = await service.create(
+        { entity: ref, from: 'dev', to: 'staging' },
+        as(RITA),
+      );
+      await service.decide(
+        { id: first.promotion.id, decision: 'approve' },
+        as(RITA),
+      );
+      await service.idle();
+      cluster.runs('dev', 'registry.local/orders:1.4.0');
+      const waiting = await service.create(
+        { entity: ref, from: 'dev', to: 'staging' },
+        as(GUEST),
+      );
+      expect(waiting.promotion.state).toBe('awaiting-approval');
+
+      const rollback = await service.rollback(
+        { entity: ref, stage: 'staging', reason: 'errors after 1.3.0' },
+        as(RITA),
+      );
+      await service.idle();
+      expect(await store.get(waiting.promotion.id)).toMatchObject({
+        state: 'failed',
+        error: `superseded by a rollback of staging by ${RITA} while it waited`,
+      });
+      expect((await store.get(rollback.id))!.state).toBe('succeeded');
+      expect(applied.calls.map(c => c.image)).toEqual([DEV, STAGING]);
+      expect(notifications.sent.at(-2)).toMatchObject({
+        to: [GUEST],
+        title: 'Promotion failed: orders dev → staging',
+      });
+    });
+
+    it('honours a window override only in the closed period it was asked in', async () => {
+      const clock = { now: FRIDAY_EVENING };
+      const { service, store } = await engine_(
+        {
+          window: WEEKDAYS,
+          approval: {
+            approvers: [RELEASE_MANAGERS],
+            validForSeconds: 7 * 86400,
+          },
+        },
+        { clock },
+      );
+      const ask = () =>
+        service.create(
+          {
+            entity: ref,
+            from: 'dev',
+            to: 'staging',
+            windowOverrideReason: 'hotfix for the weekend sale INC-99',
+          },
+          as(RITA),
+        );
+      // Approved on Saturday: still the closed period of the override, so it runs now.
+      const weekend = await ask();
+      clock.now = new Date('2026-12-05T10:00:00Z');
+      await service.decide(
+        { id: weekend.promotion.id, decision: 'approve' },
+        as(ROB),
+      );
+      await service.idle();
+      expect((await store.get(weekend.promotion.id))!.state).toBe('succeeded');
+    });
+
+    it('queues an overridden promotion approved only after the window opened and closed again', async () => {
+      const clock = { now: FRIDAY_EVENING };
+      const { service } = await engine_(
+        {
+          window: WEEKDAYS,
+          approval: {
+            approvers: [RELEASE_MANAGERS],
+            validForSeconds: 7 * 86400,
+          },
+        },
+        { clock },
+      );
+      const { promotion } = await service.create(
+        {
+          entity: ref,
+          from: 'dev',
+          to: 'staging',
+          windowOverrideReason: 'hotfix for the weekend sale INC-99',
+        },
+        as(RITA),
+      );
+      // Monday 17:00 in Berlin: the window opened at 09:00 and closed at 16:00.
+      clock.now = new Date('2026-12-07T16:00:00Z');
+      expect(
+        await service.decide(
+          { id: promotion.id, decision: 'approve' },
+          as(ROB),
+        ),
+      ).toMatchObject({
+        state: 'queued',
+        runAfter: new Date('2026-12-08T08:00:00Z').toISOString(),
+      });
+    });
+
     it('fails an approved promotion whose source changed while it waited, and runs nothing', async () => {
       const { service, store, applied, cluster } = await engine_({
         approval: { approvers: [RELEASE_MANAGERS] },

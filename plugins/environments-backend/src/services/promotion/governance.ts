@@ -24,6 +24,7 @@ import {
   LeaseLostError,
   StoredDecision,
   StoredPromotion,
+  WAITING_STATES,
 } from '../../database/PromotionStore';
 import { actorOf, AuditSubject, PromotionAudit } from './audit';
 import { ExecutionContext } from './execution';
@@ -40,12 +41,17 @@ const MIN_WINDOW_OVERRIDE_REASON = 10;
 
 /** How a new promotion starts, as the target stage's approval policy and window decide. */
 export type Admission = {
+  /** When it was admitted, by the engine's clock: windows and expiry are reckoned from it. */
+  createdAt: Date;
   state: 'pending' | 'awaiting-approval' | 'queued';
   approvalsRequired?: number;
   approvalExpiresAt?: Date;
   runAfter?: Date;
   windowOverrideReason?: string;
 };
+
+/** Who acts when the clock does: expiry. */
+const PLUGIN_ACTOR = 'plugin:environments';
 
 const principalType = (credentials: BackstageCredentials) =>
   (credentials.principal as { type?: string }).type;
@@ -75,7 +81,7 @@ export function createGovernance(
   }): Promise<Admission> {
     const stage = stageSettings(deps.settings, input.to);
     const at = now();
-    let admission: Admission = { state: 'pending' };
+    let admission: Admission = { createdAt: at, state: 'pending' };
     const window = stage.window?.state(at);
     if (window && !window.open) {
       const until = window.changesAt
@@ -102,7 +108,11 @@ export function createGovernance(
         stage.window!.settings.outside === 'queue' &&
         window.changesAt
       ) {
-        admission = { state: 'queued', runAfter: window.changesAt };
+        admission = {
+          ...admission,
+          state: 'queued',
+          runAfter: window.changesAt,
+        };
       } else {
         throw new InputError(
           `${input.to} is closed for promotions ${until}. An emergency needs the window-override permission and a written reason.`,
@@ -226,6 +236,19 @@ export function createGovernance(
     return ended;
   }
 
+  /**
+   * An emergency override covers the closed period it was asked in: once the window has opened
+   * since, a promotion still waiting at the next closing waits for the window like any other.
+   */
+  function overrideHolds(promotion: StoredPromotion, at: Date): boolean {
+    if (!promotion.windowOverrideReason) return false;
+    const window = stageSettings(deps.settings, promotion.to).window;
+    const asked = window?.state(new Date(promotion.createdAt));
+    return Boolean(
+      asked && !asked.open && (!asked.changesAt || at < asked.changesAt),
+    );
+  }
+
   const failClaimed = (promotion: StoredPromotion, error: string) =>
     failPromotion(deps, run, promotion, error);
 
@@ -235,8 +258,9 @@ export function createGovernance(
    */
   async function proceed(promotion: StoredPromotion): Promise<void> {
     const stage = stageSettings(deps.settings, promotion.to);
-    const window = stage.window?.state(now());
-    if (window && !window.open && !promotion.windowOverrideReason) {
+    const at = now();
+    const window = stage.window?.state(at);
+    if (window && !window.open && !overrideHolds(promotion, at)) {
       const runAfter = window.changesAt?.toISOString();
       if (promotion.state === 'queued' && promotion.runAfter === runAfter) {
         return;
@@ -304,6 +328,39 @@ export function createGovernance(
     admit,
     approvalView,
 
+    /**
+     * A rollback is recovery: it never waits behind a promotion that waits for approval or for the
+     * window. Such a promotion of the stage (or of its Deployment) ends as failed, with the reason.
+     */
+    async supersedeWaiting(
+      entityRef: string,
+      stage: string,
+      workload: string | undefined,
+      actor: string,
+    ) {
+      const holders = [
+        await deps.store.findInFlight(entityRef, stage),
+        workload && (await deps.store.findInFlightOnWorkload(workload)),
+      ];
+      for (const holder of holders) {
+        if (!holder || !WAITING_STATES.includes(holder.state)) continue;
+        const error = `superseded by a rollback of ${stage} by ${actor} while it waited`;
+        const ended = await deps.store.endWaiting(holder.id, {
+          state: 'failed',
+          error,
+          summary: promotionSummary({
+            ...holder,
+            riskLevel: holder.risk.level,
+            state: 'failed',
+            error,
+          }),
+        });
+        if (!ended) continue;
+        await audit.record('failed', subjectOf(ended), { actor, error });
+        await notifier.finished(ended);
+      }
+    },
+
     /** Told once the new promotion is stored: its approvers hear of it. */
     async requested(promotion: StoredPromotion) {
       const policy = stageSettings(deps.settings, promotion.to).approval;
@@ -336,12 +393,12 @@ export function createGovernance(
         );
       }
       if (Date.parse(promotion.approvalExpiresAt!) <= now().getTime()) {
+        // Expired by the clock, not by this caller.
         await endWaiting(
           promotion,
           'expired',
           `no decision before ${promotion.approvalExpiresAt}`,
-          actor,
-          request,
+          PLUGIN_ACTOR,
         );
         throw new ConflictError(
           `Promotion ${promotion.id} expired at ${promotion.approvalExpiresAt}`,
@@ -355,27 +412,33 @@ export function createGovernance(
         credentials,
       );
       if (reason) return refuse(new NotAllowedError(reason));
-      await deps.store.recordDecision(promotion.id, {
-        actor,
-        decision: input.decision,
-        comment: input.comment?.trim(),
-      });
-      const decided = input.decision === 'approve' ? 'approved' : 'rejected';
-      await audit.record(decided, subject, {
-        actor,
-        request,
-        meta: { comment: input.comment?.trim() ?? null },
-      });
+      const comment = input.comment?.trim();
+      const rejectedBecause = `rejected by ${actor}${
+        comment ? `: ${comment}` : ''
+      }`;
+      // A rejection ends the promotion in the same transaction that records it.
+      const after = await deps.store.recordDecision(
+        promotion.id,
+        { actor, decision: input.decision, comment },
+        input.decision === 'reject'
+          ? {
+              error: rejectedBecause,
+              summary: promotionSummary({
+                ...promotion,
+                riskLevel: promotion.risk.level,
+                state: 'rejected',
+                error: rejectedBecause,
+              }),
+            }
+          : undefined,
+      );
+      await audit.record(
+        input.decision === 'approve' ? 'approved' : 'rejected',
+        subject,
+        { actor, request, meta: { comment: comment ?? null } },
+      );
       if (input.decision === 'reject') {
-        await endWaiting(
-          promotion,
-          'rejected',
-          `rejected by ${actor}${
-            input.comment ? `: ${input.comment.trim()}` : ''
-          }`,
-          actor,
-          request,
-        );
+        await notifier.decided(after, 'rejected', rejectedBecause);
       } else {
         const approvals = (await deps.store.decisions(promotion.id)).filter(
           d => d.decision === 'approve',
@@ -386,7 +449,7 @@ export function createGovernance(
             'approved',
             `approved by ${actor}; it runs ${
               stageSettings(deps.settings, promotion.to).window?.state(now())
-                .open === false && !promotion.windowOverrideReason
+                .open === false && !overrideHolds(promotion, now())
                 ? `when ${promotion.to} opens`
                 : 'now'
             }`,
@@ -411,7 +474,7 @@ export function createGovernance(
                 promotion,
                 'expired',
                 `no decision before ${promotion.approvalExpiresAt}`,
-                'plugin:environments',
+                PLUGIN_ACTOR,
               );
               continue;
             }

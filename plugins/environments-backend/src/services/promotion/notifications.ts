@@ -7,7 +7,10 @@ import type { StoredPromotion } from '../../database/PromotionStore';
 /** Who hears about a promotion, and when. */
 export type PromotionNotifier = {
   /** To the stage's approvers (users or groups). */
-  approvalRequested(promotion: StoredPromotion, approvers: string[]): Promise<void>;
+  approvalRequested(
+    promotion: StoredPromotion,
+    approvers: string[],
+  ): Promise<void>;
   /** To the requester: an approver approved, rejected, or the request expired. */
   decided(
     promotion: StoredPromotion,
