@@ -75,14 +75,16 @@ class Occurrences {
 
   /** The end of the occurrence covering `t`, if one does. */
   coveringEnd(t: number): number | undefined {
-    const start = this.rule
-      ? this.rule.previous(new Date(t), true)?.epochMilliseconds
-      : this.firstStart <= t
-      ? this.firstStart
-      : undefined;
+    const start = this.lastStartAtOrBefore(t);
     if (start === undefined) return undefined;
     const end = start + this.durationMs;
     return t < end ? end : undefined;
+  }
+
+  private lastStartAtOrBefore(t: number): number | undefined {
+    if (this.rule)
+      return this.rule.previous(new Date(t), true)?.epochMilliseconds;
+    return this.firstStart <= t ? this.firstStart : undefined;
   }
 
   /** The first occurrence start after `t`. */

@@ -129,11 +129,12 @@ export const PERMISSIONS_ENABLED = { permission: { enabled: true } };
  * principal is allowed by Backstage's permission client without asking the policy, as in production.
  * Started on first use; the backend stops after the test file.
  */
+let started: Promise<PermissionsService> | undefined;
+
 export function demoPolicyPermissions(): Promise<PermissionsService> {
   started ??= startPermissionBackend();
   return started;
 }
-let started: Promise<PermissionsService> | undefined;
 
 async function startPermissionBackend(): Promise<PermissionsService> {
   let permissions: PermissionsService | undefined;
