@@ -1,13 +1,15 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { randomUUID } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import {
   NewPromotion,
   PromotionStore,
   StoredPromotion,
 } from '../../database/PromotionStore';
+import { actorOf } from './audit';
 import { executePromotion, ExecutionContext } from './executePromotion';
 import { selectorOf } from './stageWorkload';
-import { PromotionStrategy } from './strategies';
+import { ApplyResult, PromotionStrategy } from './strategies';
 import {
   CONTAINER,
   DEPLOYMENT,
@@ -19,6 +21,7 @@ import {
 import {
   ORDERS,
   ordersEntity,
+  passingChecklist,
   promotionTestbed,
 } from './__testUtils__/promotionTestbed';
 
@@ -127,6 +130,18 @@ function auditLog(bed: Testbed) {
   return bed.audit.events.map(e => `${e.eventId}: ${e.outcome}`);
 }
 
+/** Notes each time the soak's gate check computes the checklist: when, and with whose view. */
+function checklistChecks(bed: Testbed) {
+  const checks: Array<{ at: number; viewer: string }> = [];
+  bed.deps.checklist = {
+    async forStage(entity, stage, options) {
+      checks.push({ at: Date.now(), viewer: actorOf(options.credentials) });
+      return passingChecklist.forStage(entity, stage, options);
+    },
+  };
+  return checks;
+}
+
 /** The lease runs out unrenewed (as when this replica stalls past it) and replica-b takes over. */
 async function anotherReplicaTakesOver(store: PromotionStore) {
   await store.releaseLeases(LEASE);
@@ -203,8 +218,18 @@ describe('a promotion that goes well', () => {
       imageBefore: BEFORE,
       imageAfter: AFTER,
     });
+    expect(bed.audit.events[0].meta).toMatchObject({ strategy: 'image' });
+    expect(new Set(bed.audit.events.map(e => e.severity))).toEqual(
+      new Set(['medium']),
+    );
     expect(bed.fakeStrategy.calls).toHaveLength(1);
     expect(bed.cluster.imageIn('staging')).toBe(AFTER);
+    // Every line of the run's log names the promotion; the last says how it ended.
+    expect(bed.logger.child).toHaveBeenCalledWith({
+      promotionId: promotion.id,
+      entityRef: ORDERS,
+    });
+    expect(bed.logger.info).toHaveBeenCalledWith('promotion succeeded');
   });
 
   it('succeeds as soon as the rollout completes when the stage has no soak', async () => {
@@ -218,8 +243,95 @@ describe('a promotion that goes well', () => {
 
     expect(finished!.state).toBe('succeeded');
     expect(finished!.durationMs).toBe(0);
+    expect(finished!.summary).toBe(
+      'orders 1.1.0 → 1.2.0 promoted dev → staging by default/alice. Gates 0/0 passed; risk low. Result: succeeded in 0 s.',
+    );
     expect(auditLog(bed)).toEqual([
       'promotion-started: succeeded',
+      'promotion-rolled-out: succeeded',
+      'promotion-succeeded: succeeded',
+    ]);
+    expect(bed.audit.events[2].meta).toMatchObject({ durationMs: 0 });
+  });
+
+  it('upgrades with helm a Deployment whose chart named the container differently', async () => {
+    const bed = await testbed(cluster => fakeHelmStrategy(cluster));
+    bed.cluster.renamesContainer('staging', 'web');
+    const promotion = await recorded(bed.store, { strategy: 'helm' });
+    const started = start(bed, promotion);
+
+    await elapse(5_000);
+    bed.fakeStrategy.succeed();
+
+    expect(await toEnd(started)).toMatchObject({ state: 'succeeded' });
+    expect(bed.fakeStrategy.calls.map(c => c.image)).toEqual([AFTER]);
+  });
+
+  it('audits a change to production at high severity', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['completes']),
+    );
+    bed.cluster.runs('prod', BEFORE);
+    const promotion = await recorded(bed.store, {
+      from: 'staging',
+      to: 'prod',
+      workloadKey: `local/prod/${DEPLOYMENT}`,
+    });
+
+    expect(await toEnd(start(bed, promotion))).toMatchObject({
+      state: 'succeeded',
+    });
+    expect(bed.audit.events.map(e => `${e.eventId}: ${e.severity}`)).toEqual([
+      'promotion-started: high',
+      'promotion-rolled-out: high',
+      'promotion-soak-passed: high',
+      'promotion-succeeded: high',
+    ]);
+  });
+
+  it('renews its lease every third of the lease, carries on when a renewal fails, and stops renewing when it ends', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['completes']),
+    );
+    const renewals = jest
+      .spyOn(bed.store, 'renewLease')
+      .mockRejectedValueOnce(new Error('SQLITE_BUSY: database is locked'));
+    const promotion = await recorded(bed.store);
+    const shutdown = new AbortController();
+
+    const finished = await toEnd(
+      start(bed, promotion, { stop: shutdown.signal }),
+    );
+
+    expect(finished!.state).toBe('succeeded');
+    // The 30 s soak: renewed at 10, 20 and 30 s; the first renewal failed, which is only logged.
+    expect(renewals).toHaveBeenCalledTimes(3);
+    expect(bed.logger.warn).toHaveBeenCalledWith(
+      `lease of ${promotion.id} not renewed: Error: SQLITE_BUSY: database is locked`,
+    );
+    await elapse(60_000);
+    expect(renewals).toHaveBeenCalledTimes(3);
+    // A replica runs many promotions: none may leave a listener on its shutdown signal.
+    expect(getEventListeners(shutdown.signal, 'abort')).toEqual([]);
+  });
+
+  it('goes on when the audit log cannot be written, and says so in the log', async () => {
+    const bed = await testbed(
+      cluster => fakeImageStrategy(cluster, ['completes']),
+      { soakSeconds: 0 },
+    );
+    bed.audit.auditor.createEvent.mockRejectedValueOnce(
+      new Error('audit sink unavailable'),
+    );
+    const promotion = await recorded(bed.store);
+
+    expect(await toEnd(start(bed, promotion))).toMatchObject({
+      state: 'succeeded',
+    });
+    expect(bed.logger.warn).toHaveBeenCalledWith(
+      'audit event started not written: Error: audit sink unavailable',
+    );
+    expect(auditLog(bed)).toEqual([
       'promotion-rolled-out: succeeded',
       'promotion-succeeded: succeeded',
     ]);
@@ -276,6 +388,22 @@ describe('a promotion whose change cannot be applied', () => {
     });
     expect(await bed.store.findInFlight(ORDERS, 'staging')).toBeUndefined();
   });
+
+  it("fails with the API server's answer when the Deployment was deleted from the stage", async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, [
+        new Error('deployments.apps "orders" not found'),
+      ]),
+    );
+    const promotion = await recorded(bed.store);
+    bed.cluster.deletes('staging');
+
+    expect(await toEnd(start(bed, promotion))).toMatchObject({
+      state: 'failed',
+      error: 'deployments.apps "orders" not found',
+    });
+    expect(auditLog(bed)).toEqual(['promotion-failed: failed']);
+  });
 });
 
 describe('a rollout that does not complete', () => {
@@ -306,6 +434,8 @@ describe('a rollout that does not complete', () => {
       'promotion-rolled-back: failed',
     ]);
     expect(bed.audit.events[1]).toMatchObject({ actor: ALICE, error: reason });
+    expect(bed.logger.warn).toHaveBeenCalledWith(`rolling back: ${reason}`);
+    expect(bed.logger.info).toHaveBeenCalledWith('promotion rolled-back');
   });
 
   it('is rolled back when readiness is not reached within the rollout timeout, not before', async () => {
@@ -383,6 +513,58 @@ describe('a rollout that does not complete', () => {
         'progress deadline exceeded: ReplicaSet "orders-2" has timed out progressing.; no earlier version to return to',
     });
     expect(bed.fakeStrategy.calls).toHaveLength(1);
+    expect(bed.audit.events[1]).toMatchObject({
+      eventId: 'promotion-failed',
+      meta: { imageBefore: '', imageAfter: AFTER },
+    });
+  });
+
+  it('fails a manual rollback that does not roll out, without returning to the image it left', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['exceeds-deadline']),
+    );
+    bed.cluster.rollOut('staging', AFTER, 'completes');
+    const promotion = await recorded(bed.store, {
+      kind: 'rollback',
+      from: 'staging',
+      imageBefore: AFTER,
+      imageAfter: BEFORE,
+    });
+
+    expect(await toEnd(start(bed, promotion))).toMatchObject({
+      state: 'failed',
+      error:
+        'progress deadline exceeded: ReplicaSet "orders-3" has timed out progressing.; no earlier version to return to',
+    });
+    expect(bed.fakeStrategy.calls.map(c => c.image)).toEqual([BEFORE]);
+    expect(auditLog(bed)).toEqual([
+      'rollback-started: succeeded',
+      'rollback-failed: failed',
+    ]);
+  });
+
+  it('keeps cluster addresses out of the reason it rolled back for', async () => {
+    const bed = await testbed(cluster => fakeHelmStrategy(cluster));
+    const promotion = await recorded(bed.store, { strategy: 'helm' });
+    const started = start(bed, promotion);
+
+    await elapse(1_000);
+    bed.fakeStrategy.fail(
+      'UPGRADE FAILED: Get "https://10.0.0.1:6443/apis/apps/v1/namespaces/staging/deployments/orders": dial tcp 10.0.0.1:6443: i/o timeout',
+    );
+
+    const reason =
+      'UPGRADE FAILED: Get "[address]": dial tcp [address]: i/o timeout';
+    const finished = await toEnd(started);
+    expect(finished).toMatchObject({
+      state: 'rolled-back',
+      rollback: { reason },
+    });
+    expect(finished!.summary).toContain(reason);
+    expect(bed.audit.events[1]).toMatchObject({
+      eventId: 'promotion-rolled-back',
+      error: reason,
+    });
   });
 
   it('with helm, takes the atomic rollback helm did as soon as helm reports it, and does not upgrade again', async () => {
@@ -516,6 +698,158 @@ describe('the soak', () => {
       },
     });
   });
+
+  it.each([
+    [
+      'someone sets another image by hand',
+      (cluster: FakeCluster) =>
+        cluster.rollOut(
+          'staging',
+          'registry.local/orders:1.2.0-hotfix',
+          'completes',
+        ),
+    ],
+    [
+      'another chart version renames the container',
+      (cluster: FakeCluster) => cluster.renamesContainer('staging', 'web'),
+    ],
+  ])(
+    'rolls back when the Deployment no longer runs the promoted image: %s',
+    async (_change, change) => {
+      const bed = await testbed(cluster =>
+        fakeImageStrategy(cluster, ['completes', 'completes']),
+      );
+      const promotion = await recorded(bed.store);
+      const started = start(bed, promotion);
+
+      await elapse(10_000);
+      change(bed.cluster);
+      await elapse(1_000);
+
+      expect(started.ended()).toBe(true);
+      expect(await started.run).toMatchObject({
+        state: 'rolled-back',
+        rollback: {
+          reason: `verification failed: the Deployment no longer runs ${AFTER}`,
+        },
+      });
+      expect(bed.cluster.imageIn('staging')).toBe(BEFORE);
+    },
+  );
+
+  it('fails, naming both problems, when the Deployment is deleted during it', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, [
+        'completes',
+        new Error('deployments.apps "orders" not found'),
+      ]),
+    );
+    const promotion = await recorded(bed.store);
+    const started = start(bed, promotion);
+
+    await elapse(10_000);
+    bed.cluster.deletes('staging');
+
+    expect(await toEnd(started)).toMatchObject({
+      state: 'failed',
+      error: `verification failed: the Deployment no longer runs ${AFTER}; rollback failed: deployments.apps "orders" not found`,
+    });
+  });
+
+  it('carries on when the cluster can be read again within 5 s', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['completes']),
+    );
+    const promotion = await recorded(bed.store);
+    const started = start(bed, promotion);
+
+    await elapse(3_000);
+    bed.cluster.watchFails('staging', 'watch of staging: connection reset');
+    // Unread at the checks from 4 s to 9 s: 5 s, not more.
+    await elapse(6_000);
+    bed.cluster.watchRecovers('staging');
+
+    expect(await toEnd(started)).toMatchObject({ state: 'succeeded' });
+  });
+
+  it('rolls back when no watch of the cluster runs', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['completes', 'completes']),
+    );
+    const promotion = await recorded(bed.store);
+    const started = start(bed, promotion);
+
+    await elapse(3_000);
+    bed.cluster.watchStops('staging');
+
+    expect(await toEnd(started)).toMatchObject({
+      state: 'rolled-back',
+      rollback: {
+        reason:
+          'verification failed: the cluster could not be read during the soak (watch not running)',
+      },
+    });
+  });
+
+  it('rolls back on a gate it cannot read at its end, but not on too little traffic', async () => {
+    const quiet = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['completes']),
+    );
+    quiet.traffic.requests = 10;
+    expect(
+      await toEnd(start(quiet, await recorded(quiet.store))),
+    ).toMatchObject({ state: 'succeeded' });
+
+    const unread = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['completes', 'completes']),
+    );
+    unread.traffic.latencyP95Seconds = undefined;
+    expect(
+      await toEnd(start(unread, await recorded(unread.store))),
+    ).toMatchObject({
+      state: 'rolled-back',
+      rollback: {
+        reason:
+          'verification failed: latency-p95: unknown (no latency histogram in Prometheus)',
+      },
+    });
+  });
+
+  it('judges the metrics over the whole soak when it lasts longer than a minute', async () => {
+    const bed = await testbed(
+      cluster => fakeImageStrategy(cluster, ['completes', 'completes']),
+      { soakSeconds: 120 },
+    );
+    bed.traffic.errors = 50;
+
+    const finished = await toEnd(start(bed, await recorded(bed.store)));
+
+    expect(finished!.rollback!.reason).toMatch(
+      /^verification failed: error-rate: fail \(5\.00 % of 1000 requests failed \(5xx\) in 2 min\)/,
+    );
+  });
+
+  it("computes the checklist with the requester's view, and a resumed run with the plugin's own", async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['completes']),
+    );
+    const checks = checklistChecks(bed);
+    await toEnd(start(bed, await recorded(bed.store)));
+
+    const second = await recorded(bed.store, { imageBefore: AFTER });
+    await bed.store.update(
+      second.id,
+      { state: 'verifying', rolloutCompletedAt: new Date() },
+      LEASE,
+    );
+    const resumed = (await bed.store.get(second.id))!;
+    await toEnd(start(bed, resumed, { resume: true, credentials: undefined }));
+
+    expect(checks.map(c => c.viewer)).toEqual([
+      ALICE,
+      expect.stringMatching(/^service:/),
+    ]);
+  });
 });
 
 describe('a run that loses its promotion', () => {
@@ -614,6 +948,69 @@ describe('a run that loses its promotion', () => {
     expect(bed.fakeStrategy.calls).toHaveLength(1);
     expect(auditLog(bed)).toEqual(['promotion-started: succeeded']);
   });
+
+  it('stops at its next write when another replica took over before a renewal told it', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['stalls']),
+    );
+    const promotion = await recorded(bed.store);
+    const started = start(bed, promotion);
+    await elapse(1_000);
+
+    await anotherReplicaTakesOver(bed.store);
+    bed.cluster.finishRollout('staging');
+    // Before the renewal at 10 s.
+    await elapse(1_000);
+
+    expect(started.ended()).toBe(true);
+    expect(await started.run).toBeUndefined();
+    expect(bed.logger.warn).toHaveBeenCalledWith(
+      `progress not recorded: LeaseLostError: ${LEASE.owner} no longer owns promotion ${promotion.id}`,
+    );
+    expect(bed.logger.warn).toHaveBeenCalledWith(
+      `promotion ${promotion.id}: lease lost to another replica; another replica finishes it`,
+    );
+    expect(await bed.store.get(promotion.id)).toMatchObject({
+      state: 'running',
+      ownerId: REPLICA_B.owner,
+      rolloutCompletedAt: undefined,
+    });
+    expect(auditLog(bed)).toEqual(['promotion-started: succeeded']);
+  });
+
+  it('leaves the promotion to another replica when it shuts down while its patch is refused', async () => {
+    let refuse: (error: Error) => void = () => undefined;
+    const bed = await testbed(
+      (): PromotionStrategy => ({
+        name: 'image',
+        apply: () =>
+          new Promise<ApplyResult>((_, reject) => {
+            refuse = reject;
+          }),
+      }),
+    );
+    const promotion = await recorded(bed.store);
+    const shutdown = new AbortController();
+    const started = start(bed, promotion, { stop: shutdown.signal });
+    await elapse(1_000);
+
+    shutdown.abort();
+    refuse(new Error('request aborted'));
+    await elapse(1_000);
+
+    expect(started.ended()).toBe(true);
+    expect(await started.run).toBeUndefined();
+    expect(bed.logger.warn).toHaveBeenCalledWith(
+      `promotion ${promotion.id}: this replica is shutting down; another replica finishes it`,
+    );
+    expect(await bed.store.get(promotion.id)).toMatchObject({
+      state: 'running',
+      ownerId: LEASE.owner,
+      error: undefined,
+      finishedAt: undefined,
+    });
+    expect(auditLog(bed)).toEqual([]);
+  });
 });
 
 describe('a promotion taken over from a stopped replica', () => {
@@ -621,29 +1018,52 @@ describe('a promotion taken over from a stopped replica', () => {
     const bed = await testbed(cluster => fakeImageStrategy(cluster, []));
     bed.cluster.rollOut('staging', AFTER, 'completes');
     const promotion = await recorded(bed.store);
-    // The stopped replica recorded the rollout complete 20 s ago.
+    // The stopped replica recorded the rollout complete 20.5 s ago.
     await bed.store.update(
       promotion.id,
       {
         state: 'verifying',
-        rolloutCompletedAt: new Date(Date.now() - 20_000),
+        rolloutCompletedAt: new Date(Date.now() - 20_500),
       },
       LEASE,
     );
     const resumed = (await bed.store.get(promotion.id))!;
+    const checks = checklistChecks(bed);
     const resumedAt = Date.now();
     const started = start(bed, resumed, { resume: true });
 
-    // 10 s of the soak are left, not 30.
+    // 9.5 s of the soak are left, not 30; the gates are checked as soon as they have passed.
     await elapse(9_000);
     expect(started.ended()).toBe(false);
     expect(await toEnd(started)).toMatchObject({ state: 'succeeded' });
-    expect(Date.now() - resumedAt).toBeLessThanOrEqual(11_000);
+    expect(checks.map(c => c.at - resumedAt)).toEqual([9_500]);
     expect(bed.fakeStrategy.calls).toHaveLength(0);
     expect(auditLog(bed)).toEqual([
       'promotion-soak-passed: succeeded',
       'promotion-succeeded: succeeded',
     ]);
+  });
+
+  it('does not pass a soak that ran out while no replica watched it when the stage runs another image', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['completes']),
+    );
+    const promotion = await recorded(bed.store);
+    await bed.store.update(
+      promotion.id,
+      { state: 'verifying', rolloutCompletedAt: new Date(Date.now() - 60_000) },
+      LEASE,
+    );
+    // While no replica held it, someone put the old image back by hand.
+    const resumed = (await bed.store.get(promotion.id))!;
+    const finished = await toEnd(start(bed, resumed, { resume: true }));
+    expect(bed.cluster.imageIn('staging')).toBe(BEFORE);
+    expect(finished).toMatchObject({
+      state: 'rolled-back',
+      rollback: {
+        reason: `verification failed: the Deployment no longer runs ${AFTER}`,
+      },
+    });
   });
 
   it('watches a helm upgrade the stopped replica started instead of upgrading again', async () => {
@@ -659,6 +1079,74 @@ describe('a promotion taken over from a stopped replica', () => {
 
     expect(await toEnd(started)).toMatchObject({ state: 'succeeded' });
     expect(bed.fakeStrategy.calls).toHaveLength(0);
+  });
+
+  it('watches the patch the stopped replica made instead of patching again', async () => {
+    const bed = await testbed(cluster => fakeImageStrategy(cluster, []));
+    // A mesh proxy listed before the promoted container is not taken for it.
+    bed.cluster.addsSidecar(
+      'staging',
+      'istio-proxy',
+      'docker.io/istio/proxyv2:1.22.0',
+    );
+    bed.cluster.rollOut('staging', AFTER, 'stalls');
+    const promotion = await recorded(bed.store);
+    await bed.store.update(promotion.id, { state: 'running' }, LEASE);
+    const resumed = (await bed.store.get(promotion.id))!;
+    const started = start(bed, resumed, { resume: true });
+
+    await elapse(5_000);
+    bed.cluster.finishRollout('staging');
+
+    expect(await toEnd(started)).toMatchObject({ state: 'succeeded' });
+    expect(bed.fakeStrategy.calls).toHaveLength(0);
+    expect(auditLog(bed)).toEqual([
+      'promotion-rolled-out: succeeded',
+      'promotion-soak-passed: succeeded',
+      'promotion-succeeded: succeeded',
+    ]);
+  });
+
+  it('runs the helm upgrade when the stopped replica never started it', async () => {
+    const bed = await testbed(cluster => fakeHelmStrategy(cluster));
+    const promotion = await recorded(bed.store, { strategy: 'helm' });
+    const started = start(bed, promotion, { resume: true });
+
+    await elapse(5_000);
+    expect(bed.fakeStrategy.calls.map(c => c.image)).toEqual([AFTER]);
+    bed.fakeStrategy.succeed();
+
+    expect(await toEnd(started)).toMatchObject({ state: 'succeeded' });
+    expect(bed.audit.events[0]).toMatchObject({
+      eventId: 'promotion-started',
+      meta: { strategy: 'helm' },
+    });
+  });
+
+  it('fails a soak that ended while no replica ran it when the Deployment is gone', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, [
+        new Error('deployments.apps "orders" not found'),
+      ]),
+    );
+    bed.cluster.rollOut('staging', AFTER, 'completes');
+    const promotion = await recorded(bed.store);
+    await bed.store.update(
+      promotion.id,
+      {
+        state: 'verifying',
+        rolloutCompletedAt: new Date(Date.now() - 60_000),
+      },
+      LEASE,
+    );
+    bed.cluster.deletes('staging');
+    const resumed = (await bed.store.get(promotion.id))!;
+
+    expect(await toEnd(start(bed, resumed, { resume: true }))).toMatchObject({
+      state: 'failed',
+      error:
+        'verification failed: the Deployment no longer runs registry.local/orders:1.2.0; rollback failed: deployments.apps "orders" not found',
+    });
   });
 
   it('patches the image again when the stopped replica’s patch never reached the cluster', async () => {

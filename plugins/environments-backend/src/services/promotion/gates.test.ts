@@ -134,4 +134,114 @@ describe('evaluateGates', () => {
     expect(byId(warned, 'checklist').result).toBe('warn');
     expect(gatesPassed(warned)).toBe(true);
   });
+
+  it("shows each gate's threshold in its title and what was measured in its detail", () => {
+    expect(
+      gates({
+        metrics: { requests: 1000, errors: 1, latencyP95Seconds: 0.12 },
+        maxRestarts: 6,
+      }),
+    ).toEqual([
+      {
+        id: 'checklist',
+        title: 'Source checklist passes',
+        result: 'pass',
+        detail: `${CHECKLIST.length} of ${CHECKLIST.length} items pass`,
+      },
+      {
+        id: 'error-rate',
+        title: 'Error rate below 1.00 %',
+        result: 'pass',
+        detail: '0.10 % of 1000 requests failed (5xx) in 10 min',
+      },
+      {
+        id: 'success-rate',
+        title: 'Success rate at or above 99.90 %',
+        result: 'pass',
+        detail: '99.90 % of requests succeeded in 10 min',
+      },
+      {
+        id: 'latency-p95',
+        title: 'p95 latency below 500 ms',
+        result: 'pass',
+        detail: 'p95 120 ms over 10 min',
+      },
+      {
+        id: 'restarts',
+        title: 'No pod restarted more than 5 times',
+        result: 'fail',
+        detail: 'highest restart count 6',
+      },
+    ]);
+  });
+
+  it('names the checklist items behind its verdict', () => {
+    const detail = (overrides: Parameters<typeof gates>[0]) =>
+      byId(gates(overrides), 'checklist').detail;
+    expect(
+      detail({ checklist: checklist({ rbac: 'fail', 'non-root': 'fail' }) }),
+    ).toBe('failing: RBAC policies applied; Container running as non-root');
+    expect(
+      detail({
+        checklist: checklist({ 'pods-ready': 'unknown', rbac: 'unknown' }),
+        requiredChecklistItems: ['pods-ready', 'rbac'],
+      }),
+    ).toBe(
+      'required items not confirmed: Pods are running and ready; RBAC policies applied',
+    );
+    expect(
+      detail({
+        checklist: checklist({
+          'logs-no-errors': 'unknown',
+          'grafana-dashboards': 'unknown',
+        }),
+      }),
+    ).toBe(
+      `${CHECKLIST.length - 2} of ${
+        CHECKLIST.length
+      } items pass; not verifiable here: Logs show no errors; Grafana dashboards loaded`,
+    );
+  });
+
+  it('says why the checklist is unknown when there is none', () => {
+    expect(
+      byId(
+        gates({
+          checklist: undefined,
+          checklistError: 'checklist could not be computed: catalog timeout',
+        }),
+        'checklist',
+      ),
+    ).toEqual({
+      id: 'checklist',
+      title: 'Source checklist passes',
+      result: 'unknown',
+      detail: 'checklist could not be computed: catalog timeout',
+    });
+    expect(byId(gates({ checklist: undefined }), 'checklist').detail).toBe(
+      'checklist not available',
+    );
+  });
+
+  it('is unknown without a request series, and judges traffic of exactly the minimum', () => {
+    const noRequests = gates({ metrics: { latencyP95Seconds: 0.1 } });
+    for (const id of ['error-rate', 'success-rate', 'latency-p95']) {
+      expect(byId(noRequests, id)).toMatchObject({
+        result: 'unknown',
+        detail: 'no request metrics in Prometheus',
+      });
+    }
+    expect(
+      byId(gates({ metrics: { requests: 100, errors: 0 } }), 'error-rate'),
+    ).toMatchObject({
+      result: 'pass',
+      detail: '0.00 % of 100 requests failed (5xx) in 10 min',
+    });
+    expect(
+      byId(gates({ metrics: { requests: 100, errors: 0 } }), 'latency-p95'),
+    ).toMatchObject({
+      result: 'unknown',
+      detail: 'no latency histogram in Prometheus',
+    });
+  });
 });

@@ -49,6 +49,28 @@ describe('rollbackTarget', () => {
     expect(rollbackTarget(history, 'r:1.1', 'staging')).toBe('r:1.0');
   });
 
+  it('never returns to an image a manual rollback left, even after it was promoted again', () => {
+    // 1.1 → 1.2, rolled back by hand to 1.1; 1.2 promoted again, then 1.2 → 1.3.
+    const history = [
+      change('promotion', 'r:1.2', 'r:1.3'),
+      change('promotion', 'r:1.1', 'r:1.2'),
+      change('rollback', 'r:1.2', 'r:1.1'),
+      change('promotion', 'r:1.1', 'r:1.2'),
+    ];
+    expect(() => rollbackTarget(history, 'r:1.3', 'staging')).toThrow(
+      'The version before r:1.3 in staging is r:1.2, which was rolled back from earlier',
+    );
+  });
+
+  it('does not count a rollback that failed: the image it tried to leave stays a target', () => {
+    const history = [
+      change('promotion', 'r:1.2', 'r:1.3'),
+      change('rollback', 'r:1.2', 'r:1.1', 'failed'),
+      change('promotion', 'r:1.1', 'r:1.2'),
+    ];
+    expect(rollbackTarget(history, 'r:1.3', 'staging')).toBe('r:1.2');
+  });
+
   it('refuses when the version before was itself rolled back from', () => {
     // 1.2 failed its soak and was rolled back automatically; 1.2 → 1.3 later succeeded.
     const history = [
@@ -67,6 +89,14 @@ describe('rollbackTarget', () => {
     expect(() =>
       rollbackTarget(
         [change('promotion', undefined, 'r:1.0')],
+        'r:1.0',
+        'staging',
+      ),
+    ).toThrow('r:1.0 was the first version recorded in staging');
+    // Never "back" to the image that runs.
+    expect(() =>
+      rollbackTarget(
+        [change('promotion', 'r:1.0', 'r:1.0')],
         'r:1.0',
         'staging',
       ),

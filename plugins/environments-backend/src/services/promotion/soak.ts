@@ -25,6 +25,21 @@ export async function verifySoak(
     stage.clusterName,
     stage.namespace,
   );
+  /** Whether the target still runs the promoted image, fully ready. */
+  const targetProblem = (): string | undefined => {
+    const deployment = cache.get('Deployment', promotion.deployment);
+    const image = deployment?.spec?.template?.spec?.containers?.find(
+      c => c.name === promotion.container,
+    )?.image;
+    if (!deployment || image !== promotion.imageAfter) {
+      return `the Deployment no longer runs ${promotion.imageAfter}`;
+    }
+    const desired = deployment.spec?.replicas ?? 1;
+    const ready = deployment.status?.readyReplicas ?? 0;
+    return ready < desired
+      ? `only ${ready} of ${desired} pods ready during the soak`
+      : undefined;
+  };
   let staleSince: number | undefined;
   while (Date.now() < soakEndsAt) {
     await new Promise(r =>
@@ -42,18 +57,15 @@ export async function verifySoak(
       continue;
     }
     staleSince = undefined;
-    const deployment = cache.get('Deployment', promotion.deployment);
-    const image = deployment?.spec?.template?.spec?.containers?.find(
-      c => c.name === promotion.container,
-    )?.image;
-    if (!deployment || image !== promotion.imageAfter) {
-      return `the Deployment no longer runs ${promotion.imageAfter}`;
-    }
-    const desired = deployment.spec?.replicas ?? 1;
-    const ready = deployment.status?.readyReplicas ?? 0;
-    if (ready < desired) {
-      return `only ${ready} of ${desired} pods ready during the soak`;
-    }
+    const problem = targetProblem();
+    if (problem) return problem;
+  }
+  // Also when the soak ran out while no replica watched it (taken over after its end): what the
+  // stage runs now is checked at least once.
+  const health = cache.health();
+  if (health.synced && !health.stale) {
+    const problem = targetProblem();
+    if (problem) return problem;
   }
   if (!ctx.entity || !ctx.selector) {
     return 'the entity could not be read from the catalog, so its gates could not be checked';

@@ -54,4 +54,46 @@ describe('diffWorkloads', () => {
     ]);
     expect(JSON.stringify(diff)).not.toMatch(/aaa|bbb|zzz|ddd|hidden:/);
   });
+
+  it('shows only what differs: the same image and version are not listed', () => {
+    const source = snapshot('r/orders:1.2.0', { 'env LOG_LEVEL': 'debug' });
+    const target = snapshot('r/orders:1.2.0', { 'env LOG_LEVEL': 'info' });
+    expect(diffWorkloads(source, target)).toEqual([
+      { field: 'config.env LOG_LEVEL', from: 'info', to: 'debug' },
+    ]);
+    expect(diffWorkloads(source, source)).toEqual([]);
+  });
+
+  it('shows a replica difference, which the target keeps', () => {
+    expect(
+      diffWorkloads(
+        { ...snapshot('r/orders:1.2.0', {}), desiredReplicas: 3 },
+        snapshot('r/orders:1.2.0', {}),
+      ),
+    ).toEqual([
+      {
+        field: 'replicas',
+        from: '2',
+        to: '3 in source (target keeps its own)',
+      },
+    ]);
+  });
+
+  it('lists everything as new for a first deployment', () => {
+    expect(
+      diffWorkloads(
+        snapshot('r/orders:1.2.0', { 'env LOG_LEVEL': 'info' }),
+        undefined,
+      ),
+    ).toEqual([
+      { field: 'image', from: undefined, to: 'r/orders:1.2.0' },
+      { field: 'version', from: undefined, to: '1.2.0' },
+      {
+        field: 'replicas',
+        from: undefined,
+        to: '2 in source (target keeps its own)',
+      },
+      { field: 'config.env LOG_LEVEL', from: undefined, to: 'info' },
+    ]);
+  });
 });

@@ -23,6 +23,8 @@ export const CONTAINER = 'app';
 export type RolloutBehaviour = 'completes' | 'stalls' | 'exceeds-deadline';
 
 type DeploymentState = {
+  /** The promoted container's name, CONTAINER unless renamed. */
+  container: string;
   image: string;
   revision: number;
   replicas: number;
@@ -34,11 +36,15 @@ type DeploymentState = {
   available: number;
   total: number;
   deadlineExceeded: boolean;
+  /** Containers listed before the promoted one (a mesh proxy, a log shipper). */
+  sidecars: Array<{ name: string; image: string }>;
 };
 
 type NamespaceState = {
   deployment?: DeploymentState;
   watchError?: string;
+  /** No watch runs: the cache is not synced, and has no error to tell. */
+  unwatched?: boolean;
   version: number;
 };
 
@@ -92,7 +98,9 @@ export function fakeCluster(clusterName = 'local') {
       selector: { matchLabels: { app: DEPLOYMENT } },
       template: {
         metadata: { labels: { app: DEPLOYMENT } },
-        spec: { containers: [{ name: CONTAINER, image: d.image }] },
+        spec: {
+          containers: [...d.sidecars, { name: d.container, image: d.image }],
+        },
       },
     },
     status: {
@@ -156,9 +164,9 @@ export function fakeCluster(clusterName = 'local') {
     has: () => false,
     waitForSync: async () => true,
     health(): CacheHealth {
-      const error = state(namespace).watchError;
+      const { watchError: error, unwatched } = state(namespace);
       return {
-        synced: true,
+        synced: !unwatched,
         stale: Boolean(error),
         errors: error ? [error] : [],
         kinds: [],
@@ -205,6 +213,7 @@ export function fakeCluster(clusterName = 'local') {
     /** `image` fully rolled out in `namespace`: a stage's state before a promotion. */
     runs(namespace: string, image: string, replicas = 2) {
       const d: DeploymentState = {
+        container: CONTAINER,
         image,
         revision: 1,
         replicas,
@@ -214,15 +223,36 @@ export function fakeCluster(clusterName = 'local') {
         available: 0,
         total: 0,
         deadlineExceeded: false,
+        sidecars: [],
       };
       complete(d);
       state(namespace).deployment = d;
       announce(namespace, 'Deployment', 'MODIFIED');
     },
 
+    /** A container listed before the promoted one in the pod template, as a mesh injects it. */
+    addsSidecar(namespace: string, name: string, image: string) {
+      deployment(namespace).sidecars.push({ name, image });
+      announce(namespace, 'Deployment', 'MODIFIED');
+    },
+
+    /** The promoted container has another name (another version of the chart). */
+    renamesContainer(namespace: string, name: string) {
+      deployment(namespace).container = name;
+      announce(namespace, 'Deployment', 'MODIFIED');
+    },
+
+    /** The Deployment is deleted (by hand, or by another tool). */
+    deletes(namespace: string) {
+      state(namespace).deployment = undefined;
+      announce(namespace, 'Deployment', 'MODIFIED');
+    },
+
     /** What a patch or helm upgrade does: a new revision with `image`, which rolls out as told. */
     rollOut(namespace: string, image: string, behaviour: RolloutBehaviour) {
       const d = deployment(namespace);
+      // The applied template names the promoted container CONTAINER, whatever it was called before.
+      d.container = CONTAINER;
       d.image = image;
       d.revision++;
       if (behaviour === 'completes') {
@@ -257,6 +287,18 @@ export function fakeCluster(clusterName = 'local') {
     /** The watch of the namespace breaks: the cache serves stale data until it reconnects. */
     watchFails(namespace: string, error: string) {
       state(namespace).watchError = error;
+      announce(namespace, 'Deployment', 'STATE');
+    },
+
+    /** The watch reconnects: the cache is current again. */
+    watchRecovers(namespace: string) {
+      state(namespace).watchError = undefined;
+      announce(namespace, 'Deployment', 'STATE');
+    },
+
+    /** The namespace's watch stops without an error (not running, not synced). */
+    watchStops(namespace: string) {
+      state(namespace).unwatched = true;
       announce(namespace, 'Deployment', 'STATE');
     },
 

@@ -49,6 +49,8 @@ export const ordersEntity: Entity = {
 /** One audit event as an operator reads it in the audit log. */
 export type AuditRecord = {
   eventId: string;
+  /** `high` for changes to a production stage. */
+  severity?: string;
   actor?: string;
   meta: JsonObject;
   outcome: 'open' | 'succeeded' | 'failed';
@@ -59,9 +61,10 @@ export type AuditRecord = {
 export function recordingAuditor() {
   const events: AuditRecord[] = [];
   const auditor = mockServices.auditor.mock({
-    async createEvent({ eventId, meta }) {
+    async createEvent({ eventId, severityLevel, meta }) {
       const record: AuditRecord = {
         eventId,
+        severity: severityLevel,
         actor: meta?.actor as string | undefined,
         meta: meta ?? {},
         outcome: 'open',
@@ -97,7 +100,8 @@ export function recordingNotifications() {
   const sent: SentNotification[] = [];
   const service: NotificationService = {
     async send({ recipients, payload }) {
-      if (recipients.type !== 'entity') throw new Error('broadcast not expected');
+      if (recipients.type !== 'entity')
+        throw new Error('broadcast not expected');
       sent.push({
         to: [recipients.entityRef].flat(),
         title: payload.title,
@@ -213,7 +217,9 @@ export async function promotionTestbed(options: {
   knex?: Knex;
   now?: () => Date;
 }) {
-  const knex = options.knex ?? (await options.databases.init(options.engine ?? 'SQLITE_3'));
+  const knex =
+    options.knex ??
+    (await options.databases.init(options.engine ?? 'SQLITE_3'));
   const store = await PromotionStore.create({
     database: mockServices.database({ knex, migrations: { skip: false } }),
   });
