@@ -594,13 +594,13 @@ export class PromotionStore {
   }
 
   /**
-   * Ends a promotion that never ran (rejected, expired, or refused when it was about to start) and
+   * Ends a promotion that never ran (expired, or superseded by a rollback while it waited) and
    * frees its slot. False when it was no longer waiting (another replica ended or started it).
    */
   async endWaiting(
     id: string,
     final: {
-      state: 'rejected' | 'expired' | 'failed';
+      state: 'expired' | 'failed';
       error: string;
       summary: string;
     },

@@ -208,32 +208,25 @@ export function createGovernance(
 
   const subjectOf = (p: StoredPromotion): AuditSubject => ({ ...p });
 
-  /** Ends a waiting promotion that never ran: rejected, expired. */
-  async function endWaiting(
-    promotion: StoredPromotion,
-    state: 'rejected' | 'expired',
-    error: string,
-    actor: string,
-    request?: Request,
-  ) {
+  /** Ends a request nobody decided on in time (the clock acts, not a caller): expired, slot freed. */
+  async function expire(promotion: StoredPromotion) {
+    const error = `no decision before ${promotion.approvalExpiresAt}`;
     const ended = await deps.store.endWaiting(promotion.id, {
-      state,
+      state: 'expired',
       error,
       summary: promotionSummary({
         ...promotion,
         riskLevel: promotion.risk.level,
-        state,
+        state: 'expired',
         error,
       }),
     });
-    if (!ended) return undefined;
-    await audit.record(state, subjectOf(ended), {
-      actor,
-      request,
+    if (!ended) return;
+    await audit.record('expired', subjectOf(ended), {
+      actor: PLUGIN_ACTOR,
       meta: { requestedBy: ended.requestedBy },
     });
-    await notifier.decided(ended, state, error);
-    return ended;
+    await notifier.decided(ended, 'expired', error);
   }
 
   /**
@@ -393,13 +386,7 @@ export function createGovernance(
         );
       }
       if (Date.parse(promotion.approvalExpiresAt!) <= now().getTime()) {
-        // Expired by the clock, not by this caller.
-        await endWaiting(
-          promotion,
-          'expired',
-          `no decision before ${promotion.approvalExpiresAt}`,
-          PLUGIN_ACTOR,
-        );
+        await expire(promotion);
         throw new ConflictError(
           `Promotion ${promotion.id} expired at ${promotion.approvalExpiresAt}`,
         );
@@ -470,12 +457,7 @@ export function createGovernance(
         try {
           if (promotion.state === 'awaiting-approval') {
             if (Date.parse(promotion.approvalExpiresAt!) <= at) {
-              await endWaiting(
-                promotion,
-                'expired',
-                `no decision before ${promotion.approvalExpiresAt}`,
-                PLUGIN_ACTOR,
-              );
+              await expire(promotion);
               continue;
             }
             const approvals = (await deps.store.decisions(promotion.id)).filter(
