@@ -17,6 +17,8 @@ import {
 import { createHealthProber, createStatusService } from './services/status';
 import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { createLiveUpdates } from './services/live';
 import { setupPromotions } from './services/promotion';
 import { registerEnvironmentsActions } from './actions/registerEnvironmentsActions';
 
@@ -45,6 +47,7 @@ export const environmentsPlugin = createBackendPlugin({
         actionsRegistry: actionsRegistryServiceRef,
         userInfo: coreServices.userInfo,
         notifications: notificationService,
+        signals: signalsServiceRef,
       },
       async init({
         httpRouter,
@@ -54,6 +57,7 @@ export const environmentsPlugin = createBackendPlugin({
         lifecycle,
         catalog,
         actionsRegistry,
+        signals,
         ...promotionDeps
       }) {
         const environments = readEnvironmentsConfig(config);
@@ -65,6 +69,14 @@ export const environmentsPlugin = createBackendPlugin({
         });
         const cache = createWorkloadCache({ clusters: clusterList, logger });
         lifecycle.addShutdownHook(() => cache.stop());
+        // Stage changes go to browsers through signals, within a second of the cluster's change.
+        const live = createLiveUpdates({
+          stages: environments.stages,
+          signals,
+          cache,
+          logger,
+        });
+        lifecycle.addShutdownHook(() => live.stop());
         const entities = createEntityResolver({
           catalog,
           auth: promotionDeps.auth,
@@ -76,6 +88,7 @@ export const environmentsPlugin = createBackendPlugin({
           entities,
           health: createHealthProber(),
           logger,
+          live,
         });
         const prometheus =
           environments.prometheus &&
@@ -111,6 +124,7 @@ export const environmentsPlugin = createBackendPlugin({
           entities,
           checklist,
           prometheus,
+          live,
         });
         // Tools and agents (MCP) reach status and promotion through the actions registry.
         registerEnvironmentsActions({ actionsRegistry, status, promotions });

@@ -9,6 +9,7 @@ export * from './permissions';
 export * from './types';
 export * from './imageRef';
 export * from './stageTime';
+export * from './signals';
 export { DefaultApiClient as EnvironmentsApiClient } from './schema/openapi/generated/apis';
 export type {
   CreatePromotion,

@@ -62,6 +62,9 @@ export type StoredPromotion = Promotion & {
 /** Who writes a promotion's progress: one replica, for as long as its lease runs. */
 export type Lease = { owner: string; durationMs: number };
 
+/** Told of a promotion after a write changed it. */
+export type PromotionChangeListener = (promotion: StoredPromotion) => void;
+
 /** The replica no longer owns the promotion (its lease expired and another took it over). */
 export class LeaseLostError extends Error {
   constructor(readonly promotionId: string, readonly owner: string) {
@@ -183,6 +186,27 @@ export class PromotionStore {
 
   private constructor(private readonly db: Knex) {}
 
+  private readonly listeners = new Set<PromotionChangeListener>();
+
+  /** Called after every write that changed a promotion's state or progress on this replica. */
+  onChange(listener: PromotionChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private async changed(id: string, known?: StoredPromotion) {
+    if (this.listeners.size === 0) return;
+    const promotion = known ?? (await this.get(id));
+    if (!promotion) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(promotion);
+      } catch {
+        // a listener's failure is not the write's: the write has happened
+      }
+    }
+  }
+
   /**
    * Inserts a promotion holding the entity+stage lock. Throws PromotionInFlightError with the id of the
    * active one when the lock is taken; returns the earlier promotion when the idempotency key was seen.
@@ -249,7 +273,9 @@ export class PromotionStore {
         (await this.findInFlightOnWorkload(promotion.workloadKey));
       throw new PromotionInFlightError(running?.id ?? 'unknown');
     }
-    return { promotion: (await this.get(promotion.id))!, created: true };
+    const stored = (await this.get(promotion.id))!;
+    await this.changed(stored.id, stored);
+    return { promotion: stored, created: true };
   }
 
   async get(id: string): Promise<StoredPromotion | undefined> {
@@ -420,6 +446,7 @@ export class PromotionStore {
       .whereNotNull('in_flight_key')
       .update(patch);
     if (written !== 1) throw new LeaseLostError(id, lease.owner);
+    await this.changed(id);
   }
 
   /**
@@ -459,7 +486,9 @@ export class PromotionStore {
           : {}),
       });
     if (written !== 1) throw new LeaseLostError(id, lease.owner);
-    return (await this.get(id))!;
+    const finished = (await this.get(id))!;
+    await this.changed(id, finished);
+    return finished;
   }
 
   /** Every promotion waiting for approvals or for its window, oldest first. */
@@ -542,7 +571,9 @@ export class PromotionStore {
         );
       }
     });
-    return (await this.get(promotionId))!;
+    const decided = (await this.get(promotionId))!;
+    await this.changed(promotionId, decided);
+    return decided;
   }
 
   /**
@@ -581,6 +612,7 @@ export class PromotionStore {
         lease_expires_at: new Date(now.getTime() + lease.durationMs),
         run_after: null,
       });
+    if (taken === 1) await this.changed(id);
     return taken === 1;
   }
 
@@ -590,6 +622,7 @@ export class PromotionStore {
       .where({ id })
       .whereIn('state', WAITING_STATES)
       .update({ state: 'queued', run_after: runAfter ?? null });
+    if (moved === 1) await this.changed(id);
     return moved === 1;
   }
 
@@ -619,7 +652,10 @@ export class PromotionStore {
         summary: final.summary,
         duration_ms: finishedAt.getTime() - Date.parse(current.createdAt),
       });
-    return written === 1 ? this.get(id) : undefined;
+    if (written !== 1) return undefined;
+    const endedPromotion = (await this.get(id))!;
+    await this.changed(id, endedPromotion);
+    return endedPromotion;
   }
 }
 

@@ -1,13 +1,19 @@
-import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  getCompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { environmentsApiRef, MetricsRange } from '../api';
 import { WAITING_STATES } from '../components/PromoteDialog/usePromotionProgress';
 import { usePolledAsync } from './usePolledAsync';
+import { useEntitySignal } from './useLiveSignal';
 
 /**
- * Poll intervals: the backend answers from watch-fed caches, so status can be polled often; approvals
- * come from people and windows change on the hour, so those are read less often.
+ * Poll intervals without pushed changes (no signals plugin in the app): the backend answers from
+ * watch-fed caches, so status can be polled often; approvals come from people and windows change on
+ * the hour, so those are read less often. With signals, status, checklist and promotions are re-read
+ * on each pushed change and polled only as a safety net.
  */
 export const POLL_INTERVALS_MS = {
   status: 5_000,
@@ -26,18 +32,23 @@ const WAITING_SEARCH_LIMIT = 50;
 function useEntityRef() {
   const { entity } = useEntity();
   const ref = getCompoundEntityRef(entity);
-  return { ref, key: `${ref.kind}:${ref.namespace}/${ref.name}` };
+  return { ref, key: stringifyEntityRef(ref) };
 }
 
-/** The status of every stage of the current entity, refreshed while the tab is visible. */
+/**
+ * The status of every stage of the current entity, re-read on each pushed change and refreshed while
+ * the tab is visible.
+ */
 export function useEnvironmentsStatus() {
   const api = useApi(environmentsApiRef);
   const { ref, key } = useEntityRef();
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const live = useEntitySignal(key, POLL_INTERVALS_MS.status);
   return usePolledAsync(
     () => api.getStatus(ref),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, key],
-    POLL_INTERVALS_MS.status,
+    live.intervalMs,
+    live.lastSignal,
   );
 }
 
@@ -45,11 +56,13 @@ export function useEnvironmentsStatus() {
 export function useChecklist() {
   const api = useApi(environmentsApiRef);
   const { ref, key } = useEntityRef();
+  const live = useEntitySignal(key, POLL_INTERVALS_MS.checklist);
   return usePolledAsync(
     () => api.getChecklist(ref),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, key],
-    POLL_INTERVALS_MS.checklist,
+    live.intervalMs,
+    live.lastSignal,
   );
 }
 
@@ -80,6 +93,9 @@ export function useStageGovernance() {
 export function useWaitingPromotions() {
   const api = useApi(environmentsApiRef);
   const { ref, key } = useEntityRef();
+  const live = useEntitySignal(key, POLL_INTERVALS_MS.waitingPromotions);
+  const promotionSignal =
+    live.lastSignal?.cause === 'promotion' ? live.lastSignal : undefined;
   return usePolledAsync(
     async () => {
       const { items } = await api.listPromotions(ref, {
@@ -94,6 +110,8 @@ export function useWaitingPromotions() {
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [api, key],
+    // waiting ends by people's decisions, which the cluster does not show: keep the usual interval
     POLL_INTERVALS_MS.waitingPromotions,
+    promotionSignal,
   );
 }

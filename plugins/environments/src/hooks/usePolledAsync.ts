@@ -3,18 +3,26 @@ import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { usePageVisible } from './usePageVisible';
 
 /**
- * useAsyncRetry that re-runs every `intervalMs` while the page is visible, and at once when it becomes
- * visible again. The previous value stays in place while a refresh is in flight, so cards do not
- * flash a spinner on every poll.
+ * useAsyncRetry that re-runs every `intervalMs` while the page is visible, at once when it becomes
+ * visible again, and whenever `refreshOn` changes (a pushed signal). The previous value stays in place
+ * while a refresh is in flight, so cards do not flash a spinner on every poll.
  */
 export function usePolledAsync<T>(
   fn: () => Promise<T>,
   deps: DependencyList,
   intervalMs: number,
+  refreshOn?: unknown,
 ) {
   const state = useAsyncRetry(fn, deps);
   const visible = usePageVisible();
   const { retry } = state;
+
+  const lastRefresh = useRef(refreshOn);
+  useEffect(() => {
+    if (lastRefresh.current === refreshOn) return;
+    lastRefresh.current = refreshOn;
+    retry();
+  }, [refreshOn, retry]);
 
   useEffect(() => {
     if (!visible || intervalMs <= 0) return undefined;

@@ -263,6 +263,7 @@ export class Reflector {
       kind: this.options.resource.kind,
       type: event.type as CacheChange['type'],
       name,
+      labels: event.object?.metadata?.labels,
     });
   }
 

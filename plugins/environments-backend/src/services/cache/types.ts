@@ -50,6 +50,8 @@ export type CacheChange = {
   kind: CachedKind;
   type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'RELISTED' | 'STATE';
   name?: string;
+  /** The changed object's labels (deleted objects included), so listeners can tell whose it is. */
+  labels?: Record<string, string>;
 };
 
 export type CacheChangeListener = (change: CacheChange) => void;

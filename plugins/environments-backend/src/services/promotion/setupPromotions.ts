@@ -17,6 +17,7 @@ import type { WorkloadCacheService } from '../cache';
 import type { ChecklistService } from '../checklist';
 import type { ClusterRegistry } from '../clusters';
 import type { EntityResolver } from '../entities';
+import type { LiveUpdates } from '../live';
 import type { PrometheusClient } from '../metrics';
 import { createPromotionService } from './createPromotionService';
 import { readPromotionSettings } from './settings';
@@ -49,9 +50,12 @@ export async function setupPromotions(deps: {
   prometheus?: PrometheusClient;
   userInfo: UserInfoService;
   notifications?: NotificationService;
+  live?: LiveUpdates;
 }): Promise<PromotionService> {
   const settings = readPromotionSettings(deps.config);
   const store = await PromotionStore.create({ database: deps.database });
+  const { live } = deps;
+  if (live) store.onChange(p => live.promotionChanged(p.entityRef, p.to));
   const promotions = createPromotionService({
     logger: deps.logger.child({ component: 'promotion' }),
     auditor: deps.auditor,

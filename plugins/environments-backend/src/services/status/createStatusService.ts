@@ -15,6 +15,7 @@ import { recentWarnings, summarizePods, summarizeWorkload } from './summarize';
 import { EnvironmentStatusService, StageView } from './types';
 import { takeWorkloadSnapshot, WorkloadSnapshot } from './workloadSnapshot';
 import { NamespaceCache } from '../cache';
+import type { LiveUpdates } from '../live';
 
 const MEMO_ENTRIES = 1000;
 
@@ -37,8 +38,10 @@ export function createStatusService(options: {
   entities: EntityResolver;
   health: HealthProber;
   logger: LoggerService;
+  /** Told of every entity whose status is read, so its changes are pushed while someone looks. */
+  live?: LiveUpdates;
 }): EnvironmentStatusService {
-  const { config, clusters, cache, entities, health, logger } = options;
+  const { config, clusters, cache, entities, health, logger, live } = options;
 
   function pickStages(names?: string[]): EnvironmentStage[] {
     if (!names || names.length === 0) return config.stages;
@@ -213,6 +216,15 @@ export function createStatusService(options: {
           }),
         ),
       ),
+    );
+    live?.follow(
+      entityRef,
+      selector.matches,
+      views.map(v => ({
+        stage: v.stage.name,
+        clusterName: v.clusterName,
+        namespace: v.stage.namespace,
+      })),
     );
     return { entity, entityRef, selector, views };
   }

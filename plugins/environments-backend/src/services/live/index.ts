@@ -1,0 +1,2 @@
+export { createLiveUpdates } from './createLiveUpdates';
+export type { LiveUpdates, FollowedStage } from './createLiveUpdates';
