@@ -19,6 +19,7 @@ import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createLiveUpdates } from './services/live';
+import { createFleetService } from './services/fleet';
 import { setupPromotions } from './services/promotion';
 import { registerEnvironmentsActions } from './actions/registerEnvironmentsActions';
 
@@ -139,6 +140,13 @@ export const environmentsPlugin = createBackendPlugin({
             status,
             checklist,
             metrics,
+            fleet: createFleetService({
+              config: environments,
+              catalog,
+              clusters,
+              cache,
+              promotions,
+            }),
           }),
         );
         // Liveness of the plugin is public on purpose: load balancers and the CLI probe it without a token.

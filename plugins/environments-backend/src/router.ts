@@ -2,10 +2,12 @@ import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import { createApiRouter } from './routes/apiRouter';
 import { addChecklistRoutes } from './routes/checklistRoutes';
+import { addFleetRoutes } from './routes/fleetRoutes';
 import { addMetricsRoutes } from './routes/metricsRoutes';
 import { addPromotionRoutes } from './routes/promotions';
 import { addStatusRoutes } from './routes/statusRoutes';
 import { ChecklistService } from './services/checklist';
+import type { FleetService } from './services/fleet';
 import { MetricsService } from './services/metrics';
 import type { PromotionService } from './services/promotion';
 import { EnvironmentStatusService } from './services/status';
@@ -19,6 +21,8 @@ export async function createRouter(options: {
   metrics: MetricsService;
   /** Promotion, rollback and history routes. */
   promotions?: PromotionService;
+  /** The fleet page's data. */
+  fleet?: FleetService;
 }): Promise<express.Router> {
   const router = await createApiRouter();
 
@@ -30,6 +34,12 @@ export async function createRouter(options: {
   addStatusRoutes(router, options);
   addChecklistRoutes(router, options);
   addMetricsRoutes(router, options);
+  if (options.fleet) {
+    addFleetRoutes(router, {
+      httpAuth: options.httpAuth,
+      fleet: options.fleet,
+    });
+  }
   if (options.promotions) {
     addPromotionRoutes(router, {
       httpAuth: options.httpAuth,

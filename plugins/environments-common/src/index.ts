@@ -16,6 +16,7 @@ export type {
   CreateRollback,
   DecidePromotion,
   GetChecklist,
+  GetFleet,
   GetHealth,
   GetMetrics,
   GetPromotion,

@@ -14,6 +14,7 @@
  *   GET  /promotions/:id
  *   POST /promotions/:id/approvals                             { decision, comment? }
  *   GET  /stages                                               approval policy and window per stage
+ *   GET  /fleet                                                every component by stage, from the caches
  *   POST /entities/:kind/:namespace/:name/rollbacks            { stage, reason? }
  */
 export type {
@@ -26,6 +27,12 @@ export type {
   ChecklistResponse,
   CheckResult,
   EnvironmentsStatusResponse,
+  FleetPromotion,
+  FleetResponse,
+  FleetRow,
+  FleetStage,
+  FleetStageBehind,
+  FleetStageStateEnum,
   GateResult,
   GateResultResultEnum,
   Health,

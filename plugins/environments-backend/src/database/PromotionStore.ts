@@ -341,6 +341,19 @@ export class PromotionStore {
     return rows.map(toPromotion);
   }
 
+  /** How many approvals each of these promotions has, by id (absent: none). */
+  async approvalCounts(ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows: Array<{ promotion_id: string; n: number | string }> =
+      await this.db(APPROVALS)
+        .select('promotion_id')
+        .count({ n: '*' })
+        .whereIn('promotion_id', ids)
+        .where({ decision: 'approve' })
+        .groupBy('promotion_id');
+    return new Map(rows.map(r => [r.promotion_id, Number(r.n)] as const));
+  }
+
   /** The finished changes of an entity in a stage, newest first: what a rollback decides from. */
   async finishedInto(
     entityRef: string,

@@ -7,6 +7,10 @@ import { describeWhenAvailable } from '@envportal/test-utils';
 import { createServiceFactory } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  SignalPayload,
+  signalsServiceRef,
+} from '@backstage/plugin-signals-node';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import request from 'supertest';
@@ -82,6 +86,7 @@ describeWhenAvailable(
   },
   () => {
     let server: any;
+    const published: Array<{ at: number; signal: SignalPayload }> = [];
     const get = (suffix: string) => request(server).get(`${BASE}${suffix}`);
     const stageOf = (body: any, stage: string) =>
       body.stages.find((s: any) => s.stage === stage);
@@ -114,13 +119,26 @@ describeWhenAvailable(
           ({
             getEntityByRef: async (ref: string) =>
               ref === 'component:default/orders' ? entity : undefined,
+            getEntities: async () => ({ items: [entity] }),
           } as any),
+      });
+      // What the plugin pushes, recorded where the signals backend would send it to browsers
+      // (the browser test runs the real signals backend).
+      const signals = createServiceFactory({
+        service: signalsServiceRef,
+        deps: {},
+        factory: () => ({
+          publish: async (signal: SignalPayload) => {
+            published.push({ at: Date.now(), signal });
+          },
+        }),
       });
       ({ server } = await startTestBackend({
         features: [
           environmentsPlugin,
           mockServices.rootConfig.factory({ data: portal }),
           catalog,
+          signals,
         ],
       }));
     }, 60_000);
@@ -175,6 +193,36 @@ describeWhenAvailable(
         ready: 'unknown',
       });
     }, 30_000);
+
+    it('shows the component in the fleet: each stage from the caches, and how far each lags the one before', async () => {
+      const res = await request(server).get('/api/environments/fleet');
+      expect(res.status).toBe(200);
+      expect(res.body.stages.map((s: any) => s.stage)).toEqual([
+        'dev',
+        'staging',
+        'prod',
+      ]);
+      expect(res.body.rows).toHaveLength(1);
+      const [row] = res.body.rows;
+      expect(row).toMatchObject({
+        entityRef: 'component:default/orders',
+        owner: 'team-a',
+      });
+      expect(
+        row.stages.map((s: any) => [s.stage, s.state, s.version, s.rollout]),
+      ).toEqual([
+        ['dev', 'ok', '1.2.0', 'complete'],
+        ['staging', 'ok', '1.1.0', 'complete'],
+        ['prod', 'ok', '1.0.0', 'complete'],
+      ]);
+      expect(row.stages[1].behind).toMatchObject({ version: '1.2.0' });
+      expect(row.stages[2].behind).toMatchObject({ version: '1.1.0' });
+      for (const s of row.stages) {
+        expect(s.ready).toBe(s.desired);
+        expect(Date.parse(s.since)).toBeLessThanOrEqual(Date.now());
+        expect(s.attention).toEqual([]);
+      }
+    });
 
     it('computes the 16 items from the cluster and Prometheus, unknown where no data exists', async () => {
       // The first scrapes of the service and the rule load take a few seconds.
@@ -419,6 +467,30 @@ describeWhenAvailable(
         );
         expect(ms).toBeLessThan(2000);
         expect(Date.now() - started).toBeLessThan(3000);
+        // and pushed: the entity, read above, is followed; the signal names the stage that changed
+        const { value: pushed } = await waitFor(
+          'signal for the dev stage',
+          async () =>
+            published.find(
+              p =>
+                p.at >= started &&
+                p.signal.channel === 'environments:component:default/orders' &&
+                (p.signal.message.stages as string[]).includes('dev'),
+            ),
+          5_000,
+          20,
+        );
+        expect(pushed.at - started).toBeLessThan(1000);
+        // the fleet page hears of it too, coalesced to one signal a second
+        await waitFor(
+          'signal for the fleet',
+          async () =>
+            published.some(
+              p => p.at >= started && p.signal.channel === 'environments:fleet',
+            ),
+          3_000,
+          50,
+        );
       } finally {
         kubectl([
           '-n',

@@ -32,20 +32,21 @@ function renderStatus(signals?: SignalApi) {
     generatedAt: new Date().toISOString(),
   }));
   const api = { getStatus } as unknown as EnvironmentsApi;
-  const wrapper = ({ children }: { children: ReactNode }) => (
-    <TestApiProvider
-      apis={
-        signals
-          ? [
-              [environmentsApiRef, api],
-              [signalApiRef, signals],
-            ]
-          : [[environmentsApiRef, api]]
-      }
-    >
-      <EntityProvider entity={entity()}>{children}</EntityProvider>
-    </TestApiProvider>
-  );
+  const wrapper = ({ children }: { children: ReactNode }) =>
+    signals ? (
+      <TestApiProvider
+        apis={[
+          [environmentsApiRef, api],
+          [signalApiRef, signals],
+        ]}
+      >
+        <EntityProvider entity={entity()}>{children}</EntityProvider>
+      </TestApiProvider>
+    ) : (
+      <TestApiProvider apis={[[environmentsApiRef, api]]}>
+        <EntityProvider entity={entity()}>{children}</EntityProvider>
+      </TestApiProvider>
+    );
   const hook = renderHook(() => useEnvironmentsStatus(), { wrapper });
   return { getStatus, hook };
 }

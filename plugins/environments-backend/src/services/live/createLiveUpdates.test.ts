@@ -1,6 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { SignalPayload } from '@backstage/plugin-signals-node';
-import { CacheChange, CacheChangeListener, WorkloadCacheService } from '../cache';
+import {
+  CacheChange,
+  CacheChangeListener,
+  WorkloadCacheService,
+} from '../cache';
 import { parseLabelSelector } from '../entities';
 import {
   COALESCE_MS,
@@ -101,7 +105,12 @@ describe('createLiveUpdates', () => {
 
   it('tells every followed entity of the namespace when a kind is relisted or its watch fails', () => {
     const { change, channels, advance } = setup();
-    change({ type: 'STATE', kind: 'Event', labels: undefined, name: undefined });
+    change({
+      type: 'STATE',
+      kind: 'Event',
+      labels: undefined,
+      name: undefined,
+    });
     advance(COALESCE_MS);
     expect(channels()).toEqual(['environments:component:default/petstore']);
   });

@@ -41,7 +41,11 @@ export interface LiveUpdates {
    * Pushes this entity's cluster changes from now on. Called on every status read, so an entity is
    * followed while someone looks at it, and forgotten {@link FOLLOW_TTL_MS} after the last read.
    */
-  follow(entityRef: string, matches: LabelMatcher, stages: FollowedStage[]): void;
+  follow(
+    entityRef: string,
+    matches: LabelMatcher,
+    stages: FollowedStage[],
+  ): void;
   /** A promotion of the entity into the stage changed state (written by this replica). */
   promotionChanged(entityRef: string, stage: string): void;
   stop(): void;
@@ -76,9 +80,7 @@ export function createLiveUpdates(options: {
   function publish(channel: string, message: EnvironmentsSignal) {
     signals
       .publish({ recipients: { type: 'broadcast' }, channel, message })
-      .catch(error =>
-        logger.warn(`could not publish ${channel}: ${error}`),
-      );
+      .catch(error => logger.warn(`could not publish ${channel}: ${error}`));
   }
 
   function flush() {

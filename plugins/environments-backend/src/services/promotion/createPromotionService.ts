@@ -5,6 +5,7 @@ import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
+  FleetPromotion,
 } from '@envportal/plugin-environments-common';
 import { requirePermission } from '@envportal/plugin-environments-node';
 import { randomUUID } from 'node:crypto';
@@ -400,6 +401,30 @@ export function createPromotionService(
     },
 
     stages: () => governance.stages(),
+
+    async active() {
+      const promotions = await deps.store.listActive();
+      const approvals = await deps.store.approvalCounts(
+        promotions.filter(p => p.approvalsRequired).map(p => p.id),
+      );
+      const byEntity = new Map<string, FleetPromotion[]>();
+      for (const p of promotions) {
+        const list = byEntity.get(p.entityRef) ?? [];
+        list.push({
+          id: p.id,
+          state: p.state,
+          from: p.from,
+          to: p.to,
+          approvalsRequired: p.approvalsRequired,
+          approvalsGiven: p.approvalsRequired
+            ? approvals.get(p.id) ?? 0
+            : undefined,
+          runAfter: p.runAfter,
+        });
+        byEntity.set(p.entityRef, list);
+      }
+      return byEntity;
+    },
 
     sweep: () => governance.sweep(),
 

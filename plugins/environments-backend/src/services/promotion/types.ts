@@ -8,6 +8,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import {
+  FleetPromotion,
   Promotion,
   PromotionList,
   PromotionPreview,
@@ -74,6 +75,11 @@ export interface PromotionService {
   ): Promise<Promotion>;
   /** Each stage's approval policy and deploy window state. */
   stages(): StageGovernance[];
+  /**
+   * Every promotion in flight or waiting, of every entity, by entity ref. No permission check: the
+   * fleet shows them only on the rows of entities the caller can read.
+   */
+  active(): Promise<Map<string, FleetPromotion[]>>;
   /**
    * Expires approval requests past their validity and starts the promotions whose approvals are in
    * and whose stage is open. Run on a schedule, like {@link PromotionService.recover}.

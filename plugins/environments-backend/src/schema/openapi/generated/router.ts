@@ -1039,6 +1039,154 @@ export const spec = {
           },
         ],
       },
+      FleetPromotion: {
+        type: 'object',
+        required: ['id', 'state', 'from', 'to'],
+        properties: {
+          id: {
+            type: 'string',
+          },
+          state: {
+            $ref: '#/components/schemas/PromotionState',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          approvalsRequired: {
+            type: 'integer',
+          },
+          approvalsGiven: {
+            type: 'integer',
+          },
+          runAfter: {
+            type: 'string',
+          },
+        },
+      },
+      FleetStage: {
+        type: 'object',
+        required: ['stage', 'state', 'attention'],
+        properties: {
+          stage: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['ok', 'not-found', 'error'],
+            description:
+              'As in StageStatus; the fleet never waits for a cluster, it says what the cache holds.',
+          },
+          error: {
+            type: 'string',
+          },
+          version: {
+            type: 'string',
+          },
+          image: {
+            type: 'string',
+          },
+          ready: {
+            type: 'integer',
+          },
+          desired: {
+            type: 'integer',
+          },
+          rollout: {
+            $ref: '#/components/schemas/RolloutState',
+          },
+          rolloutMessage: {
+            type: 'string',
+          },
+          since: {
+            type: 'string',
+            description:
+              "When the running version's ReplicaSet was created (the version's first day here).",
+          },
+          stale: {
+            type: 'boolean',
+          },
+          promotion: {
+            $ref: '#/components/schemas/FleetPromotion',
+          },
+          behind: {
+            type: 'object',
+            description: 'The stage before runs another version; since when.',
+            required: ['version', 'days'],
+            properties: {
+              version: {
+                type: 'string',
+              },
+              since: {
+                type: 'string',
+              },
+              days: {
+                type: 'number',
+              },
+            },
+          },
+          attention: {
+            type: 'array',
+            description:
+              'Why this stage needs someone to look (empty when it does not).',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      FleetRow: {
+        type: 'object',
+        required: ['entityRef', 'name', 'stages'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          name: {
+            type: 'string',
+          },
+          title: {
+            type: 'string',
+          },
+          owner: {
+            type: 'string',
+          },
+          system: {
+            type: 'string',
+          },
+          stages: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/FleetStage',
+            },
+          },
+        },
+      },
+      FleetResponse: {
+        type: 'object',
+        required: ['stages', 'rows', 'generatedAt'],
+        properties: {
+          stages: {
+            type: 'array',
+            description:
+              'Stages in promotion order, with their approval policy and deploy window.',
+            items: {
+              $ref: '#/components/schemas/StageGovernance',
+            },
+          },
+          rows: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/FleetRow',
+            },
+          },
+          generatedAt: {
+            type: 'string',
+          },
+        },
+      },
       Health: {
         type: 'object',
         required: ['status'],
@@ -1482,6 +1630,28 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/fleet': {
+      get: {
+        operationId: 'getFleet',
+        summary:
+          'Every component with Kubernetes annotations the caller can read, by stage, from the caches',
+        responses: {
+          '200': {
+            description: 'one row per component, one cell per stage',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/FleetResponse',
+                },
+              },
+            },
+          },
+          '401': {
             $ref: '#/components/responses/Error',
           },
         },

@@ -9,6 +9,7 @@ import { ChecklistResponse } from '../models/ChecklistResponse.model';
 import { Conflict } from '../models/Conflict.model';
 import { EnvironmentsStatusResponse } from '../models/EnvironmentsStatusResponse.model';
 import { ErrorBody } from '../models/ErrorBody.model';
+import { FleetResponse } from '../models/FleetResponse.model';
 import { Health } from '../models/Health.model';
 import { MetricsResponse } from '../models/MetricsResponse.model';
 import { PreviewRequest } from '../models/PreviewRequest.model';
@@ -88,6 +89,12 @@ export type GetChecklist = {
     stage?: string;
   };
   response: ChecklistResponse | ErrorBody | ErrorBody | ErrorBody;
+};
+/**
+ * @public
+ */
+export type GetFleet = {
+  response: FleetResponse | ErrorBody;
 };
 /**
  * @public
@@ -175,6 +182,8 @@ export type EndpointMap = {
   '#post|/promotions/{id}/approvals': DecidePromotion;
 
   '#get|/entities/{kind}/{namespace}/{name}/checklist': GetChecklist;
+
+  '#get|/fleet': GetFleet;
 
   '#get|/health': GetHealth;
 

@@ -12,6 +12,7 @@ import * as parser from 'uri-template';
 import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { ChecklistResponse } from '../models/ChecklistResponse.model';
 import { EnvironmentsStatusResponse } from '../models/EnvironmentsStatusResponse.model';
+import { FleetResponse } from '../models/FleetResponse.model';
 import { Health } from '../models/Health.model';
 import { MetricsResponse } from '../models/MetricsResponse.model';
 import { PreviewRequest } from '../models/PreviewRequest.model';
@@ -86,6 +87,10 @@ export type GetChecklist = {
     stage?: string;
   };
 };
+/**
+ * @public
+ */
+export type GetFleet = {};
 /**
  * @public
  */
@@ -287,6 +292,29 @@ export class DefaultApiClient {
       name: request.path.name,
       ...request.query,
     });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Every component with Kubernetes annotations the caller can read, by stage, from the caches
+   */
+  public async getFleet(
+    // @ts-ignore
+    request: GetFleet,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<FleetResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/fleet`;
+
+    const uri = parser.parse(uriTemplate).expand({});
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {

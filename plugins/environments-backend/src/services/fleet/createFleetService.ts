@@ -1,0 +1,154 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import {
+  FleetResponse,
+  FleetRow,
+  KUBERNETES_ID_ANNOTATION,
+  KUBERNETES_LABEL_SELECTOR_ANNOTATION,
+} from '@envportal/plugin-environments-common';
+import type { EnvironmentsConfig } from '../../config';
+import type { NamespaceCache, WorkloadCacheService } from '../cache';
+import type { ClusterRegistry } from '../clusters';
+import { workloadSelectorFor } from '../entities';
+import type { PromotionService } from '../promotion';
+import { completeRow, fleetStage } from './fleetStage';
+
+export interface FleetService {
+  /** Every component with Kubernetes annotations the caller may read, by stage. */
+  getFleet(options: {
+    credentials: BackstageCredentials;
+  }): Promise<FleetResponse>;
+}
+
+const ENTITY_FIELDS = [
+  'kind',
+  'metadata.namespace',
+  'metadata.name',
+  'metadata.title',
+  'metadata.annotations',
+  'spec.owner',
+  'spec.system',
+];
+
+/** One catalog read serves a caller's page loads for this long (the tab's entity reads do the same). */
+const ENTITY_TTL_MS = 5_000;
+const MAX_CALLERS = 1_000;
+
+function callerKey(credentials: BackstageCredentials): string {
+  const p = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return `${p.type}:${p.userEntityRef ?? p.subject ?? ''}`;
+}
+
+/**
+ * The fleet page's data in one answer: the catalog is read once with the caller's credentials (so
+ * its read permission decides the rows), everything else comes from the watch-fed caches and one
+ * database query; no cluster is called.
+ */
+export function createFleetService(options: {
+  config: EnvironmentsConfig;
+  catalog: CatalogService;
+  clusters: ClusterRegistry;
+  cache: WorkloadCacheService;
+  promotions: Pick<PromotionService, 'active' | 'stages'>;
+  now?: () => number;
+}): FleetService {
+  const now = options.now ?? Date.now;
+  const recent = new Map<string, { at: number; entities: Promise<Entity[]> }>();
+
+  function readEntities(credentials: BackstageCredentials) {
+    const key = callerKey(credentials);
+    const hit = recent.get(key);
+    if (hit && now() - hit.at < ENTITY_TTL_MS) return hit.entities;
+    const entities = options.catalog
+      .getEntities(
+        {
+          filter: [
+            {
+              kind: 'Component',
+              [`metadata.annotations.${KUBERNETES_ID_ANNOTATION}`]:
+                CATALOG_FILTER_EXISTS,
+            },
+            {
+              kind: 'Component',
+              [`metadata.annotations.${KUBERNETES_LABEL_SELECTOR_ANNOTATION}`]:
+                CATALOG_FILTER_EXISTS,
+            },
+          ],
+          fields: ENTITY_FIELDS,
+        },
+        { credentials },
+      )
+      .then(r => r.items);
+    recent.delete(key);
+    recent.set(key, { at: now(), entities });
+    if (recent.size > MAX_CALLERS) recent.delete(recent.keys().next().value!);
+    entities.catch(() => recent.delete(key));
+    return entities;
+  }
+
+  function stageSource(
+    stageName: string,
+  ): { cache: NamespaceCache } | { error: string } {
+    try {
+      const target = options.clusters.forStage(stageName);
+      return {
+        cache: options.cache.namespace(target.clusterName, target.namespace),
+      };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  }
+
+  return {
+    async getFleet({ credentials }) {
+      const [entities, active] = await Promise.all([
+        readEntities(credentials),
+        options.promotions.active(),
+      ]);
+      const stages = options.config.stages.map(s => s.name);
+      const sources = stages.map(stageSource);
+      const at = now();
+      const rows: FleetRow[] = [];
+      for (const entity of entities) {
+        const entityRef = stringifyEntityRef(entity);
+        const spec = (entity.spec ?? {}) as { owner?: string; system?: string };
+        let selector;
+        try {
+          selector = workloadSelectorFor(entity);
+        } catch (error) {
+          selector = undefined;
+        }
+        const cells = stages.map((stage, i) =>
+          selector
+            ? fleetStage(stage, sources[i], selector)
+            : {
+                stage,
+                state: 'error' as const,
+                error: 'invalid kubernetes-label-selector annotation',
+                attention: [],
+              },
+        );
+        rows.push({
+          entityRef,
+          name: entity.metadata.name,
+          title: entity.metadata.title,
+          owner: spec.owner,
+          system: spec.system,
+          stages: completeRow(cells, active.get(entityRef) ?? [], at),
+        });
+      }
+      rows.sort((a, b) => (a.entityRef < b.entityRef ? -1 : 1));
+      return {
+        stages: options.promotions.stages(),
+        rows,
+        generatedAt: new Date(at).toISOString(),
+      };
+    },
+  };
+}

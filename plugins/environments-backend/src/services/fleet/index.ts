@@ -1,0 +1,2 @@
+export { createFleetService } from './createFleetService';
+export type { FleetService } from './createFleetService';
