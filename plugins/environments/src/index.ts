@@ -1,8 +1,9 @@
 /**
- * The Environments tab: each stage's live status, verification checklist, metrics and promotion.
+ * The Environments tab: each stage's live status, verification checklist, metrics and promotion; and
+ * the fleet page: every component by stage.
  *
  * The default export is the plugin for the new frontend system; the named `environmentsPlugin`,
- * `EntityEnvironmentsContent` and `EntityEnvironmentsCard` are for legacy apps.
+ * `EntityEnvironmentsContent`, `EntityEnvironmentsCard` and `EnvironmentsFleetPage` are for legacy apps.
  *
  * @packageDocumentation
  */
@@ -11,6 +12,7 @@ export {
   environmentsPlugin,
   EntityEnvironmentsContent,
   EntityEnvironmentsCard,
+  EnvironmentsFleetPage,
 } from './legacy';
 export { isEnvironmentsAvailable } from './isEnvironmentsAvailable';
 export { MissingAnnotationsEmptyState } from './components/MissingAnnotationsEmptyState';

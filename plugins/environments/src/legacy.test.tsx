@@ -48,6 +48,7 @@ function mockEnvironmentsApi(): jest.Mocked<EnvironmentsApi> {
     getPromotion: jest.fn(),
     decidePromotion: jest.fn(),
     getStageGovernance: jest.fn().mockResolvedValue({ items: [] }),
+    getFleet: jest.fn(),
   };
 }
 

@@ -12,6 +12,9 @@ import { EnvironmentsClient, environmentsApiRef } from './api';
 /** Where the legacy app mounts the Environments tab (EntityLayout.Route's path). */
 export const rootRouteRef = createRouteRef({ id: 'environments' });
 
+/** Where the legacy app mounts the fleet page (a Route in App.tsx, e.g. /environments). */
+export const fleetRouteRef = createRouteRef({ id: 'environments-fleet' });
+
 /**
  * The environments plugin for the legacy frontend system (`createApp` from `@backstage/app-defaults`).
  * New-system apps use the package's default export instead.
@@ -30,6 +33,7 @@ export const environmentsPlugin = createPlugin({
   ],
   routes: {
     entityContent: rootRouteRef,
+    fleet: fleetRouteRef,
   },
 });
 
@@ -46,6 +50,19 @@ export const EntityEnvironmentsContent = environmentsPlugin.provide(
         m => m.EntityEnvironmentsContent,
       ),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The fleet page: every component by stage, for a `Route` in the legacy App.tsx.
+ *
+ * @public
+ */
+export const EnvironmentsFleetPage = environmentsPlugin.provide(
+  createRoutableExtension({
+    name: 'EnvironmentsFleetPage',
+    component: () => import('./components/FleetPage').then(m => m.FleetPage),
+    mountPoint: fleetRouteRef,
   }),
 );
 

@@ -3,7 +3,9 @@ import {
   createFrontendPlugin,
   discoveryApiRef,
   fetchApiRef,
+  PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import CloudQueueIcon from '@material-ui/icons/CloudQueue';
 import {
   EntityCardBlueprint,
   EntityContentBlueprint,
@@ -45,9 +47,20 @@ const entityEnvironmentsCard = EntityCardBlueprint.make({
   },
 });
 
+const fleetPage = PageBlueprint.make({
+  name: 'fleet',
+  params: {
+    path: '/environments',
+    title: 'Environments',
+    icon: <CloudQueueIcon />,
+    loader: () => import('./components/FleetPage').then(m => <m.FleetPage />),
+  },
+});
+
 /**
  * The environments plugin for the new frontend system: an Environments tab and an overview card on
- * component entity pages. The package's default export; legacy apps use `environmentsPlugin`.
+ * component entity pages, and the fleet page at /environments (in the sidebar). The package's default
+ * export; legacy apps use `environmentsPlugin`.
  *
  * @public
  */
@@ -58,5 +71,6 @@ export const environmentsFrontendPlugin = createFrontendPlugin({
     environmentsApi,
     entityEnvironmentsContent,
     entityEnvironmentsCard,
+    fleetPage,
   ],
 });

@@ -6,6 +6,7 @@ import {
   ChecklistResponse,
   EnvironmentsApiClient,
   EnvironmentsStatusResponse,
+  FleetResponse,
   MetricsResponse,
   Promotion,
   PromotionList,
@@ -121,6 +122,10 @@ export class EnvironmentsClient implements EnvironmentsApi {
 
   async getStageGovernance(): Promise<StageGovernanceList> {
     return parse(await this.api.listStageGovernance({}));
+  }
+
+  async getFleet(): Promise<FleetResponse> {
+    return parse(await this.api.getFleet({}));
   }
 }
 

@@ -4,6 +4,7 @@ import {
   ApprovalRequest,
   ChecklistResponse,
   EnvironmentsStatusResponse,
+  FleetResponse,
   MetricsResponse,
   Promotion,
   PromotionList,
@@ -82,6 +83,8 @@ export interface EnvironmentsApi {
   decidePromotion(id: string, request: ApprovalRequest): Promise<Promotion>;
   /** Each stage's approval policy and whether its deploy window is open. */
   getStageGovernance(): Promise<StageGovernanceList>;
+  /** Every component the user can read, by stage (the fleet page). */
+  getFleet(): Promise<FleetResponse>;
 }
 
 /**

@@ -68,9 +68,11 @@ export function fleetStage(
     error: health.stale ? health.errors[0] : undefined,
     stale: health.stale,
     image,
+    // what runs, as the tab says it: the image tag before a version label an image promotion leaves behind
     version:
+      imageTag(image) ??
       deployment.metadata?.labels?.['app.kubernetes.io/version'] ??
-      imageTag(image),
+      image,
     ready: deployment.status?.readyReplicas ?? 0,
     desired: deployment.spec?.replicas ?? 1,
     rollout: rollout.state,
