@@ -8,12 +8,9 @@
  * shows data is written to .artifacts/screenshots/environments-timing.json.
  */
 import { expect, Page, test } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-const REPO_ROOT = resolve(__dirname, '../../..');
+import { join } from 'node:path';
+import { kubectl, REPO_ROOT } from './helpers';
 const ARTIFACTS = join(REPO_ROOT, '.artifacts', 'screenshots');
 const TAB_PATH = '/catalog/default/component/express-service/environments';
 const RELEASE = 'express-service';
@@ -22,29 +19,6 @@ const RELEASE = 'express-service';
 const PROMOTION_TIMEOUT_MS = 180_000;
 
 test.describe.configure({ mode: 'serial' });
-
-/** KUBECONFIG (and friends) of the local cluster, as scripts/local-cluster prints them. */
-function clusterEnv(): NodeJS.ProcessEnv {
-  const out = execFileSync(join(REPO_ROOT, 'scripts/local-cluster'), ['env'], {
-    encoding: 'utf8',
-  });
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const line of out.split('\n')) {
-    const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match) env[match[1]] = match[2].replace(/^["']|["']$/g, '');
-  }
-  const bin =
-    process.env.ENVPORTAL_BIN ?? join(homedir(), '.cache/envportal/bin');
-  env.PATH = `${bin}:${env.PATH}`;
-  return env;
-}
-
-function kubectl(...args: string[]): string {
-  return execFileSync('kubectl', args, {
-    env: clusterEnv(),
-    encoding: 'utf8',
-  });
-}
 
 async function screenshot(page: Page, name: string) {
   mkdirSync(ARTIFACTS, { recursive: true });
