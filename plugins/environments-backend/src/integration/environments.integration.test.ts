@@ -542,9 +542,13 @@ describeWhenAvailable(
       expect(
         dev.series.find((s: any) => s.metric === 'memory').points[0][1],
       ).toBeGreaterThan(1e6);
-      expect(
-        dev.series.find((s: any) => s.metric === 'errorRate').threshold,
-      ).toBe(0.01);
+      const errorRate = dev.series.find((s: any) => s.metric === 'errorRate');
+      expect(errorRate.threshold).toBe(0.01);
+      // requests and no 5xx series at all: 0 %, not "no data"
+      expect(errorRate.points.length).toBeGreaterThan(0);
+      expect(errorRate.points.every(([, v]: [number, number]) => v === 0)).toBe(
+        true,
+      );
     }, 60_000);
 
     it('answers hostile input with 400 and leaves the cluster untouched', async () => {

@@ -33,7 +33,7 @@ describe('PromQL templates', () => {
     [
       'errorRate',
       'ratio',
-      `sum(rate(http_requests_total{namespace="staging", service="orders", status_code=~"5.."}[5m])) / sum(rate(http_requests_total${m}[5m]))`,
+      `(sum(rate(http_requests_total{namespace="staging", service="orders", status_code=~"5.."}[5m])) or 0 * sum(rate(http_requests_total${m}[5m]))) / sum(rate(http_requests_total${m}[5m]))`,
     ],
     [
       'latencyP95',

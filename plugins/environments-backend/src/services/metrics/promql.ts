@@ -38,11 +38,16 @@ export const METRIC_TEMPLATES: Record<MetricName, Template> = {
   },
   errorRate: {
     unit: 'ratio',
-    build: (s, w) =>
-      `sum(rate(http_requests_total${matchers(
+    // A service that never failed has no 5xx series: with traffic that is 0 %, not "no data"
+    // (`0 * total` keeps "no traffic" empty).
+    build: (s, w) => {
+      const total = `sum(rate(http_requests_total${matchers(s)}[${w}]))`;
+      const errors = `sum(rate(http_requests_total${matchers(
         s,
         ', status_code=~"5.."',
-      )}[${w}])) / sum(rate(http_requests_total${matchers(s)}[${w}]))`,
+      )}[${w}]))`;
+      return `(${errors} or 0 * ${total}) / ${total}`;
+    },
   },
   latencyP95: {
     unit: 'seconds',

@@ -89,7 +89,9 @@ export async function buildPreview(
         ? deps.store.findInFlightOnWorkload(workloadKey(deps, to, target.name))
         : Promise.resolve(undefined),
     ]);
-  const diff = diffWorkloads(source, target);
+  const diff = diffWorkloads(source, target, {
+    configPromoted: stageSettings(deps.settings, to).strategy !== 'image',
+  });
   const passed = gatesPassed(gates);
   const risk = assessRisk({
     targetIsProduction: isProductionStage(deps, to),

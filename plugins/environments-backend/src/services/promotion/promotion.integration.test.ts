@@ -530,16 +530,17 @@ describeWhenAvailable(
       ).toEqual([MANAGER, SECOND_RELEASE_MANAGER]);
     });
 
-    it('shows env names in the preview, never their values', async () => {
-      const { service } = await build('image');
-      const container = deployment('dev', 'promo-img').spec.template.spec
+    it('shows env names in the preview, never their values (helm: configuration is promoted)', async () => {
+      // The image strategy keeps the target's configuration, so only helm lists config differences.
+      const { service } = await build('helm');
+      const container = deployment('dev', 'promo-helm').spec.template.spec
         .containers[0].name;
       kubectl(
         '-n',
         'dev',
         'set',
         'env',
-        `deploy/promo-img`,
+        `deploy/promo-helm`,
         '-c',
         container,
         'DB_PASSWORD=hunter2-never-shown',
@@ -549,7 +550,7 @@ describeWhenAvailable(
           'the env change in the preview',
           async () => {
             const p = await service.preview(
-              { entity: ref('promo-img'), from: 'dev', to: 'staging' },
+              { entity: ref('promo-helm'), from: 'dev', to: 'staging' },
               { credentials: mockCredentials.user(GUEST) },
             );
             return p.diff.some(d => d.field === 'config.env DB_PASSWORD')
@@ -568,7 +569,7 @@ describeWhenAvailable(
           'dev',
           'set',
           'env',
-          `deploy/promo-img`,
+          `deploy/promo-helm`,
           '-c',
           container,
           'DB_PASSWORD-',

@@ -64,6 +64,15 @@ describe('diffWorkloads', () => {
     expect(diffWorkloads(source, source)).toEqual([]);
   });
 
+  it('leaves configuration out when only the image is promoted (the target keeps its own)', () => {
+    const source = snapshot('r/orders:1.2.0', { 'env LOG_LEVEL': 'debug' });
+    const target = snapshot('r/orders:1.1.0', { 'env LOG_LEVEL': 'info' });
+    expect(diffWorkloads(source, target, { configPromoted: false })).toEqual([
+      { field: 'image', from: 'r/orders:1.1.0', to: 'r/orders:1.2.0' },
+      { field: 'version', from: '1.1.0', to: '1.2.0' },
+    ]);
+  });
+
   it('shows a replica difference, which the target keeps', () => {
     expect(
       diffWorkloads(

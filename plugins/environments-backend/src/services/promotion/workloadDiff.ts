@@ -10,10 +10,15 @@ function shown(value: string | undefined): string | undefined {
   return value.startsWith(HIDDEN_VALUE_PREFIX) ? '(set; value hidden)' : value;
 }
 
-/** What promoting changes in the target: image, version, config; replicas shown, never promoted. */
+/**
+ * What promoting changes in the target: image, version, config; replicas shown, never promoted.
+ * `configPromoted: false` (the `image` strategy, which sets only the image) leaves configuration out:
+ * the target keeps its own, so listing the source's would claim a change that does not happen.
+ */
 export function diffWorkloads(
   source: WorkloadSnapshot,
   target: WorkloadSnapshot | undefined,
+  options: { configPromoted: boolean } = { configPromoted: true },
 ): PromotionDiffEntry[] {
   const diff: PromotionDiffEntry[] = [];
   if (target?.image !== source.exactImage) {
@@ -32,6 +37,7 @@ export function diffWorkloads(
       to: `${source.desiredReplicas} in source (target keeps its own)`,
     });
   }
+  if (!options.configPromoted) return diff;
   const keys = new Set([
     ...Object.keys(source.config),
     ...Object.keys(target?.config ?? {}),
