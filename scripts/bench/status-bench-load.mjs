@@ -87,6 +87,58 @@ async function measured(name, request) {
   };
 }
 
+/**
+ * Fleet mode: the fleet page's one request, with every component's three stages in it, under
+ * BENCH_CLIENTS concurrent clients; then the backend's RSS.
+ */
+async function fleetBench() {
+  const COMPONENTS = Number(process.env.BENCH_COMPONENTS);
+  const fleet = () => fetch(`${URL_BASE}/api/environments/fleet`, { headers });
+  let body;
+  for (let i = 0; ; i++) {
+    const res = await fleet().catch(() => undefined);
+    body = res?.ok ? await res.json() : undefined;
+    if (
+      body?.rows?.length === COMPONENTS &&
+      body.rows.every(r =>
+        r.stages.every(s => s.state === 'ok' && s.ready === 1),
+      )
+    )
+      break;
+    if (i > 300)
+      throw new Error(
+        `the fleet never showed ${COMPONENTS} components ready in 3 stages: ${
+          body?.rows?.length ?? 0
+        } rows`,
+      );
+    await sleep(1000);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(body));
+  const rssBefore = rssMb();
+  const result = await load('environments fleet', fleet);
+  const fmt = n => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+  console.log(
+    `\n${COMPONENTS} components x 3 stages, ${CLIENTS} concurrent clients, ${SECONDS} s; answer ${(
+      bytes / 1024
+    ).toFixed(0)} kB`,
+  );
+  console.log(
+    `fleet: ${result.requests} requests, ${result.errors} errors, p50 ${fmt(
+      result.p50,
+    )} ms, p95 ${fmt(result.p95)} ms, p99 ${fmt(result.p99)} ms`,
+  );
+  console.log(
+    `backend RSS: ${rssBefore.toFixed(0)} MB before the load, ${rssMb().toFixed(
+      0,
+    )} MB after`,
+  );
+}
+
+if (process.env.BENCH_MODE === 'fleet') {
+  await fleetBench();
+  process.exit(0);
+}
+
 const status = () => fetch(`${URL_BASE}${ENTITY_PATH}/status`, { headers });
 const checklist = () =>
   fetch(`${URL_BASE}${ENTITY_PATH}/checklist`, { headers });

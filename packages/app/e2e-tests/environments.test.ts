@@ -386,7 +386,13 @@ test.describe('a prod promotion a release manager approves', () => {
       robProd.getByRole('group', { name: 'Awaiting approval (0 of 1)' }),
     ).toBeVisible({ timeout: 30_000 });
     await robProd.getByLabel('Comment').fill('change board CAB-42: approved');
+    const decided = robPage.waitForResponse(
+      r =>
+        r.url().endsWith(`/promotions/${promotion.id}/approvals`) &&
+        r.request().method() === 'POST',
+    );
     await robProd.getByRole('button', { name: 'Approve', exact: true }).click();
+    expect((await decided).status()).toBe(200);
 
     // Approved: it runs if prod's window is open, else waits in the queue until it opens.
     const stages = await request.get('/api/environments/stages', {

@@ -1,6 +1,7 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
   PageBlueprint,
@@ -47,10 +48,14 @@ const entityEnvironmentsCard = EntityCardBlueprint.make({
   },
 });
 
+/** The fleet page; a page needs a route ref to be listed in the app's navigation. */
+const fleetRouteRef = createRouteRef();
+
 const fleetPage = PageBlueprint.make({
   name: 'fleet',
   params: {
     path: '/environments',
+    routeRef: fleetRouteRef,
     title: 'Environments',
     icon: <CloudQueueIcon />,
     loader: () => import('./components/FleetPage').then(m => <m.FleetPage />),
@@ -67,6 +72,7 @@ const fleetPage = PageBlueprint.make({
 export const environmentsFrontendPlugin = createFrontendPlugin({
   pluginId: 'environments',
   title: 'Environments',
+  routes: { fleet: fleetRouteRef },
   extensions: [
     environmentsApi,
     entityEnvironmentsContent,
