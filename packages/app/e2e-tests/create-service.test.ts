@@ -160,7 +160,10 @@ test('a developer creates a service and sees it running in dev', async ({
 
   // Running in dev, on the Environments tab
   // The entity page's tabs are links in the new frontend system.
-  await page.getByRole('link', { name: 'Environments', exact: true }).click();
+  await page
+    .getByRole('navigation', { name: 'Content navigation' })
+    .getByRole('link', { name: 'Environments', exact: true })
+    .click();
   const dev = page.getByRole('region', { name: 'dev', exact: true });
   await expect(dev.getByText(/^2 of 2 replicas ready$/)).toBeVisible({
     timeout: 60_000,

@@ -79,11 +79,10 @@ test('the tab shows dev, staging and prod with live data, quickly', async ({
 
   // Inside the running app: from a click on the tab to data on all three cards.
   await page.goto(TAB_PATH.replace(/\/environments$/, ''));
-  // the entity page's tab strip renders its tabs as links
-  const environmentsLink = page.getByRole('link', {
-    name: 'Environments',
-    exact: true,
-  });
+  // the entity page's tab strip renders its tabs as links (the sidebar has the fleet page's)
+  const environmentsLink = page
+    .getByRole('navigation', { name: 'Content navigation' })
+    .getByRole('link', { name: 'Environments', exact: true });
   await expect(environmentsLink).toBeVisible({ timeout: 30_000 });
   const msInAppNavigation = await timeUntilData(page, () =>
     environmentsLink.click(),

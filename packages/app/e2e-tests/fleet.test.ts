@@ -26,7 +26,7 @@ test.describe.configure({ mode: 'serial' });
 
 const fleetRow = (page: Page) =>
   page.getByRole('row').filter({
-    has: page.getByRole('link', { name: RELEASE, exact: true }),
+    has: page.locator(`a[href$="/component/${RELEASE}"]`),
   });
 
 function imageTag(stage: string): string {

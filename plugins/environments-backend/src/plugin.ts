@@ -20,6 +20,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createLiveUpdates } from './services/live';
 import { createFleetService } from './services/fleet';
+import { createDoraService } from './services/dora';
 import { setupPromotions } from './services/promotion';
 import { registerEnvironmentsActions } from './actions/registerEnvironmentsActions';
 
@@ -115,7 +116,7 @@ export const environmentsPlugin = createBackendPlugin({
           }
         });
 
-        const promotions = await setupPromotions({
+        const { promotions, store } = await setupPromotions({
           ...promotionDeps,
           config,
           logger,
@@ -132,6 +133,13 @@ export const environmentsPlugin = createBackendPlugin({
         // A replica going away hands its running promotions to another at once.
         lifecycle.addShutdownHook(() => promotions.shutdown());
 
+        const fleet = createFleetService({
+          config: environments,
+          catalog,
+          clusters,
+          cache,
+          promotions,
+        });
         httpRouter.use(
           await createRouter({
             promotions,
@@ -140,12 +148,12 @@ export const environmentsPlugin = createBackendPlugin({
             status,
             checklist,
             metrics,
-            fleet: createFleetService({
+            fleet,
+            dora: createDoraService({
               config: environments,
-              catalog,
-              clusters,
-              cache,
-              promotions,
+              store,
+              entities,
+              fleet,
             }),
           }),
         );

@@ -3,11 +3,13 @@ import express from 'express';
 import { createApiRouter } from './routes/apiRouter';
 import { addChecklistRoutes } from './routes/checklistRoutes';
 import { addFleetRoutes } from './routes/fleetRoutes';
+import { addDoraRoutes } from './routes/doraRoutes';
 import { addMetricsRoutes } from './routes/metricsRoutes';
 import { addPromotionRoutes } from './routes/promotions';
 import { addStatusRoutes } from './routes/statusRoutes';
 import { ChecklistService } from './services/checklist';
 import type { FleetService } from './services/fleet';
+import type { DoraService } from './services/dora';
 import { MetricsService } from './services/metrics';
 import type { PromotionService } from './services/promotion';
 import { EnvironmentStatusService } from './services/status';
@@ -23,6 +25,8 @@ export async function createRouter(options: {
   promotions?: PromotionService;
   /** The fleet page's data. */
   fleet?: FleetService;
+  /** Delivery metrics from the promotion history. */
+  dora?: DoraService;
 }): Promise<express.Router> {
   const router = await createApiRouter();
 
@@ -39,6 +43,9 @@ export async function createRouter(options: {
       httpAuth: options.httpAuth,
       fleet: options.fleet,
     });
+  }
+  if (options.dora) {
+    addDoraRoutes(router, { httpAuth: options.httpAuth, dora: options.dora });
   }
   if (options.promotions) {
     addPromotionRoutes(router, {

@@ -15,6 +15,8 @@
  *   POST /promotions/:id/approvals                             { decision, comment? }
  *   GET  /stages                                               approval policy and window per stage
  *   GET  /fleet                                                every component by stage, from the caches
+ *   GET  /dora[?range=30d]                                     delivery metrics of every readable component
+ *   GET  /entities/:kind/:namespace/:name/dora[?range=30d]     delivery metrics of one component
  *   POST /entities/:kind/:namespace/:name/rollbacks            { stage, reason? }
  */
 export type {
@@ -26,6 +28,13 @@ export type {
   ChecklistItemResult,
   ChecklistResponse,
   CheckResult,
+  DoraDuration,
+  DoraMetrics,
+  DoraMetricsChangeFailureRate,
+  DoraMetricsDeploymentFrequency,
+  DoraMetricsDeploymentFrequencyByWeekInner,
+  DoraMetricsTimeToRestore,
+  DoraRange,
   EnvironmentsStatusResponse,
   FleetPromotion,
   FleetResponse,

@@ -62,6 +62,23 @@ export type StoredPromotion = Promotion & {
 /** Who writes a promotion's progress: one replica, for as long as its lease runs. */
 export type Lease = { owner: string; durationMs: number };
 
+/** One finished change into a stage, as the delivery metrics read it. */
+export type Delivery = {
+  entityRef: string;
+  kind: 'promotion' | 'rollback';
+  state: PromotionState;
+  finishedAt: string;
+  /** The rollout in the stage completed (it ran there, whatever happened after). */
+  rolledOut: boolean;
+  /** When the same image was first promoted out of the first stage. */
+  firstSeenAt?: string;
+  /** The entity's next successful change into the stage after this one finished. */
+  nextSuccessAt?: string;
+};
+
+/** More entity refs than this are filtered after the query (a bound list of SQL parameters). */
+const MAX_IN_LIST = 900;
+
 /** Told of a promotion after a write changed it. */
 export type PromotionChangeListener = (promotion: StoredPromotion) => void;
 
@@ -339,6 +356,73 @@ export class PromotionStore {
       .whereNotNull('in_flight_key')
       .orderBy('created_at', 'asc');
     return rows.map(toPromotion);
+  }
+
+  /**
+   * The changes into `stage` that finished in [from, to), oldest first, each with what the delivery
+   * metrics join to it: when its image was first promoted out of `firstStage`, and the entity's next
+   * success in `stage`. One query; `entityRefs` limits it to those entities.
+   */
+  async deliveries(options: {
+    stage: string;
+    firstStage: string;
+    from: Date;
+    to: Date;
+    entityRefs?: string[];
+  }): Promise<Delivery[]> {
+    const { stage, firstStage, from, to, entityRefs } = options;
+    const firstSeen = this.db(TABLE)
+      .select('image_after')
+      .min({ first_seen: 'created_at' })
+      .where({ from_stage: firstStage })
+      .groupBy('image_after')
+      .as('fs');
+    const nextSuccess = this.db(`${TABLE} as s`)
+      .min('s.finished_at')
+      .whereRaw('s.entity_ref = p.entity_ref')
+      .where('s.to_stage', stage)
+      .where('s.state', 'succeeded')
+      .whereRaw('s.finished_at > p.finished_at')
+      .as('next_success');
+    const inList = entityRefs && entityRefs.length <= MAX_IN_LIST;
+    const rows: Array<{
+      entity_ref: string;
+      kind: 'promotion' | 'rollback';
+      state: PromotionState;
+      finished_at: string | Date;
+      rollout_completed_at: string | Date | null;
+      first_seen: string | Date | null;
+      next_success: string | Date | null;
+    }> = await this.db(`${TABLE} as p`)
+      .leftJoin(firstSeen, 'fs.image_after', 'p.image_after')
+      .select(
+        'p.entity_ref',
+        'p.kind',
+        'p.state',
+        'p.finished_at',
+        'p.rollout_completed_at',
+        'fs.first_seen',
+        nextSuccess,
+      )
+      .where('p.to_stage', stage)
+      .where('p.finished_at', '>=', from)
+      .where('p.finished_at', '<', to)
+      .modify(q => {
+        if (inList) q.whereIn('p.entity_ref', entityRefs);
+      })
+      .orderBy('p.finished_at', 'asc');
+    const allowed = entityRefs && !inList ? new Set(entityRefs) : undefined;
+    return rows
+      .filter(r => !allowed || allowed.has(r.entity_ref))
+      .map(r => ({
+        entityRef: r.entity_ref,
+        kind: r.kind,
+        state: r.state,
+        finishedAt: iso(r.finished_at)!,
+        rolledOut: r.rollout_completed_at !== null,
+        firstSeenAt: iso(r.first_seen),
+        nextSuccessAt: iso(r.next_success),
+      }));
   }
 
   /** How many approvals each of these promotions has, by id (absent: none). */

@@ -20,6 +20,8 @@ export interface FleetService {
   getFleet(options: {
     credentials: BackstageCredentials;
   }): Promise<FleetResponse>;
+  /** The refs of those components: what fleet-wide figures may be computed over. */
+  entityRefs(options: { credentials: BackstageCredentials }): Promise<string[]>;
 }
 
 const ENTITY_FIELDS = [
@@ -106,6 +108,9 @@ export function createFleetService(options: {
   }
 
   return {
+    async entityRefs({ credentials }) {
+      return (await readEntities(credentials)).map(e => stringifyEntityRef(e));
+    },
     async getFleet({ credentials }) {
       const [entities, active] = await Promise.all([
         readEntities(credentials),

@@ -29,7 +29,8 @@ export function takeoverIntervalSeconds(leaseSeconds: number): number {
 }
 
 /**
- * Builds the promotion service on the plugin's shared parts (cluster registry, watch-fed cache,
+ * Builds the promotion service (and the store of the promotion history it writes, which the delivery
+ * metrics read) on the plugin's shared parts (cluster registry, watch-fed cache,
  * checklist, Prometheus client), registers its permissions, and schedules the takeover
  * of promotions whose replica stopped (a crash, a restart, a rolling update).
  */
@@ -51,7 +52,7 @@ export async function setupPromotions(deps: {
   userInfo: UserInfoService;
   notifications?: NotificationService;
   live?: LiveUpdates;
-}): Promise<PromotionService> {
+}): Promise<{ promotions: PromotionService; store: PromotionStore }> {
   const settings = readPromotionSettings(deps.config);
   const store = await PromotionStore.create({ database: deps.database });
   const { live } = deps;
@@ -111,5 +112,5 @@ export async function setupPromotions(deps: {
         );
     },
   });
-  return promotions;
+  return { promotions, store };
 }

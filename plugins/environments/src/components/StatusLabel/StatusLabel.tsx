@@ -33,7 +33,14 @@ export const StatusLabel = (props: {
   children: ReactNode;
 }) => {
   const Icon = ICONS[props.tone];
-  return <Icon>{props.children}</Icon>;
+  // Backstage's status icons hide their children from assistive technology with the icon; the
+  // words stay outside, so they are read.
+  return (
+    <span>
+      <Icon />
+      {props.children}
+    </span>
+  );
 };
 
 /** Maps a check or gate result to a tone. */

@@ -59,6 +59,15 @@ export const spec = {
           pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$',
         },
       },
+      doraRange: {
+        name: 'range',
+        in: 'query',
+        allowReserved: true,
+        required: false,
+        schema: {
+          $ref: '#/components/schemas/DoraRange',
+        },
+      },
       stage: {
         name: 'stage',
         in: 'query',
@@ -1187,6 +1196,119 @@ export const spec = {
           },
         },
       },
+      DoraRange: {
+        type: 'string',
+        enum: ['7d', '30d', '90d'],
+        default: '30d',
+      },
+      DoraDuration: {
+        type: 'object',
+        required: ['samples'],
+        properties: {
+          samples: {
+            type: 'integer',
+          },
+          medianSeconds: {
+            type: 'number',
+          },
+          p90Seconds: {
+            type: 'number',
+          },
+        },
+      },
+      DoraMetrics: {
+        type: 'object',
+        description:
+          'Delivery metrics from the recorded promotions into the last stage (definitions in the README).',
+        required: [
+          'range',
+          'from',
+          'to',
+          'stage',
+          'deploymentFrequency',
+          'leadTime',
+          'changeFailureRate',
+          'timeToRestore',
+        ],
+        properties: {
+          range: {
+            $ref: '#/components/schemas/DoraRange',
+          },
+          from: {
+            type: 'string',
+          },
+          to: {
+            type: 'string',
+          },
+          stage: {
+            type: 'string',
+            description: 'The last stage, where changes reach users.',
+          },
+          deploymentFrequency: {
+            type: 'object',
+            required: ['count', 'perWeek', 'byWeek'],
+            properties: {
+              count: {
+                type: 'integer',
+              },
+              perWeek: {
+                type: 'number',
+              },
+              byWeek: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['weekStart', 'count'],
+                  properties: {
+                    weekStart: {
+                      type: 'string',
+                    },
+                    count: {
+                      type: 'integer',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          leadTime: {
+            $ref: '#/components/schemas/DoraDuration',
+          },
+          changeFailureRate: {
+            type: 'object',
+            required: ['failures', 'changes'],
+            properties: {
+              failures: {
+                type: 'integer',
+              },
+              changes: {
+                type: 'integer',
+              },
+              rate: {
+                type: 'number',
+                description: 'Absent when nothing changed in the range.',
+              },
+            },
+          },
+          timeToRestore: {
+            allOf: [
+              {
+                $ref: '#/components/schemas/DoraDuration',
+              },
+              {
+                type: 'object',
+                required: ['unrestored'],
+                properties: {
+                  unrestored: {
+                    type: 'integer',
+                    description: 'Failures with no success after them yet.',
+                  },
+                },
+              },
+            ],
+          },
+        },
+      },
       Health: {
         type: 'object',
         required: ['status'],
@@ -1630,6 +1752,77 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '409': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/dora': {
+      get: {
+        operationId: 'getFleetDora',
+        summary:
+          'Delivery metrics (DORA) over every component the caller can read',
+        parameters: [
+          {
+            $ref: '#/components/parameters/doraRange',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'the four metrics over the range',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DoraMetrics',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/dora': {
+      get: {
+        operationId: 'getDora',
+        summary: 'Delivery metrics (DORA) of one component',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+          {
+            $ref: '#/components/parameters/doraRange',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'the four metrics over the range',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DoraMetrics',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
             $ref: '#/components/responses/Error',
           },
         },

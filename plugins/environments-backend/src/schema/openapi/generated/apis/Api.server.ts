@@ -7,6 +7,8 @@
 import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { ChecklistResponse } from '../models/ChecklistResponse.model';
 import { Conflict } from '../models/Conflict.model';
+import { DoraMetrics } from '../models/DoraMetrics.model';
+import { DoraRange } from '../models/DoraRange.model';
 import { EnvironmentsStatusResponse } from '../models/EnvironmentsStatusResponse.model';
 import { ErrorBody } from '../models/ErrorBody.model';
 import { FleetResponse } from '../models/FleetResponse.model';
@@ -93,8 +95,31 @@ export type GetChecklist = {
 /**
  * @public
  */
+export type GetDora = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  query: {
+    range?: DoraRange;
+  };
+  response: DoraMetrics | ErrorBody | ErrorBody | ErrorBody;
+};
+/**
+ * @public
+ */
 export type GetFleet = {
   response: FleetResponse | ErrorBody;
+};
+/**
+ * @public
+ */
+export type GetFleetDora = {
+  query: {
+    range?: DoraRange;
+  };
+  response: DoraMetrics | ErrorBody | ErrorBody;
 };
 /**
  * @public
@@ -183,7 +208,11 @@ export type EndpointMap = {
 
   '#get|/entities/{kind}/{namespace}/{name}/checklist': GetChecklist;
 
+  '#get|/entities/{kind}/{namespace}/{name}/dora': GetDora;
+
   '#get|/fleet': GetFleet;
+
+  '#get|/dora': GetFleetDora;
 
   '#get|/health': GetHealth;
 

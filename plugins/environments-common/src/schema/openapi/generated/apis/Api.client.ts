@@ -11,6 +11,8 @@ import { pluginId } from '../pluginId';
 import * as parser from 'uri-template';
 import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { ChecklistResponse } from '../models/ChecklistResponse.model';
+import { DoraMetrics } from '../models/DoraMetrics.model';
+import { DoraRange } from '../models/DoraRange.model';
 import { EnvironmentsStatusResponse } from '../models/EnvironmentsStatusResponse.model';
 import { FleetResponse } from '../models/FleetResponse.model';
 import { Health } from '../models/Health.model';
@@ -90,7 +92,28 @@ export type GetChecklist = {
 /**
  * @public
  */
+export type GetDora = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  query: {
+    range?: DoraRange;
+  };
+};
+/**
+ * @public
+ */
 export type GetFleet = {};
+/**
+ * @public
+ */
+export type GetFleetDora = {
+  query: {
+    range?: DoraRange;
+  };
+};
 /**
  * @public
  */
@@ -303,6 +326,38 @@ export class DefaultApiClient {
   }
 
   /**
+   * Delivery metrics (DORA) of one component
+   * @param kind -
+   * @param namespace -
+   * @param name -
+   * @param range -
+   */
+  public async getDora(
+    // @ts-ignore
+    request: GetDora,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<DoraMetrics>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/entities/{kind}/{namespace}/{name}/dora{?range}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      kind: request.path.kind,
+      namespace: request.path.namespace,
+      name: request.path.name,
+      ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
    * Every component with Kubernetes annotations the caller can read, by stage, from the caches
    */
   public async getFleet(
@@ -315,6 +370,32 @@ export class DefaultApiClient {
     const uriTemplate = `/fleet`;
 
     const uri = parser.parse(uriTemplate).expand({});
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Delivery metrics (DORA) over every component the caller can read
+   * @param range -
+   */
+  public async getFleetDora(
+    // @ts-ignore
+    request: GetFleetDora,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<DoraMetrics>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/dora{?range}`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      ...request.query,
+    });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {
