@@ -270,5 +270,181 @@ describe.each(databases.eachSupportedId())(
       expect(page3.items.map(p => p.id)).toEqual([ids[0]]);
       expect(await store.listActive()).toEqual([]);
     });
+    it('gives the delivery metrics their rows: changes into a stage in a range, with first-seen and next success', async () => {
+      const { knex, store } = await createStore(databaseId);
+      const day = (n: number) => new Date(Date.UTC(2026, 10, n, 12));
+      // Records a finished change as the engine leaves it.
+      async function finished(p: {
+        entity?: string;
+        from: string;
+        to: string;
+        image: string;
+        state: string;
+        kind?: 'promotion' | 'rollback';
+        created: Date;
+        finishedAt: Date;
+        rolledOut?: boolean;
+      }) {
+        const { promotion } = await store.insert(
+          newPromotion({
+            entityRef: p.entity ?? 'component:default/orders',
+            kind: p.kind ?? 'promotion',
+            from: p.from,
+            to: p.to,
+            imageAfter: p.image,
+            workloadKey: `local/${p.to}/${randomUUID()}`,
+            createdAt: p.created,
+          }),
+          LEASE,
+        );
+        await knex('environments_promotions')
+          .where({ id: promotion.id })
+          .update({
+            state: p.state,
+            in_flight_key: null,
+            in_flight_workload: null,
+            finished_at: p.finishedAt,
+            rollout_completed_at: p.rolledOut ? p.finishedAt : null,
+          });
+      }
+      const v2 = 'registry.local/orders@sha256:2222';
+      const v3 = 'registry.local/orders@sha256:3333';
+      await finished({
+        from: 'dev',
+        to: 'staging',
+        image: v2,
+        state: 'succeeded',
+        created: day(2),
+        finishedAt: day(2),
+      });
+      await finished({
+        from: 'dev',
+        to: 'staging',
+        image: v2,
+        state: 'succeeded',
+        created: day(3),
+        finishedAt: day(3),
+      });
+      await finished({
+        from: 'staging',
+        to: 'prod',
+        image: v2,
+        state: 'succeeded',
+        created: day(5),
+        finishedAt: day(5),
+        rolledOut: true,
+      });
+      await finished({
+        from: 'dev',
+        to: 'staging',
+        image: v3,
+        state: 'succeeded',
+        created: day(6),
+        finishedAt: day(6),
+      });
+      await finished({
+        from: 'staging',
+        to: 'prod',
+        image: v3,
+        state: 'rolled-back',
+        created: day(8),
+        finishedAt: day(8),
+        rolledOut: true,
+      });
+      await finished({
+        from: 'prod',
+        to: 'prod',
+        image: v2,
+        state: 'succeeded',
+        kind: 'rollback',
+        created: day(9),
+        finishedAt: day(9),
+        rolledOut: true,
+      });
+      // another entity, and a change outside the range
+      await finished({
+        entity: 'component:default/payments',
+        from: 'staging',
+        to: 'prod',
+        image: 'registry.local/payments:1',
+        state: 'succeeded',
+        created: day(7),
+        finishedAt: day(7),
+      });
+      await finished({
+        from: 'staging',
+        to: 'prod',
+        image: v2,
+        state: 'succeeded',
+        created: day(1),
+        finishedAt: day(1),
+      });
+
+      const rows = await store.deliveries({
+        stage: 'prod',
+        firstStage: 'dev',
+        from: day(4),
+        to: day(10),
+        entityRefs: ['component:default/orders'],
+      });
+      expect(
+        rows.map(r => [
+          r.kind,
+          r.state,
+          r.finishedAt,
+          r.firstSeenAt,
+          r.nextSuccessAt,
+          r.rolledOut,
+        ]),
+      ).toEqual([
+        // first seen: v2's first promotion out of dev (day 2), not the later one
+        [
+          'promotion',
+          'succeeded',
+          day(5).toISOString(),
+          day(2).toISOString(),
+          day(9).toISOString(),
+          true,
+        ],
+        [
+          'promotion',
+          'rolled-back',
+          day(8).toISOString(),
+          day(6).toISOString(),
+          day(9).toISOString(),
+          true,
+        ],
+        [
+          'rollback',
+          'succeeded',
+          day(9).toISOString(),
+          day(2).toISOString(),
+          undefined,
+          true,
+        ],
+      ]);
+      // the fleet: every entity given, more than fits in one SQL list included
+      const many = Array.from(
+        { length: 1000 },
+        (_, i) => `component:default/x${i}`,
+      );
+      const fleet = await store.deliveries({
+        stage: 'prod',
+        firstStage: 'dev',
+        from: day(4),
+        to: day(10),
+        entityRefs: [
+          ...many,
+          'component:default/orders',
+          'component:default/payments',
+        ],
+      });
+      expect(fleet.map(r => r.entityRef)).toEqual([
+        'component:default/orders',
+        'component:default/payments',
+        'component:default/orders',
+        'component:default/orders',
+      ]);
+    });
   },
 );

@@ -53,6 +53,18 @@ const catalogFactory = createServiceFactory({
           return undefined;
         return entity;
       },
+      // The fleet's query: annotated components the caller may read.
+      async getEntities(
+        _request: unknown,
+        { credentials }: { credentials: BackstageCredentials },
+      ) {
+        const principal = (credentials.principal as any).userEntityRef;
+        return {
+          items: [annotated, secret].filter(
+            e => e !== secret || principal === 'user:default/payroll-admin',
+          ),
+        };
+      },
     } as any),
 });
 
@@ -174,6 +186,59 @@ describe('environments read routes', () => {
     expect(allowed.status).toBe(200);
   });
 
+  it('lists in the fleet only the components the caller can read, each stage as the cache holds it', async () => {
+    const res = await request(server).get('/api/environments/fleet');
+    expect(res.status).toBe(200);
+    expect(res.body.stages.map((s: any) => s.stage)).toEqual(['dev', 'prod']);
+    expect(res.body.rows.map((r: any) => r.entityRef)).toEqual([
+      'component:default/orders',
+    ]);
+    const [dev, prod] = res.body.rows[0].stages;
+    expect(dev).toMatchObject({ stage: 'dev', state: 'error' });
+    expect(dev.attention).toEqual([dev.error]);
+    expect(prod).toMatchObject({ stage: 'prod', state: 'error' });
+    const admin = await request(server)
+      .get('/api/environments/fleet')
+      .set(
+        'Authorization',
+        mockCredentials.user.header('user:default/payroll-admin'),
+      );
+    expect(admin.body.rows.map((r: any) => r.entityRef)).toEqual([
+      'component:default/orders',
+      'component:default/payroll',
+    ]);
+  });
+
+  it('answers delivery metrics over the range, for the fleet and for a readable component', async () => {
+    const fleet = await request(server).get('/api/environments/dora?range=7d');
+    expect(fleet.status).toBe(200);
+    expect(fleet.body).toMatchObject({
+      range: '7d',
+      stage: 'prod',
+      deploymentFrequency: { count: 0, perWeek: 0 },
+      leadTime: { samples: 0 },
+      changeFailureRate: { failures: 0, changes: 0 },
+      timeToRestore: { samples: 0, unrestored: 0 },
+    });
+    expect(fleet.body.deploymentFrequency.byWeek).toHaveLength(1);
+    expect(Date.parse(fleet.body.to) - Date.parse(fleet.body.from)).toBe(
+      7 * 86_400_000,
+    );
+    const one = await request(server).get(
+      '/api/environments/entities/component/default/orders/dora',
+    );
+    expect(one.status).toBe(200);
+    expect(one.body.range).toBe('30d');
+    const unreadable = await request(server).get(
+      '/api/environments/entities/component/default/payroll/dora',
+    );
+    expect(unreadable.status).toBe(404);
+    const badRange = await request(server).get(
+      '/api/environments/dora?range=1y',
+    );
+    expect(badRange.status).toBe(400);
+  });
+
   it('answers 404 for an entity that does not exist', async () => {
     const res = await request(server).get(
       '/api/environments/entities/component/default/nope/checklist',
@@ -183,9 +248,15 @@ describe('environments read routes', () => {
   });
 
   it('answers 401 without credentials', async () => {
-    for (const path of ['status', 'checklist', 'metrics']) {
+    for (const path of ['status', 'checklist', 'metrics', 'dora']) {
       const res = await request(server)
         .get(`/api/environments/entities/component/default/orders/${path}`)
+        .set('Authorization', mockCredentials.none.header());
+      expect(res.status).toBe(401);
+    }
+    for (const path of ['/fleet', '/dora']) {
+      const res = await request(server)
+        .get(`/api/environments${path}`)
         .set('Authorization', mockCredentials.none.header());
       expect(res.status).toBe(401);
     }
