@@ -49,6 +49,8 @@ function mockEnvironmentsApi(): jest.Mocked<EnvironmentsApi> {
     decidePromotion: jest.fn(),
     getStageGovernance: jest.fn().mockResolvedValue({ items: [] }),
     getFleet: jest.fn(),
+    getDora: jest.fn().mockRejectedValue(new Error('not in this test')),
+    getFleetDora: jest.fn(),
   };
 }
 

@@ -5,6 +5,8 @@ import {
   ApprovalRequest,
   ChecklistResponse,
   EnvironmentsApiClient,
+  DoraMetrics,
+  DoraRange,
   EnvironmentsStatusResponse,
   FleetResponse,
   MetricsResponse,
@@ -126,6 +128,17 @@ export class EnvironmentsClient implements EnvironmentsApi {
 
   async getFleet(): Promise<FleetResponse> {
     return parse(await this.api.getFleet({}));
+  }
+
+  async getDora(
+    entity: CompoundEntityRef,
+    range: DoraRange,
+  ): Promise<DoraMetrics> {
+    return parse(await this.api.getDora({ path: entity, query: { range } }));
+  }
+
+  async getFleetDora(range: DoraRange): Promise<DoraMetrics> {
+    return parse(await this.api.getFleetDora({ query: { range } }));
   }
 }
 

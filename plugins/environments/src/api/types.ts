@@ -3,6 +3,8 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import {
   ApprovalRequest,
   ChecklistResponse,
+  DoraMetrics,
+  DoraRange,
   EnvironmentsStatusResponse,
   FleetResponse,
   MetricsResponse,
@@ -85,6 +87,10 @@ export interface EnvironmentsApi {
   getStageGovernance(): Promise<StageGovernanceList>;
   /** Every component the user can read, by stage (the fleet page). */
   getFleet(): Promise<FleetResponse>;
+  /** Delivery metrics (DORA) of one component over the range. */
+  getDora(entity: CompoundEntityRef, range: DoraRange): Promise<DoraMetrics>;
+  /** Delivery metrics over every component the user can read. */
+  getFleetDora(range: DoraRange): Promise<DoraMetrics>;
 }
 
 /**

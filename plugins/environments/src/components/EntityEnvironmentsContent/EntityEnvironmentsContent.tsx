@@ -4,6 +4,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { hasWorkloadAnnotations } from '@envportal/plugin-environments-common';
 import Box from '@material-ui/core/Box';
@@ -18,6 +19,7 @@ import {
   useWaitingPromotions,
 } from '../../hooks/useEnvironments';
 import { ChecklistPanel } from '../ChecklistPanel';
+import { DoraPanel } from '../DoraPanel';
 import { EnvironmentsPipeline } from '../EnvironmentsPipeline';
 import { MetricsPanel } from '../MetricsPanel';
 import { MissingAnnotationsEmptyState } from '../MissingAnnotationsEmptyState';
@@ -25,6 +27,7 @@ import { PromotionHistoryTable } from '../PromotionHistoryTable';
 import { StatusLabel } from '../StatusLabel';
 
 const EnvironmentsOverview = (props: { entityName: string }) => {
+  const { entity } = useEntity();
   const status = useEnvironmentsStatus();
   const checklist = useChecklist();
   const governance = useStageGovernance();
@@ -133,6 +136,9 @@ const EnvironmentsOverview = (props: { entityName: string }) => {
         </Grid>
         <Grid item xs={12}>
           <PromotionHistoryTable key={historyKey} />
+        </Grid>
+        <Grid item xs={12}>
+          <DoraPanel key={historyKey} entity={getCompoundEntityRef(entity)} />
         </Grid>
       </Grid>
     </Content>

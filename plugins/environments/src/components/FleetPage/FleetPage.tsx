@@ -22,6 +22,7 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { useMemo, useState } from 'react';
 import { useFleet } from '../../hooks/useFleet';
+import { DoraPanel } from '../DoraPanel';
 import { StatusLabel } from '../StatusLabel';
 import {
   behindText,
@@ -218,6 +219,9 @@ export const FleetPage = () => {
           />
         )}
         {fleet.value && <FleetTable fleet={fleet.value} />}
+        <Box mt={3}>
+          <DoraPanel />
+        </Box>
       </Content>
     </Page>
   );

@@ -1,0 +1,1 @@
+export { DoraPanel } from './DoraPanel';
