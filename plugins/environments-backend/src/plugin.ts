@@ -21,6 +21,7 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { createLiveUpdates } from './services/live';
 import { createFleetService } from './services/fleet';
 import { createDoraService } from './services/dora';
+import { createDriftService } from './services/drift';
 import { setupPromotions } from './services/promotion';
 import { registerEnvironmentsActions } from './actions/registerEnvironmentsActions';
 
@@ -139,6 +140,7 @@ export const environmentsPlugin = createBackendPlugin({
           clusters,
           cache,
           promotions,
+          store,
         });
         httpRouter.use(
           await createRouter({
@@ -149,6 +151,7 @@ export const environmentsPlugin = createBackendPlugin({
             checklist,
             metrics,
             fleet,
+            drift: createDriftService({ status, store, clusters, logger }),
             dora: createDoraService({
               config: environments,
               store,

@@ -4,12 +4,14 @@ import { createApiRouter } from './routes/apiRouter';
 import { addChecklistRoutes } from './routes/checklistRoutes';
 import { addFleetRoutes } from './routes/fleetRoutes';
 import { addDoraRoutes } from './routes/doraRoutes';
+import { addDriftRoutes } from './routes/driftRoutes';
 import { addMetricsRoutes } from './routes/metricsRoutes';
 import { addPromotionRoutes } from './routes/promotions';
 import { addStatusRoutes } from './routes/statusRoutes';
 import { ChecklistService } from './services/checklist';
 import type { FleetService } from './services/fleet';
 import type { DoraService } from './services/dora';
+import type { DriftService } from './services/drift';
 import { MetricsService } from './services/metrics';
 import type { PromotionService } from './services/promotion';
 import { EnvironmentStatusService } from './services/status';
@@ -27,6 +29,8 @@ export async function createRouter(options: {
   fleet?: FleetService;
   /** Delivery metrics from the promotion history. */
   dora?: DoraService;
+  /** What runs against what was promoted. */
+  drift?: DriftService;
 }): Promise<express.Router> {
   const router = await createApiRouter();
 
@@ -42,6 +46,12 @@ export async function createRouter(options: {
     addFleetRoutes(router, {
       httpAuth: options.httpAuth,
       fleet: options.fleet,
+    });
+  }
+  if (options.drift) {
+    addDriftRoutes(router, {
+      httpAuth: options.httpAuth,
+      drift: options.drift,
     });
   }
   if (options.dora) {

@@ -17,6 +17,7 @@ export type {
   DecidePromotion,
   GetChecklist,
   GetDora,
+  GetDrift,
   GetFleet,
   GetFleetDora,
   GetHealth,

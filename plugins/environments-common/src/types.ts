@@ -15,6 +15,7 @@
  *   POST /promotions/:id/approvals                             { decision, comment? }
  *   GET  /stages                                               approval policy and window per stage
  *   GET  /fleet                                                every component by stage, from the caches
+ *   GET  /entities/:kind/:namespace/:name/drift              what runs against what was last promoted
  *   GET  /dora[?range=30d]                                     delivery metrics of every readable component
  *   GET  /entities/:kind/:namespace/:name/dora[?range=30d]     delivery metrics of one component
  *   POST /entities/:kind/:namespace/:name/rollbacks            { stage, reason? }
@@ -35,6 +36,7 @@ export type {
   DoraMetricsDeploymentFrequencyByWeekInner,
   DoraMetricsTimeToRestore,
   DoraRange,
+  DriftResponse,
   EnvironmentsStatusResponse,
   FleetPromotion,
   FleetResponse,
@@ -70,6 +72,9 @@ export type {
   RollbackRequest,
   RolloutState,
   StageChecklist,
+  StageDrift,
+  StageDriftChangedBy,
+  StageDriftStateEnum,
   StageGovernance,
   StageGovernanceApproval,
   StageGovernanceList,

@@ -446,5 +446,57 @@ describe.each(databases.eachSupportedId())(
         'component:default/orders',
       ]);
     });
+    it('knows what each stage should run: the last successful promotion or rollback into it', async () => {
+      const { knex, store } = await createStore(databaseId);
+      const end = async (
+        to: string,
+        image: string,
+        state: string,
+        finishedAt: Date,
+        kind: 'promotion' | 'rollback' = 'promotion',
+        entityRef = 'component:default/orders',
+      ) => {
+        const { promotion } = await store.insert(
+          newPromotion({
+            entityRef,
+            kind,
+            to,
+            imageAfter: image,
+            workloadKey: `local/${to}/${randomUUID()}`,
+          }),
+          LEASE,
+        );
+        await knex('environments_promotions')
+          .where({ id: promotion.id })
+          .update({
+            state,
+            in_flight_key: null,
+            in_flight_workload: null,
+            finished_at: finishedAt,
+          });
+      };
+      await end('staging', 'r/orders:1', 'succeeded', new Date(1000));
+      await end('staging', 'r/orders:2', 'succeeded', new Date(2000));
+      await end('staging', 'r/orders:3', 'rolled-back', new Date(3000));
+      await end('prod', 'r/orders:1', 'succeeded', new Date(1500));
+      await end('prod', 'r/orders:0', 'succeeded', new Date(2500), 'rollback');
+      await end(
+        'prod',
+        'r/payments:9',
+        'succeeded',
+        new Date(2500),
+        'promotion',
+        'component:default/payments',
+      );
+      const byStage = (rows: Awaited<ReturnType<typeof store.lastChanges>>) =>
+        rows.map(r => `${r.entityRef} ${r.stage} ${r.kind} ${r.image}`).sort();
+      expect(
+        byStage(await store.lastChanges(['component:default/orders'])),
+      ).toEqual([
+        'component:default/orders prod rollback r/orders:0',
+        'component:default/orders staging promotion r/orders:2',
+      ]);
+      expect(await store.lastChanges()).toHaveLength(3);
+    });
   },
 );

@@ -76,6 +76,18 @@ export type Delivery = {
   nextSuccessAt?: string;
 };
 
+/** What the last successful change into a stage put there: what the stage is expected to run. */
+export type LastChange = {
+  entityRef: string;
+  stage: string;
+  kind: 'promotion' | 'rollback';
+  image: string;
+  deployment: string;
+  container: string;
+  requestedBy: string;
+  finishedAt: string;
+};
+
 /** More entity refs than this are filtered after the query (a bound list of SQL parameters). */
 const MAX_IN_LIST = 900;
 
@@ -422,6 +434,63 @@ export class PromotionStore {
         rolledOut: r.rollout_completed_at !== null,
         firstSeenAt: iso(r.first_seen),
         nextSuccessAt: iso(r.next_success),
+      }));
+  }
+
+  /**
+   * The last successful change (promotion or rollback) of each entity into each stage: one query,
+   * for the given entities (or all).
+   */
+  async lastChanges(entityRefs?: string[]): Promise<LastChange[]> {
+    const inList = entityRefs && entityRefs.length <= MAX_IN_LIST;
+    const latest = this.db(TABLE)
+      .select('entity_ref', 'to_stage')
+      .max({ last_finished: 'finished_at' })
+      .where('state', 'succeeded')
+      .modify(q => {
+        if (inList) q.whereIn('entity_ref', entityRefs);
+      })
+      .groupBy('entity_ref', 'to_stage')
+      .as('l');
+    const rows: Array<{
+      entity_ref: string;
+      to_stage: string;
+      kind: 'promotion' | 'rollback';
+      image_after: string;
+      deployment: string;
+      container: string;
+      requested_by: string;
+      finished_at: string | Date;
+    }> = await this.db(`${TABLE} as p`)
+      .join(latest, q =>
+        q
+          .on('l.entity_ref', 'p.entity_ref')
+          .andOn('l.to_stage', 'p.to_stage')
+          .andOn('l.last_finished', 'p.finished_at'),
+      )
+      .where('p.state', 'succeeded')
+      .select(
+        'p.entity_ref',
+        'p.to_stage',
+        'p.kind',
+        'p.image_after',
+        'p.deployment',
+        'p.container',
+        'p.requested_by',
+        'p.finished_at',
+      );
+    const allowed = entityRefs && !inList ? new Set(entityRefs) : undefined;
+    return rows
+      .filter(r => !allowed || allowed.has(r.entity_ref))
+      .map(r => ({
+        entityRef: r.entity_ref,
+        stage: r.to_stage,
+        kind: r.kind,
+        image: r.image_after,
+        deployment: r.deployment,
+        container: r.container,
+        requestedBy: r.requested_by,
+        finishedAt: iso(r.finished_at)!,
       }));
   }
 

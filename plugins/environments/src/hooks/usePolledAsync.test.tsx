@@ -36,3 +36,29 @@ describe('usePolledAsync', () => {
     );
   });
 });
+
+describe('usePolledAsync with pushed changes', () => {
+  it('reads again after the read in flight when a change arrives during it', async () => {
+    const resolvers: Array<(n: number) => void> = [];
+    const fetcher = jest.fn(
+      () => new Promise<number>(resolve => resolvers.push(resolve)),
+    );
+    const { result, rerender } = renderHook(
+      ({ signal }: { signal: number }) =>
+        usePolledAsync(fetcher, [], 60_000, signal),
+      { initialProps: { signal: 0 } },
+    );
+    expect(fetcher).toHaveBeenCalledTimes(1);
+    // the change arrives while the first read is still in flight
+    rerender({ signal: 1 });
+    expect(fetcher).toHaveBeenCalledTimes(1);
+    await act(async () => resolvers[0](1));
+    // the first read may predate the change: it is read again
+    await waitFor(() => expect(fetcher).toHaveBeenCalledTimes(2));
+    await act(async () => resolvers[1](2));
+    await waitFor(() => expect(result.current.value).toBe(2));
+    // and a change with nothing in flight reads at once
+    rerender({ signal: 2 });
+    await waitFor(() => expect(fetcher).toHaveBeenCalledTimes(3));
+  });
+});

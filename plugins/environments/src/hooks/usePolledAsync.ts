@@ -15,14 +15,24 @@ export function usePolledAsync<T>(
 ) {
   const state = useAsyncRetry(fn, deps);
   const visible = usePageVisible();
-  const { retry } = state;
+  const { retry, loading } = state;
 
+  // A change pushed while a read is in flight must not be lost: that read may have started before
+  // the change (useAsyncRetry ignores a retry while loading), so read again once it is done.
+  const changedWhileLoading = useRef(false);
   const lastRefresh = useRef(refreshOn);
   useEffect(() => {
     if (lastRefresh.current === refreshOn) return;
     lastRefresh.current = refreshOn;
-    retry();
-  }, [refreshOn, retry]);
+    if (loading) changedWhileLoading.current = true;
+    else retry();
+  }, [refreshOn, retry, loading]);
+  useEffect(() => {
+    if (!loading && changedWhileLoading.current) {
+      changedWhileLoading.current = false;
+      retry();
+    }
+  }, [loading, retry]);
 
   useEffect(() => {
     if (!visible || intervalMs <= 0) return undefined;

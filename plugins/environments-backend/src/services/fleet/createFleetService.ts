@@ -12,6 +12,8 @@ import type { EnvironmentsConfig } from '../../config';
 import type { NamespaceCache, WorkloadCacheService } from '../cache';
 import type { ClusterRegistry } from '../clusters';
 import { workloadSelectorFor } from '../entities';
+import type { LastChange, PromotionStore } from '../../database/PromotionStore';
+import { stageDrift } from '../drift';
 import type { PromotionService } from '../promotion';
 import { completeRow, fleetStage } from './fleetStage';
 
@@ -58,6 +60,8 @@ export function createFleetService(options: {
   clusters: ClusterRegistry;
   cache: WorkloadCacheService;
   promotions: Pick<PromotionService, 'active' | 'stages'>;
+  /** What each stage should run: its last successful promotion or rollback. */
+  store: Pick<PromotionStore, 'lastChanges'>;
   now?: () => number;
 }): FleetService {
   const now = options.now ?? Date.now;
@@ -112,10 +116,14 @@ export function createFleetService(options: {
       return (await readEntities(credentials)).map(e => stringifyEntityRef(e));
     },
     async getFleet({ credentials }) {
-      const [entities, active] = await Promise.all([
+      const [entities, active, lastChanges] = await Promise.all([
         readEntities(credentials),
         options.promotions.active(),
+        options.store.lastChanges(),
       ]);
+      const expected = new Map<string, LastChange>(
+        lastChanges.map(c => [`${c.entityRef}\u0000${c.stage}`, c]),
+      );
       const stages = options.config.stages.map(s => s.name);
       const sources = stages.map(stageSource);
       const at = now();
@@ -129,16 +137,27 @@ export function createFleetService(options: {
         } catch (error) {
           selector = undefined;
         }
-        const cells = stages.map((stage, i) =>
-          selector
-            ? fleetStage(stage, sources[i], selector)
-            : {
-                stage,
-                state: 'error' as const,
-                error: 'invalid kubernetes-label-selector annotation',
-                attention: [],
-              },
-        );
+        const cells = stages.map((stage, i) => {
+          if (!selector) {
+            return {
+              stage,
+              state: 'error' as const,
+              error: 'invalid kubernetes-label-selector annotation',
+              attention: [],
+            };
+          }
+          const source = sources[i];
+          const cell = fleetStage(stage, source, selector);
+          const last = expected.get(`${entityRef}\u0000${stage}`);
+          if (last && 'cache' in source && cell.state !== 'error') {
+            cell.drift = stageDrift(
+              stage,
+              last,
+              source.cache.get('Deployment', last.deployment),
+            );
+          }
+          return cell;
+        });
         rows.push({
           entityRef,
           name: entity.metadata.name,

@@ -130,6 +130,13 @@ export function completeRow(
     if (cell.state === 'error') {
       attention.push(cell.error ?? 'the cluster could not be read');
     }
+    if (cell.drift?.state === 'drifted') {
+      attention.push(
+        `drifted: runs ${cell.drift.actualImage ?? 'nothing'}, promoted ${
+          cell.drift.expectedImage
+        }`,
+      );
+    }
     if (cell.rollout === 'failed') {
       attention.push(`rollout stuck: ${cell.rolloutMessage ?? 'failed'}`);
     } else if (

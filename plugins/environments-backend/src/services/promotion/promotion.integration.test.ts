@@ -37,6 +37,8 @@ import { createWorkloadCache } from '../cache';
 import { readClusterAccess } from '@envportal/plugin-environments-node';
 import { createClusterRegistry } from '../clusters';
 import { createEntityResolver } from '../entities';
+import { createDriftService, DriftService } from '../drift';
+import { createHealthProber, createStatusService } from '../status';
 import { createPrometheusClient } from '../metrics';
 import { createPromotionService } from './createPromotionService';
 import { readPromotionSettings } from './settings';
@@ -265,6 +267,7 @@ describeWhenAvailable(
       service: PromotionService;
       store: PromotionStore;
       knex: any;
+      drift: DriftService;
     }> {
       const raw = yaml.parse(fs.readFileSync(CONFIG_FILE!, 'utf8'));
       if (options.prometheusUrl)
@@ -313,6 +316,16 @@ describeWhenAvailable(
         }),
       });
       auditor = mockServices.auditor.mock();
+      const registry = createClusterRegistry({
+        stages: environments.stages,
+        access,
+      });
+      const entities = createEntityResolver({
+        auth: mockServices.auth(),
+        catalog: catalogServiceMock({
+          entities: [...releases.map(entity), ...(options.extraEntities ?? [])],
+        }),
+      });
       const service = createPromotionService({
         logger: mockServices.logger.mock(),
         auditor,
@@ -322,20 +335,9 @@ describeWhenAvailable(
         permissions: await demoPolicyPermissions(),
         userInfo: demoUserInfo,
         store,
-        registry: createClusterRegistry({
-          stages: environments.stages,
-          access,
-        }),
+        registry,
         workloadCache,
-        entities: createEntityResolver({
-          auth: mockServices.auth(),
-          catalog: catalogServiceMock({
-            entities: [
-              ...releases.map(entity),
-              ...(options.extraEntities ?? []),
-            ],
-          }),
-        }),
+        entities,
         environments,
         settings: readPromotionSettings(config),
         prometheus:
@@ -343,7 +345,21 @@ describeWhenAvailable(
           createPrometheusClient(environments.prometheus),
         checklist: { forStage: async (_e, stage) => passingChecklist(stage) },
       });
-      return { service, store, knex: db };
+      // What runs against what was promoted, read as the drift route reads it.
+      const drift = createDriftService({
+        status: createStatusService({
+          config: environments,
+          clusters: registry,
+          cache: workloadCache,
+          entities,
+          health: createHealthProber(),
+          logger: mockServices.logger.mock(),
+        }),
+        store,
+        clusters: registry,
+        logger: mockServices.logger.mock(),
+      });
+      return { service, store, knex: db, drift };
     }
 
     beforeAll(async () => {
@@ -392,7 +408,7 @@ describeWhenAvailable(
     });
 
     it('image: previews, then promotes the exact image, records it and marks it succeeded', async () => {
-      const { service, store } = await build('image');
+      const { service, store, drift } = await build('image');
       install('promo-img', 'staging', '1.1.0');
       const preview = await service.preview(
         { entity: ref('promo-img'), from: 'dev', to: 'staging' },
@@ -452,6 +468,71 @@ describeWhenAvailable(
           }),
         );
       }
+
+      // Drift: in sync after the promotion; an image set by hand is flagged with who did it, and
+      // putting the promoted image back brings the stage in sync again.
+      const stagingDrift = async () =>
+        (
+          await drift.getDrift(ref('promo-img'), {
+            credentials: mockCredentials.user(GUEST),
+          })
+        ).stages.find(d => d.stage === 'staging')!;
+      expect(await stagingDrift()).toMatchObject({
+        state: 'in-sync',
+        expectedImage: `${REPO}:1.2.0`,
+        promotedBy: GUEST,
+      });
+      const container = deployment('staging', 'promo-img').spec.template.spec
+        .containers[0].name;
+      kubectl(
+        '-n',
+        'staging',
+        'set',
+        'image',
+        'deploy/promo-img',
+        `${container}=${REPO}:1.1.0`,
+      );
+      kubectl(
+        '-n',
+        'staging',
+        'annotate',
+        'deploy/promo-img',
+        'kubernetes.io/change-cause=hand edit by ops',
+        '--overwrite',
+      );
+      const drifted = await waitFor(
+        'the hand edit to show as drift',
+        async () => {
+          const d = await stagingDrift();
+          return d.state === 'drifted' && d.changeCause === 'hand edit by ops'
+            ? d
+            : undefined;
+        },
+      );
+      expect(drifted).toMatchObject({
+        actualImage: `${REPO}:1.1.0`,
+        expectedImage: `${REPO}:1.2.0`,
+        changedBy: { manager: 'kubectl-set', operation: 'Update' },
+      });
+      kubectl(
+        '-n',
+        'staging',
+        'set',
+        'image',
+        'deploy/promo-img',
+        `${container}=${REPO}:1.2.0`,
+      );
+      await waitFor('staging back in sync', async () =>
+        (await stagingDrift()).state === 'in-sync' ? true : undefined,
+      );
+      kubectl(
+        '-n',
+        'staging',
+        'rollout',
+        'status',
+        'deploy/promo-img',
+        '--timeout=60s',
+      );
 
       // A manual rollback returns staging to the version before the promotion.
       const rollback = await service.rollback(

@@ -1048,6 +1048,75 @@ export const spec = {
           },
         ],
       },
+      StageDrift: {
+        type: 'object',
+        description:
+          'What a stage runs against what its last successful promotion or rollback put there.',
+        required: ['stage', 'state'],
+        properties: {
+          stage: {
+            type: 'string',
+          },
+          state: {
+            type: 'string',
+            enum: ['in-sync', 'drifted', 'unknown', 'no-record'],
+            description:
+              'no-record: nothing was ever promoted into the stage here; unknown: the cache cannot say, or the two images cannot be compared (a tag against a digest).',
+          },
+          reason: {
+            type: 'string',
+          },
+          expectedImage: {
+            type: 'string',
+          },
+          actualImage: {
+            type: 'string',
+          },
+          promotedAt: {
+            type: 'string',
+          },
+          promotedBy: {
+            type: 'string',
+          },
+          changeCause: {
+            type: 'string',
+            description:
+              "The Deployment's kubernetes.io/change-cause annotation, when set.",
+          },
+          changedBy: {
+            type: 'object',
+            description:
+              "From the Deployment's managed fields, the last writer of its pod template.",
+            required: ['manager'],
+            properties: {
+              manager: {
+                type: 'string',
+              },
+              operation: {
+                type: 'string',
+              },
+              at: {
+                type: 'string',
+              },
+            },
+          },
+        },
+      },
+      DriftResponse: {
+        type: 'object',
+        required: ['entityRef', 'stages'],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          stages: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/StageDrift',
+            },
+          },
+        },
+      },
       FleetPromotion: {
         type: 'object',
         required: ['id', 'state', 'from', 'to'],
@@ -1116,6 +1185,9 @@ export const spec = {
           },
           stale: {
             type: 'boolean',
+          },
+          drift: {
+            $ref: '#/components/schemas/StageDrift',
           },
           promotion: {
             $ref: '#/components/schemas/FleetPromotion',
@@ -1812,6 +1884,45 @@ export const spec = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/DoraMetrics',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/drift': {
+      get: {
+        operationId: 'getDrift',
+        summary:
+          'Per stage, whether what runs is what was last promoted there, and who changed it',
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'drift per stage',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DriftResponse',
                 },
               },
             },

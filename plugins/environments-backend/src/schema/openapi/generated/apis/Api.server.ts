@@ -9,6 +9,7 @@ import { ChecklistResponse } from '../models/ChecklistResponse.model';
 import { Conflict } from '../models/Conflict.model';
 import { DoraMetrics } from '../models/DoraMetrics.model';
 import { DoraRange } from '../models/DoraRange.model';
+import { DriftResponse } from '../models/DriftResponse.model';
 import { EnvironmentsStatusResponse } from '../models/EnvironmentsStatusResponse.model';
 import { ErrorBody } from '../models/ErrorBody.model';
 import { FleetResponse } from '../models/FleetResponse.model';
@@ -105,6 +106,17 @@ export type GetDora = {
     range?: DoraRange;
   };
   response: DoraMetrics | ErrorBody | ErrorBody | ErrorBody;
+};
+/**
+ * @public
+ */
+export type GetDrift = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  response: DriftResponse | ErrorBody | ErrorBody | ErrorBody;
 };
 /**
  * @public
@@ -209,6 +221,8 @@ export type EndpointMap = {
   '#get|/entities/{kind}/{namespace}/{name}/checklist': GetChecklist;
 
   '#get|/entities/{kind}/{namespace}/{name}/dora': GetDora;
+
+  '#get|/entities/{kind}/{namespace}/{name}/drift': GetDrift;
 
   '#get|/fleet': GetFleet;
 

@@ -6,6 +6,7 @@
 import { FleetPromotion } from '../models/FleetPromotion.model';
 import { FleetStageBehind } from '../models/FleetStageBehind.model';
 import { RolloutState } from '../models/RolloutState.model';
+import { StageDrift } from '../models/StageDrift.model';
 
 /**
  * @public
@@ -28,6 +29,7 @@ export interface FleetStage {
    */
   since?: string;
   stale?: boolean;
+  drift?: StageDrift;
   promotion?: FleetPromotion;
   behind?: FleetStageBehind;
   /**

@@ -13,6 +13,7 @@ import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { ChecklistResponse } from '../models/ChecklistResponse.model';
 import { DoraMetrics } from '../models/DoraMetrics.model';
 import { DoraRange } from '../models/DoraRange.model';
+import { DriftResponse } from '../models/DriftResponse.model';
 import { EnvironmentsStatusResponse } from '../models/EnvironmentsStatusResponse.model';
 import { FleetResponse } from '../models/FleetResponse.model';
 import { Health } from '../models/Health.model';
@@ -100,6 +101,16 @@ export type GetDora = {
   };
   query: {
     range?: DoraRange;
+  };
+};
+/**
+ * @public
+ */
+export type GetDrift = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
   };
 };
 /**
@@ -346,6 +357,36 @@ export class DefaultApiClient {
       namespace: request.path.namespace,
       name: request.path.name,
       ...request.query,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'GET',
+    });
+  }
+
+  /**
+   * Per stage, whether what runs is what was last promoted there, and who changed it
+   * @param kind -
+   * @param namespace -
+   * @param name -
+   */
+  public async getDrift(
+    // @ts-ignore
+    request: GetDrift,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<DriftResponse>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/entities/{kind}/{namespace}/{name}/drift`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      kind: request.path.kind,
+      namespace: request.path.namespace,
+      name: request.path.name,
     });
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {

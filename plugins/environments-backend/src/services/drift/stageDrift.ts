@@ -1,0 +1,105 @@
+import {
+  parseImageRef,
+  StageDrift,
+} from '@envportal/plugin-environments-common';
+import type { LastChange } from '../../database/PromotionStore';
+import type { CachedObject } from '../cache';
+
+export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
+
+/**
+ * Whether two image references name the same image: equal strings, or the same repository with the
+ * same digest, or (neither pinned by digest) the same tag. A tag against a digest cannot be decided
+ * from the references alone.
+ */
+export function sameImage(
+  expected: string,
+  actual: string,
+): boolean | undefined {
+  if (expected === actual) return true;
+  const a = parseImageRef(expected);
+  const b = parseImageRef(actual);
+  if (a.repository !== b.repository) return false;
+  if (a.digest && b.digest) return a.digest === b.digest;
+  if (a.digest || b.digest) return undefined;
+  return a.tag === b.tag;
+}
+
+/**
+ * A stage's drift from the cache: the image its Deployment's container runs now against the one its
+ * last successful promotion or rollback set.
+ */
+export function stageDrift(
+  stage: string,
+  expected: LastChange | undefined,
+  deployment: CachedObject<'Deployment'> | undefined,
+): StageDrift {
+  if (!expected) {
+    return {
+      stage,
+      state: 'no-record',
+      reason: 'nothing was promoted into this stage through the portal',
+    };
+  }
+  const base: StageDrift = {
+    stage,
+    state: 'unknown',
+    expectedImage: expected.image,
+    promotedAt: expected.finishedAt,
+    promotedBy: expected.requestedBy,
+  };
+  if (!deployment) {
+    return {
+      ...base,
+      state: 'drifted',
+      reason: `Deployment ${expected.deployment} is gone`,
+    };
+  }
+  const changeCause =
+    deployment.metadata?.annotations?.[CHANGE_CAUSE_ANNOTATION];
+  const container = deployment.spec?.template?.spec?.containers?.find(
+    c => c.name === expected.container,
+  );
+  if (!container?.image) {
+    return {
+      ...base,
+      state: 'drifted',
+      changeCause,
+      reason: `container ${expected.container} is gone from ${expected.deployment}`,
+    };
+  }
+  const same = sameImage(expected.image, container.image);
+  return {
+    ...base,
+    actualImage: container.image,
+    changeCause,
+    state: same === undefined ? 'unknown' : same ? 'in-sync' : 'drifted',
+    reason:
+      same === undefined
+        ? 'a tag and a digest cannot be compared without the registry'
+        : undefined,
+  };
+}
+
+type ManagedField = {
+  manager?: string;
+  operation?: string;
+  time?: string;
+  fieldsV1?: { 'f:spec'?: { 'f:template'?: unknown } };
+};
+
+/**
+ * The last writer of the Deployment's pod template, from its managed fields (as the API server
+ * records them per field manager: kubectl, helm, a controller, the portal).
+ */
+export function templateWriter(
+  managedFields: ManagedField[] | undefined,
+): StageDrift['changedBy'] {
+  const writers = (managedFields ?? [])
+    .filter(f => f.fieldsV1?.['f:spec']?.['f:template'] && f.manager)
+    .sort((x, y) => (x.time ?? '').localeCompare(y.time ?? ''));
+  const last = writers[writers.length - 1];
+  return last
+    ? { manager: last.manager!, operation: last.operation, at: last.time }
+    : undefined;
+}
