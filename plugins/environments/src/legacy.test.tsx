@@ -49,6 +49,7 @@ function mockEnvironmentsApi(): jest.Mocked<EnvironmentsApi> {
     decidePromotion: jest.fn(),
     getStageGovernance: jest.fn().mockResolvedValue({ items: [] }),
     getFleet: jest.fn(),
+    getDrift: jest.fn().mockResolvedValue({ entityRef: '', stages: [] }),
     getDora: jest.fn().mockRejectedValue(new Error('not in this test')),
     getFleetDora: jest.fn(),
   };

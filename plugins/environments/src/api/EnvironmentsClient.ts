@@ -7,6 +7,7 @@ import {
   EnvironmentsApiClient,
   DoraMetrics,
   DoraRange,
+  DriftResponse,
   EnvironmentsStatusResponse,
   FleetResponse,
   MetricsResponse,
@@ -128,6 +129,10 @@ export class EnvironmentsClient implements EnvironmentsApi {
 
   async getFleet(): Promise<FleetResponse> {
     return parse(await this.api.getFleet({}));
+  }
+
+  async getDrift(entity: CompoundEntityRef): Promise<DriftResponse> {
+    return parse(await this.api.getDrift({ path: entity }));
   }
 
   async getDora(

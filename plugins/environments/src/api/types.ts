@@ -5,6 +5,7 @@ import {
   ChecklistResponse,
   DoraMetrics,
   DoraRange,
+  DriftResponse,
   EnvironmentsStatusResponse,
   FleetResponse,
   MetricsResponse,
@@ -87,6 +88,8 @@ export interface EnvironmentsApi {
   getStageGovernance(): Promise<StageGovernanceList>;
   /** Every component the user can read, by stage (the fleet page). */
   getFleet(): Promise<FleetResponse>;
+  /** Per stage, whether what runs is what was last promoted there. */
+  getDrift(entity: CompoundEntityRef): Promise<DriftResponse>;
   /** Delivery metrics (DORA) of one component over the range. */
   getDora(entity: CompoundEntityRef, range: DoraRange): Promise<DoraMetrics>;
   /** Delivery metrics over every component the user can read. */

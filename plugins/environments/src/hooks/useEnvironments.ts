@@ -66,6 +66,21 @@ export function useChecklist() {
   );
 }
 
+/** Whether each stage runs what was last promoted there; re-read with the status. */
+export function useDrift() {
+  const api = useApi(environmentsApiRef);
+  const { ref, key } = useEntityRef();
+  const live = useEntitySignal(key, POLL_INTERVALS_MS.checklist);
+  return usePolledAsync(
+    // async, so even an API without this method only leaves drift out
+    async () => api.getDrift(ref),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [api, key],
+    live.intervalMs,
+    live.lastSignal,
+  );
+}
+
 /** The metrics of one stage over the chosen range. */
 export function useStageMetrics(stage: string, range: MetricsRange) {
   const api = useApi(environmentsApiRef);

@@ -14,6 +14,7 @@ import Tabs from '@material-ui/core/Tabs';
 import { useCallback, useState } from 'react';
 import {
   useChecklist,
+  useDrift,
   useEnvironmentsStatus,
   useStageGovernance,
   useWaitingPromotions,
@@ -32,6 +33,7 @@ const EnvironmentsOverview = (props: { entityName: string }) => {
   const checklist = useChecklist();
   const governance = useStageGovernance();
   const waiting = useWaitingPromotions();
+  const drift = useDrift();
   const [selected, setSelected] = useState<string | undefined>();
   // Bumping the key re-reads the history after a promotion ends or a decision is made.
   const [historyKey, setHistoryKey] = useState(0);
@@ -107,6 +109,7 @@ const EnvironmentsOverview = (props: { entityName: string }) => {
             waiting={waiting.value}
             onPromotionFinished={refresh}
             onDecided={refresh}
+            drift={drift.value?.stages}
           />
         </Grid>
         <Grid item xs={12}>

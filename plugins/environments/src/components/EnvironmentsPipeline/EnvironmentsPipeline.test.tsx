@@ -1,5 +1,5 @@
 import { registerMswTestHooks } from '@backstage/test-utils';
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import userEvent from '@testing-library/user-event';
@@ -86,5 +86,56 @@ describe('EnvironmentsPipeline', () => {
     ).toBeInTheDocument();
     await new Promise(resolve => setTimeout(resolve, 100));
     expect(asked).not.toHaveBeenCalled();
+  });
+  it('shows a drifted stage with what runs, what was promoted and who changed it, and promotes again from the stage before', async () => {
+    server.use(
+      http.post(`${ENTITY_PATH}/promotions/preview`, async ({ request }) =>
+        HttpResponse.json(
+          preview((await request.json()) as { from: string; to: string }),
+        ),
+      ),
+    );
+    await renderWithApi(
+      <EnvironmentsPipeline
+        stages={[stage('dev', '1.4.2'), stage('staging', '1.2.1-hotfix')]}
+        drift={[
+          { stage: 'dev', state: 'no-record' },
+          {
+            stage: 'staging',
+            state: 'drifted',
+            expectedImage: 'registry.local/payments:1.4.2',
+            actualImage: 'registry.local/payments:1.2.1-hotfix',
+            promotedBy: 'user:default/rita',
+            promotedAt: '2026-11-20T10:00:00Z',
+            changedBy: { manager: 'kubectl-set', at: '2026-11-21T09:30:00Z' },
+            changeCause: 'hotfix INC-7',
+          },
+        ]}
+      />,
+    );
+    expect(
+      screen.queryByRole('group', { name: 'dev drifted' }),
+    ).not.toBeInTheDocument();
+    const notice = screen.getByRole('group', { name: 'staging drifted' });
+    expect(
+      within(notice).getByText('Runs registry.local/payments:1.2.1-hotfix'),
+    ).toBeInTheDocument();
+    expect(
+      within(notice).getByText(
+        /^Promoted registry.local\/payments:1.4.2 by rita, /,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(notice).getByText(/^Changed by kubectl-set, /),
+    ).toBeInTheDocument();
+    expect(
+      within(notice).getByText('Change cause: hotfix INC-7'),
+    ).toBeInTheDocument();
+    await userEvent.click(
+      within(notice).getByRole('button', {
+        name: 'Promote 1.4.2 from dev again',
+      }),
+    );
+    expect(await screen.findByRole('dialog')).toBeInTheDocument();
   });
 });

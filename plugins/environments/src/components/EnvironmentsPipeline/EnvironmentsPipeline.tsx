@@ -1,5 +1,6 @@
 import {
   Promotion,
+  StageDrift,
   StageGovernance,
   StageStatus,
 } from '@envportal/plugin-environments-common';
@@ -32,8 +33,11 @@ export const EnvironmentsPipeline = (props: {
   onPromotionFinished?: (promotion: Promotion) => void;
   /** Called after an approver decided, so the view refreshes. */
   onDecided?: () => void;
+  /** Per stage, whether it runs what was last promoted there. */
+  drift?: StageDrift[];
 }) => {
-  const { stages, governance, waiting, onPromotionFinished, onDecided } = props;
+  const { stages, governance, waiting, onPromotionFinished, onDecided, drift } =
+    props;
   const classes = useStyles();
   const governanceOf = (stage: string) =>
     governance?.find(g => g.stage === stage);
@@ -74,6 +78,17 @@ export const EnvironmentsPipeline = (props: {
                 governance={governanceOf(stage.stage)}
                 waiting={waiting?.find(p => p.to === stage.stage)}
                 onDecided={onDecided}
+                drift={drift?.find(d => d.stage === stage.stage)}
+                reassert={
+                  index > 0
+                    ? {
+                        from: stages[index - 1].stage,
+                        version: displayVersion(stages[index - 1]),
+                        onClick: () =>
+                          setPromoting({ from: stages[index - 1], to: stage }),
+                      }
+                    : undefined
+                }
               />
             </li>
           </Fragment>

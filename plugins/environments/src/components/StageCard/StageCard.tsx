@@ -1,6 +1,7 @@
 import { InfoCard, LinearGauge } from '@backstage/core-components';
 import {
   Promotion,
+  StageDrift,
   StageGovernance,
   StageStatus,
 } from '@envportal/plugin-environments-common';
@@ -8,6 +9,7 @@ import Box from '@material-ui/core/Box';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { ApprovalPanel } from '../ApprovalPanel';
+import { DriftNotice } from '../DriftNotice';
 import { StatusLabel } from '../StatusLabel';
 import { approvalPolicySummary, windowSummary } from './governanceSummary';
 import {
@@ -49,8 +51,12 @@ export const StageCard = (props: {
   /** The promotion into this stage that waits for approvals or the window. */
   waiting?: Promotion;
   onDecided?: () => void;
+  /** Whether the stage runs what was last promoted there. */
+  drift?: StageDrift;
+  /** Promote again from the stage before, when the stage drifted. */
+  reassert?: { from: string; version?: string; onClick: () => void };
 }) => {
-  const { stage, governance, waiting, onDecided } = props;
+  const { stage, governance, waiting, onDecided, drift, reassert } = props;
   const classes = useStyles();
   const headingId = `environments-stage-${stage.stage}`;
   const workload = stage.workload;
@@ -142,6 +148,11 @@ export const StageCard = (props: {
               timeZone={governance?.window?.timeZone}
               onDecided={onDecided}
             />
+          </Box>
+        )}
+        {drift && (
+          <Box className={classes.row}>
+            <DriftNotice drift={drift} reassert={reassert} />
           </Box>
         )}
         <Typography variant="caption" component="p" className={classes.row}>

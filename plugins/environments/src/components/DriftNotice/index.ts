@@ -1,0 +1,1 @@
+export { DriftNotice } from './DriftNotice';
