@@ -526,7 +526,12 @@ describeWhenAvailable(
             'dev',
           );
           const rate = s.series.find((x: any) => x.metric === 'requestRate');
-          return s.available && rate.points.length > 0 && s;
+          // points with traffic in them, which the error rate needs too
+          return (
+            s.available &&
+            rate.points.some(([, v]: [number, number]) => v > 0) &&
+            s
+          );
         },
         40_000,
         2000,
