@@ -69,15 +69,19 @@ export function stageDrift(
     };
   }
   const same = sameImage(expected.image, container.image);
+  if (same === undefined) {
+    return {
+      ...base,
+      actualImage: container.image,
+      changeCause,
+      reason: 'a tag and a digest cannot be compared without the registry',
+    };
+  }
   return {
     ...base,
     actualImage: container.image,
     changeCause,
-    state: same === undefined ? 'unknown' : same ? 'in-sync' : 'drifted',
-    reason:
-      same === undefined
-        ? 'a tag and a digest cannot be compared without the registry'
-        : undefined,
+    state: same ? 'in-sync' : 'drifted',
   };
 }
 
