@@ -515,12 +515,18 @@ describeWhenAvailable(
     }, 30_000);
 
     it('serves metrics from the fixed templates', async () => {
-      // Some traffic so the rate has points.
-      for (let i = 0; i < 40; i++)
-        await fetch(`${env.ENVPORTAL_IT_SERVICE_URL}/`).catch(() => undefined);
+      // Traffic between scrapes, so the rate has points above zero (a counter that grew before
+      // Prometheus first scraped it shows no rate at all).
+      const traffic = async () => {
+        for (let i = 0; i < 10; i++)
+          await fetch(`${env.ENVPORTAL_IT_SERVICE_URL}/`).catch(
+            () => undefined,
+          );
+      };
       const { value: dev } = await waitFor(
         'request rate points',
         async () => {
+          await traffic();
           const s = stageOf(
             (await get('/metrics?range=15m&stage=dev')).body,
             'dev',
@@ -533,7 +539,7 @@ describeWhenAvailable(
             s
           );
         },
-        40_000,
+        50_000,
         2000,
       );
       expect(dev.series.map((s: any) => s.metric).sort()).toEqual([
