@@ -1,5 +1,6 @@
 /*
- * Indexes for the delivery metrics (DORA): promotions into a stage by when they finished, and the
+ * Indexes for the delivery metrics (DORA) and drift: promotions into a stage by when they finished,
+ * an entity's changes into a stage by when they finished (its next success, its last change), and the
  * first promotion of each image out of a stage.
  */
 
@@ -13,6 +14,10 @@ exports.up = async function up(knex) {
     table.index(
       ['to_stage', 'finished_at'],
       'environments_promotions_delivered_idx',
+    );
+    table.index(
+      ['entity_ref', 'to_stage', 'finished_at'],
+      'environments_promotions_entity_stage_idx',
     );
     table.index(
       ['from_stage', 'image_after', 'created_at'],
@@ -29,6 +34,10 @@ exports.down = async function down(knex) {
     table.dropIndex(
       ['to_stage', 'finished_at'],
       'environments_promotions_delivered_idx',
+    );
+    table.dropIndex(
+      ['entity_ref', 'to_stage', 'finished_at'],
+      'environments_promotions_entity_stage_idx',
     );
     table.dropIndex(
       ['from_stage', 'image_after', 'created_at'],

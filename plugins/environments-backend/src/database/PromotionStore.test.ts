@@ -397,20 +397,21 @@ describe.each(databases.eachSupportedId())(
           r.rolledOut,
         ]),
       ).toEqual([
-        // first seen: v2's first promotion out of dev (day 2), not the later one
+        // first seen (successes): v2's first promotion out of dev (day 2), not the later one;
+        // next success (failures): the rollback on day 9
         [
           'promotion',
           'succeeded',
           day(5).toISOString(),
           day(2).toISOString(),
-          day(9).toISOString(),
+          undefined,
           true,
         ],
         [
           'promotion',
           'rolled-back',
           day(8).toISOString(),
-          day(6).toISOString(),
+          undefined,
           day(9).toISOString(),
           true,
         ],

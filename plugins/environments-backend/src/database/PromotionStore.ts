@@ -70,9 +70,9 @@ export type Delivery = {
   finishedAt: string;
   /** The rollout in the stage completed (it ran there, whatever happened after). */
   rolledOut: boolean;
-  /** When the same image was first promoted out of the first stage. */
+  /** A success only: when the same image was first promoted out of the first stage. */
   firstSeenAt?: string;
-  /** The entity's next successful change into the stage after this one finished. */
+  /** Not a success only: the entity's next successful change into the stage after this one. */
   nextSuccessAt?: string;
 };
 
@@ -383,19 +383,15 @@ export class PromotionStore {
     entityRefs?: string[];
   }): Promise<Delivery[]> {
     const { stage, firstStage, from, to, entityRefs } = options;
-    const firstSeen = this.db(TABLE)
-      .select('image_after')
-      .min({ first_seen: 'created_at' })
-      .where({ from_stage: firstStage })
-      .groupBy('image_after')
-      .as('fs');
-    const nextSuccess = this.db(`${TABLE} as s`)
-      .min('s.finished_at')
-      .whereRaw('s.entity_ref = p.entity_ref')
-      .where('s.to_stage', stage)
-      .where('s.state', 'succeeded')
-      .whereRaw('s.finished_at > p.finished_at')
-      .as('next_success');
+    // Per row, through the indexes: only a success needs its first-seen time, only a failure its
+    // next success (CASE evaluates the subquery only for those rows).
+    const firstSeen = this.db.raw(
+      `CASE WHEN p.state = 'succeeded' THEN (SELECT MIN(f.created_at) FROM ${TABLE} f WHERE f.from_stage = ? AND f.image_after = p.image_after) END AS first_seen`,
+      [firstStage],
+    );
+    const nextSuccess = this.db.raw(
+      `CASE WHEN p.state <> 'succeeded' THEN (SELECT MIN(s.finished_at) FROM ${TABLE} s WHERE s.entity_ref = p.entity_ref AND s.to_stage = p.to_stage AND s.state = 'succeeded' AND s.finished_at > p.finished_at) END AS next_success`,
+    );
     const inList = entityRefs && entityRefs.length <= MAX_IN_LIST;
     const rows: Array<{
       entity_ref: string;
@@ -406,14 +402,13 @@ export class PromotionStore {
       first_seen: string | Date | null;
       next_success: string | Date | null;
     }> = await this.db(`${TABLE} as p`)
-      .leftJoin(firstSeen, 'fs.image_after', 'p.image_after')
       .select(
         'p.entity_ref',
         'p.kind',
         'p.state',
         'p.finished_at',
         'p.rollout_completed_at',
-        'fs.first_seen',
+        firstSeen,
         nextSuccess,
       )
       .where('p.to_stage', stage)
