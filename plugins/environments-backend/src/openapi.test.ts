@@ -37,8 +37,8 @@ describe('openapi.yaml', () => {
       status: {} as any,
       checklist: {} as any,
       metrics: {} as any,
-      // Handlers are never called here; a stand-in mounts the promotion routes too.
-      ...({ promotions: {} } as any),
+      // Handlers are never called here; stand-ins mount the optional routes too.
+      ...({ promotions: {}, fleet: {}, dora: {}, drift: {} } as any),
     });
     // GET /openapi.json is the spec itself, served by Backstage's validated router.
     const served = servedOperations((router as any).stack).filter(

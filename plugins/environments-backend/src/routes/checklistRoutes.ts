@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { ChecklistService } from '../services/checklist';
 import type { ApiRouter } from './apiRouter';
+import { sendJson } from './sendJson';
 
 /** GET /entities/:kind/:namespace/:name/checklist[?stage=] */
 export function addChecklistRoutes(
@@ -12,7 +13,8 @@ export function addChecklistRoutes(
       allow: ['user', 'service'],
     });
     const { stage } = req.query;
-    res.json(
+    sendJson(
+      res,
       await options.checklist.getChecklist(
         { entity: req.params, stages: stage ? [stage] : undefined },
         { credentials },

@@ -178,7 +178,9 @@ describe('environments read routes', () => {
       { ref: 'component:default/payroll', principal: 'user:default/mock' },
     ]);
     const allowed = await request(server)
-      .get('/api/environments/entities/component/default/payroll/status')
+      .get(
+        '/api/environments/entities/component/default/payroll/status?stage=dev',
+      )
       .set(
         'Authorization',
         mockCredentials.user.header('user:default/payroll-admin'),
@@ -237,6 +239,40 @@ describe('environments read routes', () => {
       '/api/environments/dora?range=1y',
     );
     expect(badRange.status).toBe(400);
+  });
+
+  it('tags answers with an ETag and answers 304 while nothing changed', async () => {
+    // dev: a stage whose answer cannot change (its cluster is not configured)
+    const path =
+      '/api/environments/entities/component/default/orders/status?stage=dev';
+    const first = await request(server).get(path);
+    expect(first.status).toBe(200);
+    const etag = first.headers.etag;
+    expect(etag).toMatch(/^W\/"[A-Za-z0-9_-]+"$/);
+    const again = await request(server).get(path).set('If-None-Match', etag);
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    const checklistPath =
+      '/api/environments/entities/component/default/orders/checklist?stage=dev';
+    const checklist = await request(server).get(checklistPath);
+    expect(
+      (
+        await request(server)
+          .get(checklistPath)
+          .set('If-None-Match', checklist.headers.etag)
+      ).status,
+    ).toBe(304);
+    // another entity's answer is another tag
+    const admin = await request(server)
+      .get(
+        '/api/environments/entities/component/default/payroll/status?stage=dev',
+      )
+      .set(
+        'Authorization',
+        mockCredentials.user.header('user:default/payroll-admin'),
+      )
+      .set('If-None-Match', etag);
+    expect(admin.status).toBe(200);
   });
 
   it('answers 404 for an entity that does not exist', async () => {

@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { EnvironmentStatusService } from '../services/status';
 import type { ApiRouter } from './apiRouter';
+import { sendJson } from './sendJson';
 
 /** GET /entities/:kind/:namespace/:name/status[?stage=] */
 export function addStatusRoutes(
@@ -12,7 +13,8 @@ export function addStatusRoutes(
       allow: ['user', 'service'],
     });
     const { stage } = req.query;
-    res.json(
+    sendJson(
+      res,
       await options.status.getStatus(
         { entity: req.params, stages: stage ? [stage] : undefined },
         { credentials },

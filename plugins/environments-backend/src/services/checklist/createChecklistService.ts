@@ -1,5 +1,6 @@
 import {
   CHECKLIST,
+  ChecklistResponse,
   ChecklistItemResult,
   CheckResult,
   StageChecklist,
@@ -12,6 +13,9 @@ import { EnvironmentStatusService, StageView } from '../status';
 import { CHECKS } from './checks';
 import { LogReader } from './logReader';
 import { ChecklistService, StageSignals, Verdict } from './types';
+
+/** Stage checklists remembered, one per stage and entity. */
+const MEMO_ENTRIES = 1000;
 
 /** Prometheus answers are shared by concurrent viewers for this long. */
 const PROMETHEUS_TTL_MS = 5000;
@@ -97,16 +101,58 @@ export function createChecklistService(options: {
     );
   }
 
+  const answerMemo = new Map<
+    string,
+    { stages: StageChecklist[]; value: ChecklistResponse }
+  >();
+  const checklistMemo = new Map<
+    string,
+    { inputs: unknown[]; value: StageChecklist }
+  >();
+
+  /** The stage's checklist as last computed, unless one of `inputs` changed since. */
+  function remembered(
+    stage: string,
+    key: string,
+    inputs: unknown[],
+    items: () => ChecklistItemResult[],
+  ): StageChecklist {
+    const hit = checklistMemo.get(key);
+    if (
+      hit &&
+      hit.inputs.length === inputs.length &&
+      hit.inputs.every((v, i) => v === inputs[i])
+    ) {
+      return hit.value;
+    }
+    const computed = items();
+    const value = {
+      stage,
+      items: computed,
+      summary: summarize(computed),
+    };
+    checklistMemo.delete(key); // re-insert: the Map's order is least recently computed first
+    checklistMemo.set(key, { inputs, value });
+    if (checklistMemo.size > MEMO_ENTRIES) {
+      checklistMemo.delete(checklistMemo.keys().next().value!);
+    }
+    return value;
+  }
+
   async function stageChecklist(
     view: StageView,
     selector: WorkloadSelector,
   ): Promise<StageChecklist> {
+    const memoKey = `${view.stage.name}\u0000${view.clusterName}\u0000${
+      view.stage.namespace
+    }\u0000${selector.description}\u0000${selector.id ?? ''}`;
     if (!view.cache || !view.snapshot) {
       const reason = `stage data unavailable: ${
         view.status.error ?? 'cluster not read'
       }`;
-      const items = toItems(() => ({ result: 'unknown', evidence: reason }));
-      return { stage: view.stage.name, items, summary: summarize(items) };
+      return remembered(view.stage.name, memoKey, [reason], () =>
+        toItems(() => ({ result: 'unknown', evidence: reason })),
+      );
     }
     const { cache, snapshot } = view;
     const container =
@@ -122,30 +168,34 @@ export function createChecklistService(options: {
         ),
       ),
     ]);
-    const signals: StageSignals = {
-      health: view.status.health,
-      prometheus: prom,
-      logs: logSignal,
-    };
-    const input = {
-      namespace: view.stage.namespace,
-      cache,
-      snapshot,
-      selector,
-      signals,
-      maxRestarts: config.gates.maxRestarts,
-    };
-    const items = toItems(id => {
-      try {
-        return CHECKS[id](input);
-      } catch (error) {
-        return {
-          result: 'unknown',
-          evidence: `check failed: ${(error as Error).message}`,
-        };
-      }
+    // Same cache contents and the same remembered signals give the same items: thousands of pods
+    // made recomputing them the dominant cost of a checklist answer.
+    const inputs = [cache.version(), view.status.health, prom, logSignal];
+    return remembered(view.stage.name, memoKey, inputs, () => {
+      const signals: StageSignals = {
+        health: view.status.health,
+        prometheus: prom,
+        logs: logSignal,
+      };
+      const input = {
+        namespace: view.stage.namespace,
+        cache,
+        snapshot,
+        selector,
+        signals,
+        maxRestarts: config.gates.maxRestarts,
+      };
+      return toItems(id => {
+        try {
+          return CHECKS[id](input);
+        } catch (error) {
+          return {
+            result: 'unknown',
+            evidence: `check failed: ${(error as Error).message}`,
+          };
+        }
+      });
     });
-    return { stage: view.stage.name, items, summary: summarize(items) };
   }
 
   return {
@@ -153,13 +203,30 @@ export function createChecklistService(options: {
       const { entityRef, selector, views } = await status.getStageViews(input, {
         credentials,
       });
-      return {
+      const stages = selector
+        ? await Promise.all(views.map(v => stageChecklist(v, selector)))
+        : [];
+      // The same answer object while every stage's items are the same, so it is serialized once.
+      const key = `${entityRef}\u0000${(input.stages ?? []).join(',')}`;
+      const hit = answerMemo.get(key);
+      if (
+        hit &&
+        hit.stages.length === stages.length &&
+        hit.stages.every((s, i) => s === stages[i])
+      ) {
+        return hit.value;
+      }
+      const value = {
         entityRef,
-        stages: selector
-          ? await Promise.all(views.map(v => stageChecklist(v, selector)))
-          : [],
+        stages,
         generatedAt: new Date().toISOString(),
       };
+      answerMemo.delete(key);
+      answerMemo.set(key, { stages, value });
+      if (answerMemo.size > MEMO_ENTRIES) {
+        answerMemo.delete(answerMemo.keys().next().value!);
+      }
+      return value;
     },
   };
 }

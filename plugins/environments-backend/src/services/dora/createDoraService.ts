@@ -1,5 +1,6 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { NotFoundError } from '@backstage/errors';
 import type {
   DoraMetrics,
   DoraRange,
@@ -34,10 +35,13 @@ export function createDoraService(options: {
 }): DoraService {
   const now = options.now ?? Date.now;
   const stages = options.config.stages;
-  const firstStage = stages[0].name;
-  const lastStage = stages[stages.length - 1].name;
 
   async function compute(range: DoraRange, entityRefs: string[]) {
+    if (stages.length === 0) {
+      throw new NotFoundError('No stages are configured (environments.stages)');
+    }
+    const firstStage = stages[0].name;
+    const lastStage = stages[stages.length - 1].name;
     const to = new Date(now());
     const from = new Date(to.getTime() - DORA_RANGE_DAYS[range] * 86_400_000);
     const deliveries = await options.store.deliveries({

@@ -1,7 +1,10 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
-import type { StageStatus } from '@envportal/plugin-environments-common';
+import type {
+  EnvironmentsStatusResponse,
+  StageStatus,
+} from '@envportal/plugin-environments-common';
 import { EnvironmentsConfig, EnvironmentStage } from '../../config';
 import { WorkloadCacheService } from '../cache';
 import { ClusterRegistry } from '../clusters';
@@ -175,7 +178,7 @@ export function createStatusService(options: {
     if (!selector) {
       return { entity, entityRef, selector, views: [] };
     }
-    const views = await Promise.all(
+    const views: StageView[] = await Promise.all(
       stages.map(stage =>
         // A cluster that is slow in any way (not only a slow first sync) never holds the others up.
         withDeadline(
@@ -229,6 +232,13 @@ export function createStatusService(options: {
     return { entity, entityRef, selector, views };
   }
 
+  // The same answer object while nothing in it changed (cache contents, state, errors, the health
+  // probe's remembered result, the data age in whole seconds), so the route serializes it once.
+  const answerMemo = new Map<
+    string,
+    { inputs: unknown[]; value: EnvironmentsStatusResponse }
+  >();
+
   return {
     getStageViews,
     async getStatus(input, request) {
@@ -236,12 +246,34 @@ export function createStatusService(options: {
         input,
         request,
       );
-      return {
+      const key = `${entityRef}\u0000${(input.stages ?? []).join(',')}`;
+      const inputs = views.flatMap(v => [
+        v.cache?.version(),
+        v.status.state,
+        v.status.error,
+        v.status.stale,
+        v.status.dataAgeSeconds,
+        v.status.health,
+      ]);
+      const hit = answerMemo.get(key);
+      if (
+        hit &&
+        hit.inputs.length === inputs.length &&
+        hit.inputs.every((v, i) => v === inputs[i])
+      ) {
+        return hit.value;
+      }
+      const value = {
         entityRef,
         configured: selector !== undefined,
         stages: views.map(v => v.status),
         generatedAt: new Date().toISOString(),
       };
+      answerMemo.delete(key);
+      answerMemo.set(key, { inputs, value });
+      if (answerMemo.size > MEMO_ENTRIES)
+        answerMemo.delete(answerMemo.keys().next().value!);
+      return value;
     },
   };
 }
