@@ -18,6 +18,8 @@ export function sendJson(res: Response, value: object) {
     serialized.set(value, entry);
   }
   res.setHeader('ETag', entry.etag);
+  // per user, and always revalidated: a browser asks again with If-None-Match and gets 304
+  res.setHeader('Cache-Control', 'private, no-cache');
   res.type('application/json');
   // express answers 304 itself when the request's If-None-Match matches the ETag
   res.send(entry.body);
