@@ -36,7 +36,8 @@ import {
   stageHeading,
 } from './fleetSummary';
 
-const ALL = '';
+/** The filters' "no filter" choice. */
+const ALL = 'all';
 
 const FleetCell = (props: {
   cell: FleetStage;
@@ -158,7 +159,10 @@ const FleetTable = (props: { fleet: FleetResponse }) => {
             items={selectItems(choices(fleet.rows, 'owner'))}
             selected={filter.owner ?? ALL}
             onChange={v =>
-              setFilter(f => ({ ...f, owner: String(v) || undefined }))
+              setFilter(f => ({
+                ...f,
+                owner: v === ALL ? undefined : String(v),
+              }))
             }
           />
         </Box>
@@ -169,7 +173,10 @@ const FleetTable = (props: { fleet: FleetResponse }) => {
             items={selectItems(choices(fleet.rows, 'system'))}
             selected={filter.system ?? ALL}
             onChange={v =>
-              setFilter(f => ({ ...f, system: String(v) || undefined }))
+              setFilter(f => ({
+                ...f,
+                system: v === ALL ? undefined : String(v),
+              }))
             }
           />
         </Box>

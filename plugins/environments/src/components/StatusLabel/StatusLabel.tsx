@@ -17,15 +17,19 @@ export type StatusTone =
   | 'running'
   | 'unknown';
 
-const ICONS: Record<StatusTone, (props: PropsWithChildren<{}>) => JSX.Element> =
-  {
-    ok: StatusOK,
-    error: StatusError,
-    warning: StatusWarning,
-    pending: StatusPending,
-    running: StatusRunning,
-    unknown: StatusAborted,
-  };
+/** Backstage's status components pass extra props to their element, ARIA attributes included. */
+type StatusIcon = (
+  props: PropsWithChildren<{ 'aria-hidden'?: boolean; 'aria-label'?: string }>,
+) => JSX.Element;
+
+const ICONS: Record<StatusTone, StatusIcon> = {
+  ok: StatusOK,
+  error: StatusError,
+  warning: StatusWarning,
+  pending: StatusPending,
+  running: StatusRunning,
+  unknown: StatusAborted,
+};
 
 /** A status icon followed by its meaning in words (screen readers and colour-blind users read the words). */
 export const StatusLabel = (props: {
@@ -33,13 +37,12 @@ export const StatusLabel = (props: {
   children: ReactNode;
 }) => {
   const Icon = ICONS[props.tone];
-  // Backstage's status icons hide their children from assistive technology with the icon; the
-  // words stay outside, so they are read.
+  // Backstage's status components hide themselves, words included, from assistive technology
+  // (aria-hidden) and name themselves "Status ok"; the words are the meaning here, so they are shown.
   return (
-    <span>
-      <Icon />
+    <Icon aria-hidden={false} aria-label={undefined}>
       {props.children}
-    </span>
+    </Icon>
   );
 };
 
