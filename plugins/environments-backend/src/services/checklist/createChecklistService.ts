@@ -9,10 +9,13 @@ import { EnvironmentsConfig } from '../../config';
 import { ClusterRegistry } from '../clusters';
 import { WorkloadSelector } from '../entities';
 import { PrometheusClient, seriesSelectorFor, upQuery } from '../metrics';
-import { EnvironmentStatusService, StageView } from '../status';
+import { EnvironmentStatusService, healthKey, StageView } from '../status';
 import { CHECKS } from './checks';
 import { LogReader } from './logReader';
 import { ChecklistService, StageSignals, Verdict } from './types';
+
+/** Without Prometheus: the same signal object every time (checklists are remembered by it). */
+const PROMETHEUS_NOT_CONFIGURED = Object.freeze({ configured: false as const });
 
 /** Stage checklists remembered, one per stage and entity. */
 const MEMO_ENTRIES = 1000;
@@ -64,7 +67,7 @@ export function createChecklistService(options: {
     view: StageView,
     selector: WorkloadSelector,
   ): Promise<StageSignals['prometheus']> {
-    if (!prometheus) return { configured: false };
+    if (!prometheus) return PROMETHEUS_NOT_CONFIGURED;
     const series = seriesSelectorFor(view, selector.id);
     return remember(
       `prom:${view.stage.name}:${series?.service}`,
@@ -170,7 +173,12 @@ export function createChecklistService(options: {
     ]);
     // Same cache contents and the same remembered signals give the same items: thousands of pods
     // made recomputing them the dominant cost of a checklist answer.
-    const inputs = [cache.version(), view.status.health, prom, logSignal];
+    const inputs = [
+      cache.version(),
+      healthKey(view.status.health),
+      prom,
+      logSignal,
+    ];
     return remembered(view.stage.name, memoKey, inputs, () => {
       const signals: StageSignals = {
         health: view.status.health,

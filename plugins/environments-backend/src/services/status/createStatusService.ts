@@ -22,6 +22,11 @@ import type { LiveUpdates } from '../live';
 
 const MEMO_ENTRIES = 1000;
 
+/** A health result by value: probes hand out new objects when they ask again. */
+export function healthKey(health: StageStatus['health']): string | undefined {
+  return health && `${health.live}|${health.ready}|${health.detail}`;
+}
+
 function withDeadline<T>(
   work: Promise<T>,
   ms: number,
@@ -253,7 +258,7 @@ export function createStatusService(options: {
         v.status.error,
         v.status.stale,
         v.status.dataAgeSeconds,
-        v.status.health,
+        healthKey(v.status.health),
       ]);
       const hit = answerMemo.get(key);
       if (

@@ -35,6 +35,14 @@ async function probeOne(
   }
 }
 
+/** A stage without a health URL: the same answer object every time (answers are remembered by it). */
+const NOT_PROBED: HealthEndpointResult = Object.freeze({
+  live: 'unknown',
+  ready: 'unknown',
+  detail:
+    'no healthUrl is configured for this stage; the backend does not reach pod IPs, so the endpoints were not probed',
+});
+
 /** Probes `<healthUrl>/health/live` and `/health/ready`, remembering each answer for a few seconds. */
 export function createHealthProber(): HealthProber {
   const recent = new Map<
@@ -43,14 +51,7 @@ export function createHealthProber(): HealthProber {
   >();
   return {
     async probe(healthUrl) {
-      if (!healthUrl) {
-        return {
-          live: 'unknown',
-          ready: 'unknown',
-          detail:
-            'no healthUrl is configured for this stage; the backend does not reach pod IPs, so the endpoints were not probed',
-        };
-      }
+      if (!healthUrl) return NOT_PROBED;
       const hit = recent.get(healthUrl);
       if (hit && Date.now() - hit.at < RESULT_TTL_MS) return hit.value;
       const value = (async () => {

@@ -1,4 +1,4 @@
-export { createStatusService } from './createStatusService';
+export { createStatusService, healthKey } from './createStatusService';
 export { createHealthProber } from './healthProbe';
 export type { HealthProber } from './healthProbe';
 export type {
