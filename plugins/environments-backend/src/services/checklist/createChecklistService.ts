@@ -166,9 +166,10 @@ export function createChecklistService(options: {
         clusters.forStage(view.stage.name).kubeConfig,
         `${view.clusterName}/${view.stage.namespace}/${snapshot.deployment?.metadata?.name}`,
         view.stage.namespace,
-        snapshot.pods.flatMap(p =>
-          p.metadata?.name ? [{ name: p.metadata.name, container }] : [],
-        ),
+        () =>
+          snapshot.pods.flatMap(p =>
+            p.metadata?.name ? [{ name: p.metadata.name, container }] : [],
+          ),
       ),
     ]);
     // Same cache contents and the same remembered signals give the same items: thousands of pods

@@ -32,7 +32,8 @@ export interface LogReader {
     kubeConfig: KubeConfig,
     cacheKey: string,
     namespace: string,
-    pods: Array<{ name: string; container?: string }>,
+    /** Called only when the remembered answer has expired: listing thousands of pods is not free. */
+    pods: () => Array<{ name: string; container?: string }>,
   ): Promise<LogSignal>;
 }
 
@@ -43,9 +44,10 @@ export interface LogReader {
 export function createLogReader(): LogReader {
   const recent = new Map<string, { at: number; value: Promise<LogSignal> }>();
   return {
-    read(kubeConfig, cacheKey, namespace, pods) {
+    read(kubeConfig, cacheKey, namespace, listPods) {
       const hit = recent.get(cacheKey);
       if (hit && Date.now() - hit.at < TTL_MS) return hit.value;
+      const pods = listPods();
       const value = (async (): Promise<LogSignal> => {
         if (pods.length === 0)
           return { readable: false, reason: 'no pods to read logs from' };
