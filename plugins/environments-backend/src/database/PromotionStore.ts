@@ -91,6 +91,21 @@ export type LastChange = {
 /** More entity refs than this are filtered after the query (a bound list of SQL parameters). */
 const MAX_IN_LIST = 900;
 
+/**
+ * Limits a query to some entities: in SQL while the list is short, after the query otherwise. Without
+ * a list, everything.
+ */
+function entityFilter(entityRefs: string[] | undefined, column: string) {
+  const inSql = entityRefs !== undefined && entityRefs.length <= MAX_IN_LIST;
+  const after = entityRefs && !inSql ? new Set(entityRefs) : undefined;
+  return {
+    apply: (q: Knex.QueryBuilder) => {
+      if (inSql) q.whereIn(column, entityRefs);
+    },
+    keep: (entityRef: string) => !after || after.has(entityRef),
+  };
+}
+
 /** Told of a promotion after a write changed it. */
 export type PromotionChangeListener = (promotion: StoredPromotion) => void;
 
@@ -392,7 +407,7 @@ export class PromotionStore {
     const nextSuccess = this.db.raw(
       `CASE WHEN p.state <> 'succeeded' THEN (SELECT MIN(s.finished_at) FROM ${TABLE} s WHERE s.entity_ref = p.entity_ref AND s.to_stage = p.to_stage AND s.state = 'succeeded' AND s.finished_at > p.finished_at) END AS next_success`,
     );
-    const inList = entityRefs && entityRefs.length <= MAX_IN_LIST;
+    const entities = entityFilter(entityRefs, 'p.entity_ref');
     const rows: Array<{
       entity_ref: string;
       kind: 'promotion' | 'rollback';
@@ -414,13 +429,10 @@ export class PromotionStore {
       .where('p.to_stage', stage)
       .where('p.finished_at', '>=', from)
       .where('p.finished_at', '<', to)
-      .modify(q => {
-        if (inList) q.whereIn('p.entity_ref', entityRefs);
-      })
+      .modify(entities.apply)
       .orderBy('p.finished_at', 'asc');
-    const allowed = entityRefs && !inList ? new Set(entityRefs) : undefined;
     return rows
-      .filter(r => !allowed || allowed.has(r.entity_ref))
+      .filter(r => entities.keep(r.entity_ref))
       .map(r => ({
         entityRef: r.entity_ref,
         kind: r.kind,
@@ -437,14 +449,12 @@ export class PromotionStore {
    * for the given entities (or all).
    */
   async lastChanges(entityRefs?: string[]): Promise<LastChange[]> {
-    const inList = entityRefs && entityRefs.length <= MAX_IN_LIST;
+    const entities = entityFilter(entityRefs, 'entity_ref');
     const latest = this.db(TABLE)
       .select('entity_ref', 'to_stage')
       .max({ last_finished: 'finished_at' })
       .where('state', 'succeeded')
-      .modify(q => {
-        if (inList) q.whereIn('entity_ref', entityRefs);
-      })
+      .modify(entities.apply)
       .groupBy('entity_ref', 'to_stage')
       .as('l');
     const rows: Array<{
@@ -474,9 +484,8 @@ export class PromotionStore {
         'p.requested_by',
         'p.finished_at',
       );
-    const allowed = entityRefs && !inList ? new Set(entityRefs) : undefined;
     return rows
-      .filter(r => !allowed || allowed.has(r.entity_ref))
+      .filter(r => entities.keep(r.entity_ref))
       .map(r => ({
         entityRef: r.entity_ref,
         stage: r.to_stage,

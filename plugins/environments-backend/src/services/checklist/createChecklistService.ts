@@ -10,6 +10,7 @@ import { ClusterRegistry } from '../clusters';
 import { WorkloadSelector } from '../entities';
 import { PrometheusClient, seriesSelectorFor, upQuery } from '../metrics';
 import { EnvironmentStatusService, healthKey, StageView } from '../status';
+import { createInputMemo } from '../inputMemo';
 import { CHECKS } from './checks';
 import { LogReader } from './logReader';
 import { ChecklistService, StageSignals, Verdict } from './types';
@@ -104,14 +105,8 @@ export function createChecklistService(options: {
     );
   }
 
-  const answerMemo = new Map<
-    string,
-    { stages: StageChecklist[]; value: ChecklistResponse }
-  >();
-  const checklistMemo = new Map<
-    string,
-    { inputs: unknown[]; value: StageChecklist }
-  >();
+  const rememberAnswer = createInputMemo<ChecklistResponse>(MEMO_ENTRIES);
+  const rememberStage = createInputMemo<StageChecklist>(MEMO_ENTRIES);
 
   /** The stage's checklist as last computed, unless one of `inputs` changed since. */
   function remembered(
@@ -120,26 +115,10 @@ export function createChecklistService(options: {
     inputs: unknown[],
     items: () => ChecklistItemResult[],
   ): StageChecklist {
-    const hit = checklistMemo.get(key);
-    if (
-      hit &&
-      hit.inputs.length === inputs.length &&
-      hit.inputs.every((v, i) => v === inputs[i])
-    ) {
-      return hit.value;
-    }
-    const computed = items();
-    const value = {
-      stage,
-      items: computed,
-      summary: summarize(computed),
-    };
-    checklistMemo.delete(key); // re-insert: the Map's order is least recently computed first
-    checklistMemo.set(key, { inputs, value });
-    if (checklistMemo.size > MEMO_ENTRIES) {
-      checklistMemo.delete(checklistMemo.keys().next().value!);
-    }
-    return value;
+    return rememberStage(key, inputs, () => {
+      const computed = items();
+      return { stage, items: computed, summary: summarize(computed) };
+    });
   }
 
   async function stageChecklist(
@@ -216,26 +195,11 @@ export function createChecklistService(options: {
         ? await Promise.all(views.map(v => stageChecklist(v, selector)))
         : [];
       // The same answer object while every stage's items are the same, so it is serialized once.
-      const key = `${entityRef}\u0000${(input.stages ?? []).join(',')}`;
-      const hit = answerMemo.get(key);
-      if (
-        hit &&
-        hit.stages.length === stages.length &&
-        hit.stages.every((s, i) => s === stages[i])
-      ) {
-        return hit.value;
-      }
-      const value = {
-        entityRef,
+      return rememberAnswer(
+        `${entityRef}\u0000${(input.stages ?? []).join(',')}`,
         stages,
-        generatedAt: new Date().toISOString(),
-      };
-      answerMemo.delete(key);
-      answerMemo.set(key, { stages, value });
-      if (answerMemo.size > MEMO_ENTRIES) {
-        answerMemo.delete(answerMemo.keys().next().value!);
-      }
-      return value;
+        () => ({ entityRef, stages, generatedAt: new Date().toISOString() }),
+      );
     },
   };
 }

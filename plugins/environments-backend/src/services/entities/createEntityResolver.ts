@@ -35,7 +35,8 @@ export interface EntityResolver {
 const TTL_MS = 5000;
 const MAX_ENTRIES = 5000;
 
-function callerKey(credentials: BackstageCredentials): string {
+/** Who is asking, as a key for answers remembered per caller (never shared between callers). */
+export function callerKey(credentials: BackstageCredentials): string {
   const p = credentials.principal as {
     type: string;
     userEntityRef?: string;

@@ -1,4 +1,4 @@
-export { createEntityResolver } from './createEntityResolver';
+export { callerKey, createEntityResolver } from './createEntityResolver';
 export type { EntityResolver, EntityRefParts } from './createEntityResolver';
 export { workloadSelectorFor } from './workloadSelector';
 export type { WorkloadSelector } from './workloadSelector';

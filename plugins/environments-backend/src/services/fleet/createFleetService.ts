@@ -11,7 +11,7 @@ import {
 import type { EnvironmentsConfig } from '../../config';
 import type { NamespaceCache, WorkloadCacheService } from '../cache';
 import type { ClusterRegistry } from '../clusters';
-import { workloadSelectorFor } from '../entities';
+import { callerKey, workloadSelectorFor } from '../entities';
 import type { LastChange, PromotionStore } from '../../database/PromotionStore';
 import { stageDrift } from '../drift';
 import type { PromotionService } from '../promotion';
@@ -39,15 +39,6 @@ const ENTITY_FIELDS = [
 /** One catalog read serves a caller's page loads for this long (the tab's entity reads do the same). */
 const ENTITY_TTL_MS = 5_000;
 const MAX_CALLERS = 1_000;
-
-function callerKey(credentials: BackstageCredentials): string {
-  const p = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return `${p.type}:${p.userEntityRef ?? p.subject ?? ''}`;
-}
 
 /**
  * The fleet page's data in one answer: the catalog is read once with the caller's credentials (so

@@ -19,6 +19,7 @@ import { EnvironmentStatusService, StageView } from './types';
 import { takeWorkloadSnapshot, WorkloadSnapshot } from './workloadSnapshot';
 import { NamespaceCache } from '../cache';
 import type { LiveUpdates } from '../live';
+import { createInputMemo } from '../inputMemo';
 
 const MEMO_ENTRIES = 1000;
 
@@ -238,11 +239,9 @@ export function createStatusService(options: {
   }
 
   // The same answer object while nothing in it changed (cache contents, state, errors, the health
-  // probe's remembered result, the data age in whole seconds), so the route serializes it once.
-  const answerMemo = new Map<
-    string,
-    { inputs: unknown[]; value: EnvironmentsStatusResponse }
-  >();
+  // probe's result, the data age in whole seconds), so the route serializes it once.
+  const rememberAnswer =
+    createInputMemo<EnvironmentsStatusResponse>(MEMO_ENTRIES);
 
   return {
     getStageViews,
@@ -251,7 +250,6 @@ export function createStatusService(options: {
         input,
         request,
       );
-      const key = `${entityRef}\u0000${(input.stages ?? []).join(',')}`;
       const inputs = views.flatMap(v => [
         v.cache?.version(),
         v.status.state,
@@ -260,25 +258,16 @@ export function createStatusService(options: {
         v.status.dataAgeSeconds,
         healthKey(v.status.health),
       ]);
-      const hit = answerMemo.get(key);
-      if (
-        hit &&
-        hit.inputs.length === inputs.length &&
-        hit.inputs.every((v, i) => v === inputs[i])
-      ) {
-        return hit.value;
-      }
-      const value = {
-        entityRef,
-        configured: selector !== undefined,
-        stages: views.map(v => v.status),
-        generatedAt: new Date().toISOString(),
-      };
-      answerMemo.delete(key);
-      answerMemo.set(key, { inputs, value });
-      if (answerMemo.size > MEMO_ENTRIES)
-        answerMemo.delete(answerMemo.keys().next().value!);
-      return value;
+      return rememberAnswer(
+        `${entityRef}\u0000${(input.stages ?? []).join(',')}`,
+        inputs,
+        () => ({
+          entityRef,
+          configured: selector !== undefined,
+          stages: views.map(v => v.status),
+          generatedAt: new Date().toISOString(),
+        }),
+      );
     },
   };
 }

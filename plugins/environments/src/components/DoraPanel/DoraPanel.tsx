@@ -7,9 +7,8 @@ import { CompoundEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/frontend-plugin-api';
 import type { DoraRange } from '@envportal/plugin-environments-common';
 import Box from '@material-ui/core/Box';
-import Button from '@material-ui/core/Button';
-import ButtonGroup from '@material-ui/core/ButtonGroup';
 import Grid from '@material-ui/core/Grid';
+import { RangePicker } from '../RangePicker';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
@@ -49,19 +48,12 @@ export const DoraPanel = (props: { entity?: CompoundEntityRef }) => {
   );
 
   const rangePicker = (
-    <ButtonGroup size="small" aria-label="Delivery metrics range">
-      {RANGES.map(option => (
-        <Button
-          key={option}
-          aria-pressed={option === range}
-          variant={option === range ? 'contained' : 'outlined'}
-          color={option === range ? 'primary' : 'default'}
-          onClick={() => setRange(option)}
-        >
-          {option}
-        </Button>
-      ))}
-    </ButtonGroup>
+    <RangePicker
+      label="Delivery metrics range"
+      ranges={RANGES}
+      value={range}
+      onChange={setRange}
+    />
   );
 
   let body;

@@ -107,9 +107,8 @@ const fleet: FleetResponse = {
   ],
 };
 
-async function renderFleet() {
-  server.use(http.get(`${BASE_URL}/fleet`, () => HttpResponse.json(fleet)));
-  await renderInTestApp(
+function renderPage() {
+  return renderInTestApp(
     <TestApiProvider
       apis={[
         [environmentsApiRef, createClient()],
@@ -121,6 +120,11 @@ async function renderFleet() {
     </TestApiProvider>,
     { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
+}
+
+async function renderFleet() {
+  server.use(http.get(`${BASE_URL}/fleet`, () => HttpResponse.json(fleet)));
+  await renderPage();
   await screen.findByText('2 of 2 components');
 }
 
@@ -191,17 +195,7 @@ describe('FleetPage', () => {
         ),
       ),
     );
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [environmentsApiRef, createClient()],
-          [discoveryApiRef, discoveryApi],
-          [fetchApiRef, new MockFetchApi()],
-        ]}
-      >
-        <FleetPage />
-      </TestApiProvider>,
-    );
+    await renderPage();
     expect(
       await screen.findByText('Error: Could not read the fleet'),
     ).toBeInTheDocument();

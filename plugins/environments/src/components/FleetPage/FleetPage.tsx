@@ -39,6 +39,28 @@ import {
 /** The filters' "no filter" choice. */
 const ALL = 'all';
 
+/** One of the page's filters: a value out of those in the rows, or all. */
+const FilterSelect = (props: {
+  label: string;
+  testId: string;
+  values: string[];
+  value?: string;
+  onChange: (value: string | undefined) => void;
+}) => (
+  <Box minWidth={200}>
+    <Select
+      label={props.label}
+      data-testid={props.testId}
+      items={[
+        { label: 'All', value: ALL },
+        ...props.values.map(v => ({ label: v, value: v })),
+      ]}
+      selected={props.value ?? ALL}
+      onChange={v => props.onChange(v === ALL ? undefined : String(v))}
+    />
+  </Box>
+);
+
 const FleetCell = (props: {
   cell: FleetStage;
   previousStage?: string;
@@ -133,10 +155,6 @@ const FleetTable = (props: { fleet: FleetResponse }) => {
   const rows = useMemo(() => filterRows(fleet.rows, filter), [fleet, filter]);
   const now = Date.parse(fleet.generatedAt);
   const attentionCount = fleet.rows.filter(needsAttention).length;
-  const selectItems = (values: string[]) => [
-    { label: 'All', value: ALL },
-    ...values.map(v => ({ label: v, value: v })),
-  ];
   return (
     <>
       <Box
@@ -152,34 +170,20 @@ const FleetTable = (props: { fleet: FleetResponse }) => {
           value={filter.text}
           onChange={e => setFilter(f => ({ ...f, text: e.target.value }))}
         />
-        <Box minWidth={200}>
-          <Select
-            label="Owner"
-            data-testid="environments-fleet-owner"
-            items={selectItems(choices(fleet.rows, 'owner'))}
-            selected={filter.owner ?? ALL}
-            onChange={v =>
-              setFilter(f => ({
-                ...f,
-                owner: v === ALL ? undefined : String(v),
-              }))
-            }
-          />
-        </Box>
-        <Box minWidth={200}>
-          <Select
-            label="System"
-            data-testid="environments-fleet-system"
-            items={selectItems(choices(fleet.rows, 'system'))}
-            selected={filter.system ?? ALL}
-            onChange={v =>
-              setFilter(f => ({
-                ...f,
-                system: v === ALL ? undefined : String(v),
-              }))
-            }
-          />
-        </Box>
+        <FilterSelect
+          label="Owner"
+          testId="environments-fleet-owner"
+          values={choices(fleet.rows, 'owner')}
+          value={filter.owner}
+          onChange={owner => setFilter(f => ({ ...f, owner }))}
+        />
+        <FilterSelect
+          label="System"
+          testId="environments-fleet-system"
+          values={choices(fleet.rows, 'system')}
+          value={filter.system}
+          onChange={system => setFilter(f => ({ ...f, system }))}
+        />
         <FormControlLabel
           control={
             <Checkbox

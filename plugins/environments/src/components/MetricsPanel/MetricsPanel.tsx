@@ -4,9 +4,8 @@ import {
   ResponseErrorPanel,
   WarningPanel,
 } from '@backstage/core-components';
-import Button from '@material-ui/core/Button';
-import ButtonGroup from '@material-ui/core/ButtonGroup';
 import Grid from '@material-ui/core/Grid';
+import { RangePicker } from '../RangePicker';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { METRICS_RANGES, MetricsRange } from '../../api';
@@ -22,19 +21,12 @@ export const MetricsPanel = (props: { stage: string }) => {
   const stageMetrics = value?.stages.find(s => s.stage === stage);
 
   const rangePicker = (
-    <ButtonGroup size="small" aria-label="Time range">
-      {METRICS_RANGES.map(option => (
-        <Button
-          key={option}
-          aria-pressed={option === range}
-          variant={option === range ? 'contained' : 'outlined'}
-          color={option === range ? 'primary' : 'default'}
-          onClick={() => setRange(option)}
-        >
-          {option}
-        </Button>
-      ))}
-    </ButtonGroup>
+    <RangePicker
+      label="Time range"
+      ranges={METRICS_RANGES}
+      value={range}
+      onChange={setRange}
+    />
   );
 
   let body;

@@ -1,0 +1,1 @@
+export { RangePicker } from './RangePicker';
