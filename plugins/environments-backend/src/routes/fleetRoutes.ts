@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import type { FleetService } from '../services/fleet';
 import type { ApiRouter } from './apiRouter';
+import { sendJson } from './sendJson';
 
 /** GET /fleet: one row per component the caller can read, one cell per stage. */
 export function addFleetRoutes(
@@ -11,6 +12,6 @@ export function addFleetRoutes(
     const credentials = await options.httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    res.json(await options.fleet.getFleet({ credentials }));
+    sendJson(res, await options.fleet.getFleet({ credentials }));
   });
 }

@@ -3,15 +3,18 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import {
+  FleetPromotion,
   FleetResponse,
   FleetRow,
+  FleetStage,
   KUBERNETES_ID_ANNOTATION,
   KUBERNETES_LABEL_SELECTOR_ANNOTATION,
 } from '@envportal/plugin-environments-common';
 import type { EnvironmentsConfig } from '../../config';
 import type { NamespaceCache, WorkloadCacheService } from '../cache';
 import type { ClusterRegistry } from '../clusters';
-import { callerKey, workloadSelectorFor } from '../entities';
+import { callerKey, WorkloadSelector, workloadSelectorFor } from '../entities';
+import { createInputMemo } from '../inputMemo';
 import type { LastChange, PromotionStore } from '../../database/PromotionStore';
 import { stageDrift } from '../drift';
 import type { PromotionService } from '../promotion';
@@ -40,6 +43,56 @@ const ENTITY_FIELDS = [
 const ENTITY_TTL_MS = 5_000;
 const MAX_CALLERS = 1_000;
 
+/** One component's row: each stage from its cache, with drift, lag and what needs attention. */
+function fleetRow(
+  entity: Entity,
+  stages: string[],
+  sources: StageSource[],
+  expected: Map<string, LastChange>,
+  active: Map<string, FleetPromotion[]>,
+  at: number,
+): FleetRow {
+  const entityRef = stringifyEntityRef(entity);
+  const spec = (entity.spec ?? {}) as { owner?: string; system?: string };
+  let selector: WorkloadSelector | undefined;
+  try {
+    selector = workloadSelectorFor(entity);
+  } catch {
+    selector = undefined;
+  }
+  const cells = stages.map((stage, i): FleetStage => {
+    if (!selector) {
+      return {
+        stage,
+        state: 'error',
+        error: 'invalid kubernetes-label-selector annotation',
+        attention: [],
+      };
+    }
+    const source = sources[i];
+    const cell = fleetStage(stage, source, selector);
+    const last = expected.get(`${entityRef}\u0000${stage}`);
+    if (last && 'cache' in source && cell.state !== 'error') {
+      cell.drift = stageDrift(
+        stage,
+        last,
+        source.cache.get('Deployment', last.deployment),
+      );
+    }
+    return cell;
+  });
+  return {
+    entityRef,
+    name: entity.metadata.name,
+    title: entity.metadata.title,
+    owner: spec.owner,
+    system: spec.system,
+    stages: completeRow(cells, active.get(entityRef) ?? [], at),
+  };
+}
+
+type StageSource = { cache: NamespaceCache } | { error: string };
+
 /**
  * The fleet page's data in one answer: the catalog is read once with the caller's credentials (so
  * its read permission decides the rows), everything else comes from the watch-fed caches and one
@@ -57,6 +110,7 @@ export function createFleetService(options: {
 }): FleetService {
   const now = options.now ?? Date.now;
   const recent = new Map<string, { at: number; entities: Promise<Entity[]> }>();
+  const rememberAnswer = createInputMemo<FleetResponse>(MAX_CALLERS);
 
   function readEntities(credentials: BackstageCredentials) {
     const key = callerKey(credentials);
@@ -89,9 +143,7 @@ export function createFleetService(options: {
     return entities;
   }
 
-  function stageSource(
-    stageName: string,
-  ): { cache: NamespaceCache } | { error: string } {
+  function stageSource(stageName: string): StageSource {
     try {
       const target = options.clusters.forStage(stageName);
       return {
@@ -112,58 +164,36 @@ export function createFleetService(options: {
         options.promotions.active(),
         options.store.lastChanges(),
       ]);
-      const expected = new Map<string, LastChange>(
-        lastChanges.map(c => [`${c.entityRef}\u0000${c.stage}`, c]),
-      );
       const stages = options.config.stages.map(s => s.name);
       const sources = stages.map(stageSource);
+      const governance = options.promotions.stages();
       const at = now();
-      const rows: FleetRow[] = [];
-      for (const entity of entities) {
-        const entityRef = stringifyEntityRef(entity);
-        const spec = (entity.spec ?? {}) as { owner?: string; system?: string };
-        let selector;
-        try {
-          selector = workloadSelectorFor(entity);
-        } catch (error) {
-          selector = undefined;
-        }
-        const cells = stages.map((stage, i) => {
-          if (!selector) {
-            return {
-              stage,
-              state: 'error' as const,
-              error: 'invalid kubernetes-label-selector annotation',
-              attention: [],
-            };
-          }
-          const source = sources[i];
-          const cell = fleetStage(stage, source, selector);
-          const last = expected.get(`${entityRef}\u0000${stage}`);
-          if (last && 'cache' in source && cell.state !== 'error') {
-            cell.drift = stageDrift(
-              stage,
-              last,
-              source.cache.get('Deployment', last.deployment),
-            );
-          }
-          return cell;
-        });
-        rows.push({
-          entityRef,
-          name: entity.metadata.name,
-          title: entity.metadata.title,
-          owner: spec.owner,
-          system: spec.system,
-          stages: completeRow(cells, active.get(entityRef) ?? [], at),
-        });
-      }
-      rows.sort((a, b) => (a.entityRef < b.entityRef ? -1 : 1));
-      return {
-        stages: options.promotions.stages(),
-        rows,
-        generatedAt: new Date(at).toISOString(),
-      };
+      // The same answer object while nothing in it changed, so the route serializes it once: the
+      // caller's rows, every stage's cache, what is in flight, what each stage should run, the
+      // windows, and the minute (lags are in days).
+      const inputs = [
+        entities,
+        ...sources.map(s => ('cache' in s ? s.cache.version() : s.error)),
+        JSON.stringify([...active]),
+        lastChanges.length,
+        lastChanges.reduce((m, c) => (c.finishedAt > m ? c.finishedAt : m), ''),
+        JSON.stringify(governance),
+        Math.floor(at / 60_000),
+      ];
+      return rememberAnswer(callerKey(credentials), inputs, () => {
+        const expected = new Map<string, LastChange>(
+          lastChanges.map(c => [`${c.entityRef}\u0000${c.stage}`, c]),
+        );
+        const rows = entities.map(entity =>
+          fleetRow(entity, stages, sources, expected, active, at),
+        );
+        rows.sort((a, b) => (a.entityRef < b.entityRef ? -1 : 1));
+        return {
+          stages: governance,
+          rows,
+          generatedAt: new Date(at).toISOString(),
+        };
+      });
     },
   };
 }

@@ -6,7 +6,10 @@ import {
   currentReplicaSet,
   deploymentRollout,
 } from '@envportal/plugin-environments-node';
-import { imageTag } from '@envportal/plugin-environments-common';
+import {
+  imageTag,
+  KUBERNETES_ID_LABEL,
+} from '@envportal/plugin-environments-common';
 import type { CachedObject, NamespaceCache } from '../cache';
 import type { WorkloadSelector } from '../entities';
 import { namespaceIndex } from './namespaceIndex';
@@ -18,9 +21,14 @@ function findDeployment(
   cache: NamespaceCache,
   selector: WorkloadSelector,
 ): CachedObject<'Deployment'> | undefined {
-  const mine = namespaceIndex(cache).deployments.filter(d =>
-    selector.matches(d.metadata?.labels),
-  );
+  const index = namespaceIndex(cache);
+  // An id selector is a lookup; a label selector is matched against every Deployment.
+  const candidates =
+    selector.id !== undefined &&
+    selector.description === `${KUBERNETES_ID_LABEL}=${selector.id}`
+      ? index.deploymentsById.get(selector.id) ?? []
+      : index.deployments;
+  const mine = candidates.filter(d => selector.matches(d.metadata?.labels));
   return (
     mine.find(d => d.metadata?.name === selector.id) ??
     mine.sort((a, b) =>

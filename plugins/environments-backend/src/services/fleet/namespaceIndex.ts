@@ -1,8 +1,11 @@
+import { KUBERNETES_ID_LABEL } from '@envportal/plugin-environments-common';
 import type { CachedObject, NamespaceCache } from '../cache';
 
 /** A namespace's Deployments and their ReplicaSets, indexed once per cache version. */
 export type NamespaceIndex = {
   deployments: Array<CachedObject<'Deployment'>>;
+  /** Deployments by their backstage.io/kubernetes-id label: how most entities find theirs. */
+  deploymentsById: Map<string, Array<CachedObject<'Deployment'>>>;
   replicaSetsByOwner: Map<string, Array<CachedObject<'ReplicaSet'>>>;
 };
 
@@ -30,7 +33,16 @@ export function namespaceIndex(cache: NamespaceCache): NamespaceIndex {
       replicaSetsByOwner.set(owner.uid, list);
     }
   }
-  const index = { deployments: cache.list('Deployment'), replicaSetsByOwner };
+  const deployments = cache.list('Deployment');
+  const deploymentsById = new Map<string, Array<CachedObject<'Deployment'>>>();
+  for (const d of deployments) {
+    const id = d.metadata?.labels?.[KUBERNETES_ID_LABEL];
+    if (id === undefined) continue;
+    const list = deploymentsById.get(id) ?? [];
+    list.push(d);
+    deploymentsById.set(id, list);
+  }
+  const index = { deployments, deploymentsById, replicaSetsByOwner };
   byVersion.set(cache, { version, index });
   return index;
 }
