@@ -3,7 +3,7 @@
  * and the demo deployment (see environments.test.ts, which runs before and promotes in it).
  *
  * Figures go to .artifacts/screenshots/live-push-timing.json: cluster change (kubectl has returned)
- * → the DOM shows it, per change. LIVE_PUSH_CHANGES sets how many (scripts/bench/live-push: 20).
+ * → the DOM shows it, per change. LIVE_PUSH_CHANGES sets how many (default 20).
  */
 import { expect, Page, test } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { kubectl, REPO_ROOT, screenshotPath, signInAsGuest } from './helpers';
 const ARTIFACTS = join(REPO_ROOT, '.artifacts', 'screenshots');
 const RELEASE = 'express-service';
 const TAB_PATH = `/catalog/default/component/${RELEASE}/environments`;
-const CHANGES = Number(process.env.LIVE_PUSH_CHANGES ?? 4);
+const CHANGES = Number(process.env.LIVE_PUSH_CHANGES ?? 20);
 /**
  * Without signals the tab would see a change only at its next poll (30 s with signals on, the safety
  * net); anything this quick came pushed. The target is 1 s; CI shares two cores, so the bound is looser.
