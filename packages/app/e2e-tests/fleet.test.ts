@@ -97,6 +97,8 @@ test('a change in the cluster reaches the tab and the fleet page pushed, within 
   page,
   context,
 }) => {
+  // each change is waited for on both pages
+  test.setTimeout(60_000 + CHANGES * 5_000);
   await signInAsGuest(page);
   await page.goto(TAB_PATH);
   const devCard = page.getByRole('region', { name: 'dev', exact: true });
