@@ -20,6 +20,8 @@ const PROMETHEUS_NOT_CONFIGURED = Object.freeze({ configured: false as const });
 
 /** Stage checklists remembered, one per stage and entity. */
 const MEMO_ENTRIES = 1000;
+/** Whole answers kept (with their serialized form): those of the entities being watched right now. */
+const ANSWERS_KEPT = 256;
 
 /** Prometheus answers are shared by concurrent viewers for this long. */
 const PROMETHEUS_TTL_MS = 5000;
@@ -105,7 +107,7 @@ export function createChecklistService(options: {
     );
   }
 
-  const rememberAnswer = createInputMemo<ChecklistResponse>(MEMO_ENTRIES);
+  const rememberAnswer = createInputMemo<ChecklistResponse>(ANSWERS_KEPT);
   const rememberStage = createInputMemo<StageChecklist>(MEMO_ENTRIES);
 
   /** The stage's checklist as last computed, unless one of `inputs` changed since. */

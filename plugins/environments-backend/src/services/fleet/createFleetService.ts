@@ -1,4 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { createHash } from 'node:crypto';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
@@ -42,6 +43,11 @@ const ENTITY_FIELDS = [
 /** One catalog read serves a caller's page loads for this long (the tab's entity reads do the same). */
 const ENTITY_TTL_MS = 5_000;
 const MAX_CALLERS = 1_000;
+/**
+ * Fleet answers kept (each some hundred kB with its serialized form): users who can read the same
+ * components share one, so a few cover a portal's usual groups of readers.
+ */
+const MAX_ANSWERS = 16;
 
 /** One component's row: each stage from its cache, with drift, lag and what needs attention. */
 function fleetRow(
@@ -110,7 +116,7 @@ export function createFleetService(options: {
 }): FleetService {
   const now = options.now ?? Date.now;
   const recent = new Map<string, { at: number; entities: Promise<Entity[]> }>();
-  const rememberAnswer = createInputMemo<FleetResponse>(MAX_CALLERS);
+  const rememberAnswer = createInputMemo<FleetResponse>(MAX_ANSWERS);
 
   function readEntities(credentials: BackstageCredentials) {
     const key = callerKey(credentials);
@@ -168,11 +174,11 @@ export function createFleetService(options: {
       const sources = stages.map(stageSource);
       const governance = options.promotions.stages();
       const at = now();
-      // The same answer object while nothing in it changed, so the route serializes it once: the
-      // caller's rows, every stage's cache, what is in flight, what each stage should run, the
-      // windows, and the minute (lags are in days).
+      // The same answer object while nothing in it changed, so the route serializes it once: for
+      // everyone who can read the same components, every stage's cache, what is in flight, what each
+      // stage should run, the windows, and the minute (lags are in days).
+      const refs = entities.map(e => stringifyEntityRef(e)).join('\n');
       const inputs = [
-        entities,
         ...sources.map(s => ('cache' in s ? s.cache.version() : s.error)),
         JSON.stringify([...active]),
         lastChanges.length,
@@ -180,7 +186,8 @@ export function createFleetService(options: {
         JSON.stringify(governance),
         Math.floor(at / 60_000),
       ];
-      return rememberAnswer(callerKey(credentials), inputs, () => {
+      const readers = createHash('sha256').update(refs).digest('base64url');
+      return rememberAnswer(readers, inputs, () => {
         const expected = new Map<string, LastChange>(
           lastChanges.map(c => [`${c.entityRef}\u0000${c.stage}`, c]),
         );

@@ -22,6 +22,8 @@ import type { LiveUpdates } from '../live';
 import { createInputMemo } from '../inputMemo';
 
 const MEMO_ENTRIES = 1000;
+/** Whole answers kept (with their serialized form): those of the entities being watched right now. */
+const ANSWERS_KEPT = 256;
 
 /** A health result by value: probes hand out new objects when they ask again. */
 export function healthKey(health: StageStatus['health']): string | undefined {
@@ -241,7 +243,7 @@ export function createStatusService(options: {
   // The same answer object while nothing in it changed (cache contents, state, errors, the health
   // probe's result, the data age in whole seconds), so the route serializes it once.
   const rememberAnswer =
-    createInputMemo<EnvironmentsStatusResponse>(MEMO_ENTRIES);
+    createInputMemo<EnvironmentsStatusResponse>(ANSWERS_KEPT);
 
   return {
     getStageViews,
