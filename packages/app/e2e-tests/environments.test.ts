@@ -11,6 +11,7 @@ import { expect, Page, test } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubectl, REPO_ROOT } from './helpers';
+
 const ARTIFACTS = join(REPO_ROOT, '.artifacts', 'screenshots');
 const TAB_PATH = '/catalog/default/component/express-service/environments';
 const RELEASE = 'express-service';
