@@ -141,6 +141,25 @@ describe('createLiveUpdates', () => {
     });
   });
 
+  it('keeps following every stage when a later read asks for one stage only', () => {
+    const { live, change, channels, advance } = setup();
+    // a preview of staging reads that stage alone
+    live.follow(
+      'component:default/petstore',
+      parseLabelSelector('app=petstore'),
+      [
+        {
+          stage: 'staging',
+          clusterName: 'local',
+          namespace: 'petstore-staging',
+        },
+      ],
+    );
+    change({ namespace: 'petstore-dev' });
+    advance(COALESCE_MS);
+    expect(channels()).toEqual(['environments:component:default/petstore']);
+  });
+
   it('forgets an entity nobody has read for a while', () => {
     const { change, channels, advance } = setup();
     advance(FOLLOW_TTL_MS + 1);

@@ -152,9 +152,16 @@ export function createLiveUpdates(options: {
 
   return {
     follow(entityRef, matches, stages) {
+      // A read of some stages (a preview, one stage's checklist) adds to what is followed, never
+      // narrows it: the tab that read every stage still wants every stage's changes.
+      const known = followed.get(entityRef)?.stages ?? [];
+      const merged = [
+        ...known.filter(k => !stages.some(s => s.stage === k.stage)),
+        ...stages,
+      ];
       // re-insert so the Map's order is least recently read first
       followed.delete(entityRef);
-      followed.set(entityRef, { matches, stages, seenAt: now() });
+      followed.set(entityRef, { matches, stages: merged, seenAt: now() });
       if (followed.size > MAX_FOLLOWED) {
         followed.delete(followed.keys().next().value!);
       }
