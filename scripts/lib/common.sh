@@ -136,3 +136,18 @@ yarn_install() {
   (cd "$REPO_ROOT" && node -e 'new (require("better-sqlite3"))(":memory:").close()') ||
     die "better-sqlite3 does not load under $(node --version)"
 }
+
+# pod_log_sink RAW CRI: copies each line of stdin to RAW as it is and appends it to CRI as a container
+# runtime writes it ("<time> stdout F <line>"), the format a kubelet -- here kwok, see
+# scripts/local-cluster -- serves pod logs from. CRI is emptied first; line by line as lines arrive.
+pod_log_sink() {
+  local line now
+  export TZ=UTC
+  : >"$2"
+  exec 3>"$1" 4>>"$2"
+  while IFS= read -r line || [ -n "$line" ]; do
+    printf -v now '%(%Y-%m-%dT%H:%M:%S)T' -1
+    printf '%s\n' "$line" >&3
+    printf '%sZ stdout F %s\n' "$now" "$line" >&4
+  done
+}

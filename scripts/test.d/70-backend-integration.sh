@@ -27,7 +27,7 @@ cleanup() {
     done
     KUBECONFIG="$SECOND_KUBECONFIG" helm uninstall "$RELEASE" -n prod >/dev/null 2>&1 || true
   fi
-  for name in "${started_clusters[@]}"; do scripts/local-cluster down --cluster "$name" >&2 || true; done
+  for name in "${started_clusters[@]}"; do "$REPO_ROOT/scripts/local-cluster" down --cluster "$name" >&2 || true; done
   rm -rf "$WORK"
   exit $rc
 }
@@ -57,10 +57,18 @@ if [ ! -f service/dist/index.js ]; then
   (cd service && npm ci --no-audit --no-fund --loglevel=error >&2 && npm run build >&2)
 fi
 SERVICE_PORT="$(free_port)"
-# Loopback only here; in a pod it listens on every interface.
+# Loopback only here; in a pod it listens on every interface. Its output is what the dev pods' logs
+# show (kwok serves them from $ENVPORTAL_POD_LOGS_DIR).
+: "${ENVPORTAL_POD_LOGS_DIR:?scripts/local-cluster env set no ENVPORTAL_POD_LOGS_DIR}"
 (cd service && APP_HOST=127.0.0.1 APP_PORT="$SERVICE_PORT" APP_VERSION=1.2.0 LOG_LEVEL=info API_BASE_URL= \
-  exec node dist/index.js </dev/null >"$WORK/service.log" 2>&1) &
+  exec node dist/index.js </dev/null > >(pod_log_sink "$WORK/service.log" "$ENVPORTAL_POD_LOGS_DIR/dev.log") 2>&1) &
 PIDS+=($!)
+# Staging runs no process here: its pods' logs are two lines, the second at level error, as a service
+# that failed a request writes them; prod's are empty.
+printf '%s\n' '{"level":"info","msg":"listening"}' \
+  '{"level":"error","time":1796014862000,"msg":"request failed","status":500,"req":{"headers":{"authorization":"hunter2"}}}' |
+  pod_log_sink "$WORK/staging.log" "$ENVPORTAL_POD_LOGS_DIR/staging.log"
+: >"$ENVPORTAL_POD_LOGS_DIR/prod.log"
 
 # 3. This stage's own Prometheus (the suite stops it to test "Prometheus down"): the local cluster's
 #    configuration, a target with the labels a ServiceMonitor scrape gives, and the chart's alert rules.

@@ -41,8 +41,8 @@ PROMOTION_IT_CONFIG="$(PORTAL_CONFIG_OUT="$work/app-config.portal.yaml" PORTAL_H
 
 failed=0
 cd plugins/environments-backend
-log "promotion store: SQLite and PostgreSQL"
-CI=true yarn backstage-cli package test src/database || failed=1
+log "promotion store and promotion change bus: SQLite and PostgreSQL"
+CI=true yarn backstage-cli package test src/database src/services/live/promotionChangeBus || failed=1
 for engine in POSTGRES_15 SQLITE_3; do
   log "promotion on the local cluster: $engine"
   PROMOTION_IT_DB=$engine CI=true yarn backstage-cli package test src/services/promotion --runInBand || failed=1

@@ -2,7 +2,8 @@
 # Stage 74: the portal as several replicas. Two backend processes (:7007 and :7008) share one real
 # PostgreSQL and the local cluster (with the demo deployed: real service processes and Prometheus
 # behind dev and staging), and the suite (packages/backend/src/replicas.test.ts) checks that
-# promotions are correct across them: 20 concurrent requests over both give one rollout; a replica
+# promotions are correct across them: 20 concurrent requests over both give one rollout (and a browser
+# on each replica hears its promotion signals); a replica
 # killed mid-rollout has its promotion finished by the other within the lease plus 10 s; a rolling
 # restart during two running promotions leaves none stuck and runs none twice; both answer alike.
 source "$(dirname "$0")/../lib/common.sh"

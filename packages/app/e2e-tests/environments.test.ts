@@ -111,6 +111,12 @@ test('the tab shows dev, staging and prod with live data, quickly', async ({
     await expect(stageCard(page, stage).getByText(/^Data age: /)).toBeVisible();
   }
   await expect(page.getByText('Verification checklist: dev')).toBeVisible();
+  // The dev pods' logs are the demo service's real output, served by kwok through the API server.
+  await expect(page.getByText('Logs show no errors: pass')).toBeVisible();
+  await expect(page.getByText('Logs being collected: pass')).toBeVisible();
+  await expect(
+    page.getByText(/^read \d+ recent log line\(s\) from \d+ pod\(s\)/),
+  ).toBeVisible();
   await expect(page.getByText(/^Request rate: latest /)).toBeVisible();
   await screenshot(page, '1-three-stages');
   expect(msInAppNavigation).toBeLessThan(IN_APP_BOUND_MS);

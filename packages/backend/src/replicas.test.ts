@@ -5,6 +5,7 @@
  * promotions table, stops and starts replicas through the stage's control script, and checks what
  * the cluster did.
  */
+import { entitySignalChannel } from '@envportal/plugin-environments-common';
 import { describeWhenAvailable } from '@envportal/test-utils';
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -91,6 +92,24 @@ describeWhenAvailable(
         .post(`${entityPath(name)}/promotions`)
         .set('Authorization', auth)
         .send({ from: 'dev', to: 'staging' });
+    /** What a browser connected to one replica is pushed on one channel (the signals WebSocket). */
+    const signalsOf = async (base: string, channel: string) => {
+      const received: Array<{ stages: string[]; cause: string }> = [];
+      const socket = new WebSocket(
+        `${base.replace(/^http/, 'ws')}/api/signals`,
+        [env.ENVPORTAL_REPLICAS_TOKEN!],
+      );
+      await new Promise<void>((resolve, reject) => {
+        socket.onopen = () => resolve();
+        socket.onerror = () => reject(new Error(`no signals from ${base}`));
+      });
+      socket.onmessage = event => {
+        const data = JSON.parse(String(event.data));
+        if (data.channel === channel) received.push(data.message);
+      };
+      socket.send(JSON.stringify({ action: 'subscribe', channel }));
+      return { received, close: () => socket.close() };
+    };
     /** A new version in dev, and the wait until the portal can promote it. */
     const newVersionInDev = async (name: string, tag: string) => {
       const { name: container, image: current } = deployment('dev', name).spec
@@ -145,6 +164,12 @@ describeWhenAvailable(
 
     it('20 concurrent requests over both replicas give exactly one rollout; the others get 409 with its id', async () => {
       const before = revision('staging', 'express-service');
+      // A browser on each replica: the promotion runs on one, and both must hear of its progress.
+      const channel = entitySignalChannel('component:default/express-service');
+      const browsers = [
+        await signalsOf(A!, channel),
+        await signalsOf(B!, channel),
+      ];
       const responses = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           promote(i % 2 ? B! : A!, 'express-service'),
@@ -160,6 +185,18 @@ describeWhenAvailable(
       );
       expect((await finished(id)).state).toBe('succeeded');
       expect(revision('staging', 'express-service')).toBe(before + 1);
+      // Promotion signals come from the replica that wrote the change; the other relays them from the
+      // database's notifications (cluster changes each replica sees itself, so they prove nothing here).
+      for (const browser of browsers) {
+        await until('a promotion signal on both replicas', 5000, async () =>
+          browser.received.some(
+            m => m.cause === 'promotion' && m.stages.includes('staging'),
+          )
+            ? true
+            : undefined,
+        );
+        browser.close();
+      }
     });
 
     it('a replica killed mid-rollout has its promotion finished by the other within the lease plus 10 s', async () => {

@@ -128,6 +128,7 @@ export const environmentsPlugin = createBackendPlugin({
           checklist,
           prometheus,
           live,
+          lifecycle,
         });
         // Tools and agents (MCP) reach status and promotion through the actions registry.
         registerEnvironmentsActions({ actionsRegistry, status, promotions });

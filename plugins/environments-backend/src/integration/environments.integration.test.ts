@@ -245,8 +245,8 @@ describeWhenAvailable(
       expect(results).toEqual({
         'pods-ready': 'pass',
         'health-endpoints': 'pass',
-        // kwok pods run no process: the API server cannot return their logs.
-        'logs-no-errors': 'unknown',
+        // kwok serves the dev pods' logs from the real service's output (scripts/local-cluster).
+        'logs-no-errors': 'pass',
         'metrics-collected': 'pass',
         'resources-created': 'pass',
         'services-accessible': 'pass',
@@ -259,7 +259,7 @@ describeWhenAvailable(
         'prometheus-targets': 'pass',
         'grafana-dashboards': 'pass',
         'alerts-configured': 'pass',
-        'logs-collected': 'unknown',
+        'logs-collected': 'pass',
       });
       for (const i of dev.items) expect(i.evidence.length).toBeGreaterThan(10);
       // No scrape target for staging: those items fail with the reason instead of passing.
@@ -269,6 +269,29 @@ describeWhenAvailable(
         result: 'fail',
       });
       expect(await checklistItem('staging', 'health-endpoints')).toMatchObject({
+        result: 'unknown',
+      });
+      // The staging pods' log holds an error line (written by the stage script): it is counted, and
+      // no line of the log reaches the answer.
+      const stagingLogs = await checklistItem('staging', 'logs-no-errors');
+      expect(stagingLogs).toMatchObject({ result: 'fail' });
+      // Every staging pod serves the same two lines: one error per pod.
+      const [errors, lines, pods] = (
+        stagingLogs.evidence.match(
+          /^(\d+) of the last (\d+) log lines of (\d+) pod\(s\) are at level error/,
+        ) ?? []
+      )
+        .slice(1)
+        .map(Number);
+      expect(pods).toBeGreaterThan(0);
+      expect([errors, lines]).toEqual([pods, 2 * pods]);
+      // ...and summarized, most recent first: time, pod, message, status; not the other fields.
+      expect(stagingLogs.details[0]).toMatch(
+        /^2026-11-30T05:01:02Z it-express-service-\S+: request failed \(status 500\)$/,
+      );
+      expect(JSON.stringify(stagingLogs)).not.toContain('hunter2');
+      // Prod's log is empty: no line is not "no error".
+      expect(await checklistItem('prod', 'logs-no-errors')).toMatchObject({
         result: 'unknown',
       });
     }, 60_000);

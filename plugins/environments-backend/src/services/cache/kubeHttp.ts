@@ -3,9 +3,16 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import https from 'node:https';
 import http from 'node:http';
 
-/** An API-server answer other than 2xx; `status` lets callers tell 404 (absent CRD) and 410 apart. */
+/**
+ * An API-server answer other than 2xx; `status` lets callers tell 404 (absent CRD) and 410 apart, and
+ * `apiMessage` is the server's own message (without the request line) for a short explanation.
+ */
 export class KubeHttpError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly apiMessage?: string,
+  ) {
     super(message);
     this.name = 'KubeHttpError';
   }
@@ -64,6 +71,7 @@ async function open(
                 300,
               )}`,
               status,
+              message.slice(0, 300),
             ),
           );
         });

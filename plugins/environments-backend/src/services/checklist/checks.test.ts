@@ -435,6 +435,7 @@ const PROMETHEUS_NOT_CONFIGURED: PrometheusSignal = { configured: false };
 function logsRead(
   counts: { pods?: number; lines?: number; errorLines?: number } = {},
   firstErrorPod?: string,
+  recentErrors: string[] = [],
 ): LogSignal {
   return {
     readable: true,
@@ -442,6 +443,7 @@ function logsRead(
     lines: counts.lines ?? 400,
     errorLines: counts.errorLines ?? 0,
     firstErrorPod,
+    recentErrors,
   };
 }
 
@@ -787,6 +789,21 @@ describe('logs-no-errors', () => {
         '3 of the last 400 log lines of 2 pod(s) are at level error or above (first in orders-7d9f8b6c5-q8wzt)',
       ),
     );
+  });
+
+  it('lists the summaries of the most recent error lines behind a failure', () => {
+    const recent = [
+      '2026-11-30T05:01:02Z orders-1: request failed (status 500)',
+    ];
+    const logs = logsRead(
+      { pods: 1, lines: 10, errorLines: 1 },
+      'orders-1',
+      recent,
+    );
+    expect(check(withSignals({ logs }))).toMatchObject({
+      result: 'fail',
+      details: recent,
+    });
   });
 
   it('fails on a single error line', () => {

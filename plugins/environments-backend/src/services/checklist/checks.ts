@@ -92,9 +92,12 @@ export function logsNoErrors(input: CheckInput): Verdict {
   if (logs.lines === 0)
     return unknown(`no log lines in the last lines of ${logs.pods} pod(s)`);
   if (logs.errorLines > 0) {
-    return fail(
-      `${logs.errorLines} of the last ${logs.lines} log lines of ${logs.pods} pod(s) are at level error or above (first in ${logs.firstErrorPod})`,
-    );
+    return {
+      ...fail(
+        `${logs.errorLines} of the last ${logs.lines} log lines of ${logs.pods} pod(s) are at level error or above (first in ${logs.firstErrorPod})`,
+      ),
+      ...(logs.recentErrors.length > 0 && { details: logs.recentErrors }),
+    };
   }
   return pass(
     `none of the last ${logs.lines} log lines of ${logs.pods} pod(s) is at level error or above`,

@@ -1,10 +1,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { kubeGetText } from '../cache/kubeHttp';
+import { kubeGetText, KubeHttpError } from '../cache/kubeHttp';
+import { summarizeErrorLine } from './errorLineSummary';
 import { LogSignal } from './types';
 
 const TAIL_LINES = 200;
 const MAX_BYTES = 256 * 1024;
 const MAX_PODS = 3;
+/** Error lines summarized for the checklist, the most recent first. */
+const MAX_RECENT_ERRORS = 5;
 /** Logs are read on demand (no watch exists for them); a short memory keeps page reloads cheap. */
 const TTL_MS = 30_000;
 const TIMEOUT_MS = 2000;
@@ -27,6 +30,27 @@ export function isErrorLine(line: string): boolean {
   return /\b(ERROR|FATAL|CRITICAL)\b/.test(trimmed);
 }
 
+/** One short sentence for the card: the request line and the server's address stay out. */
+export function whyUnreadable(error: unknown, pod: string): string {
+  const name = error instanceof Error ? error.name : '';
+  if (name === 'TimeoutError' || name === 'AbortError')
+    return `the API server did not return the logs of pod ${pod} within ${
+      TIMEOUT_MS / 1000
+    } s`;
+  if (!(error instanceof KubeHttpError))
+    return `the logs of pod ${pod} could not be read`;
+  if (error.status === 401 || error.status === 403)
+    return `the portal's account may not read pod logs (pods/log) here`;
+  if (error.status === 404) return `pod ${pod} no longer exists`;
+  if (error.status === undefined)
+    return error.message.replace(/^GET \S+: /, '');
+  const said = (error.apiMessage ?? '').split('\n')[0].trim();
+  const brief = said.length > 120 ? `${said.slice(0, 117)}...` : said;
+  return `the cluster keeps no readable logs for pod ${pod}${
+    brief ? ` (${brief})` : ''
+  }`;
+}
+
 export interface LogReader {
   read(
     kubeConfig: KubeConfig,
@@ -38,8 +62,9 @@ export interface LogReader {
 }
 
 /**
- * Reads the last lines of a few pods through the API server (pods/log). Only counts leave this module:
- * log lines may carry personal data or secrets, so they are never copied into an answer.
+ * Reads the last lines of a few pods through the API server (pods/log). Counts leave this module, and
+ * of the error lines only a summary (time, message, status; credentials and addresses masked): log
+ * lines may carry personal data or secrets, so no line is copied into an answer as it is.
  */
 export function createLogReader(): LogReader {
   const recent = new Map<string, { at: number; value: Promise<LogSignal> }>();
@@ -54,6 +79,7 @@ export function createLogReader(): LogReader {
         let lines = 0;
         let errorLines = 0;
         let firstErrorPod: string | undefined;
+        const recentErrors: string[] = [];
         const sample = pods.slice(0, MAX_PODS);
         try {
           // In parallel: one slow pod must not multiply the wait.
@@ -84,15 +110,16 @@ export function createLogReader(): LogReader {
               if (isErrorLine(line)) {
                 errorLines++;
                 firstErrorPod ??= sample[i].name;
+                recentErrors.push(summarizeErrorLine(line, sample[i].name));
+                if (recentErrors.length > MAX_RECENT_ERRORS)
+                  recentErrors.shift();
               }
             }
           });
         } catch (error) {
           return {
             readable: false,
-            reason: `the API server could not return logs of pod ${
-              sample[0].name
-            }: ${(error as Error).message.slice(0, 200)}`,
+            reason: whyUnreadable(error, sample[0].name),
           };
         }
         return {
@@ -101,6 +128,7 @@ export function createLogReader(): LogReader {
           lines,
           errorLines,
           firstErrorPod,
+          recentErrors: recentErrors.reverse(),
         };
       })();
       recent.set(cacheKey, { at: Date.now(), value });

@@ -14,7 +14,12 @@ export interface ChecklistService {
 }
 
 /** The verdict of one item before the shared title/group are attached. */
-export type Verdict = { result: CheckResult; evidence: string };
+export type Verdict = {
+  result: CheckResult;
+  evidence: string;
+  /** A few short lines behind the verdict, e.g. the most recent error log lines, summarized. */
+  details?: string[];
+};
 
 /** What the items read besides the cache, gathered once per stage. Undefined fields mean "not read". */
 export type StageSignals = {
@@ -42,5 +47,7 @@ export type LogSignal =
       lines: number;
       errorLines: number;
       firstErrorPod?: string;
+      /** Summaries of the most recent error lines (errorLineSummary), the most recent first. */
+      recentErrors: string[];
     }
   | { readable: false; reason: string };

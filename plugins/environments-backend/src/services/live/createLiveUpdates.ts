@@ -54,8 +54,8 @@ export interface LiveUpdates {
 /**
  * Publishes stage changes through Backstage's signals: per entity on `environments:<entityRef>`, and
  * coalesced for the fleet on `environments:fleet`. Each replica watches every stage itself, so each
- * pushes cluster changes to its own browsers; promotion changes cross replicas through the events
- * backend when one is installed (the signals service publishes on it).
+ * pushes cluster changes to its own browsers; a promotion change written by another replica arrives
+ * through `promotionChanged` too (the promotion change bus, PostgreSQL LISTEN/NOTIFY).
  */
 export function createLiveUpdates(options: {
   /** Every configured stage's cluster and namespace, for the fleet's signal. */

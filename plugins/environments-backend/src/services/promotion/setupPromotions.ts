@@ -2,6 +2,7 @@ import {
   AuditorService,
   AuthService,
   DatabaseService,
+  LifecycleService,
   LoggerService,
   PermissionsRegistryService,
   SchedulerService,
@@ -17,7 +18,7 @@ import type { WorkloadCacheService } from '../cache';
 import type { ChecklistService } from '../checklist';
 import type { ClusterRegistry } from '../clusters';
 import type { EntityResolver } from '../entities';
-import type { LiveUpdates } from '../live';
+import { createPromotionChangeBus, type LiveUpdates } from '../live';
 import type { PrometheusClient } from '../metrics';
 import { createPromotionService } from './createPromotionService';
 import { readPromotionSettings } from './settings';
@@ -38,6 +39,7 @@ export async function setupPromotions(deps: {
   config: RootConfigService;
   logger: LoggerService;
   database: DatabaseService;
+  lifecycle: LifecycleService;
   auditor: AuditorService;
   auth: AuthService;
   permissions: PermissionsService;
@@ -56,7 +58,20 @@ export async function setupPromotions(deps: {
   const settings = readPromotionSettings(deps.config);
   const store = await PromotionStore.create({ database: deps.database });
   const { live } = deps;
-  if (live) store.onChange(p => live.promotionChanged(p.entityRef, p.to));
+  if (live) {
+    // Browsers on other replicas hear of this replica's promotion writes through the database.
+    const bus = await createPromotionChangeBus({
+      knex: await deps.database.getClient(),
+      logger: deps.logger,
+      onRemoteChange: change =>
+        live.promotionChanged(change.entityRef, change.stage),
+    });
+    deps.lifecycle.addShutdownHook(() => bus.stop());
+    store.onChange(p => {
+      live.promotionChanged(p.entityRef, p.to);
+      bus.announce({ entityRef: p.entityRef, stage: p.to });
+    });
+  }
   const promotions = createPromotionService({
     logger: deps.logger.child({ component: 'promotion' }),
     auditor: deps.auditor,

@@ -34,6 +34,42 @@ describe('ChecklistPanel', () => {
     ]);
   });
 
+  it('lists the lines behind a verdict under its evidence', async () => {
+    await renderInTestApp(
+      <ChecklistPanel
+        checklist={{
+          stage: 'prod',
+          items: [
+            {
+              id: 'logs-no-errors',
+              group: 'Application health',
+              title: 'Logs show no errors',
+              result: 'fail',
+              evidence:
+                '2 of the last 200 log lines of 2 pod(s) are at level error or above',
+              details: [
+                '2026-11-30T05:01:02Z web-1: request failed (status 500)',
+                '2026-11-30T05:00:58Z web-2: database timeout (TimeoutError)',
+              ],
+            },
+          ],
+          summary: { pass: 0, fail: 1, warn: 0, unknown: 0 },
+        }}
+      />,
+    );
+    const details = screen.getByRole('list', {
+      name: 'Details: Logs show no errors',
+    });
+    expect(
+      within(details)
+        .getAllByRole('listitem')
+        .map(i => i.textContent),
+    ).toEqual([
+      '2026-11-30T05:01:02Z web-1: request failed (status 500)',
+      '2026-11-30T05:00:58Z web-2: database timeout (TimeoutError)',
+    ]);
+  });
+
   it('keeps items of groups it does not know under "Other" instead of dropping them', async () => {
     await renderInTestApp(
       <ChecklistPanel

@@ -14,6 +14,13 @@ const useStyles = makeStyles(theme => ({
   list: { listStyle: 'none', margin: 0, padding: 0 },
   item: { marginBottom: theme.spacing(1) },
   evidence: { marginLeft: theme.spacing(3) },
+  details: {
+    margin: theme.spacing(0.5, 0, 0, 3),
+    paddingLeft: theme.spacing(2),
+    fontFamily: 'monospace',
+    fontSize: theme.typography.caption.fontSize,
+    overflowWrap: 'anywhere',
+  },
 }));
 
 const RESULT_WORDS: Record<string, string> = {
@@ -70,6 +77,16 @@ export const ChecklistPanel = (props: { checklist: StageChecklist }) => {
                       {item.evidence}
                     </Typography>
                   </Box>
+                  {item.details && item.details.length > 0 && (
+                    <ul
+                      className={classes.details}
+                      aria-label={`Details: ${item.title}`}
+                    >
+                      {item.details.map((line, i) => (
+                        <li key={i}>{line}</li>
+                      ))}
+                    </ul>
+                  )}
                 </li>
               ))}
             </ul>

@@ -380,6 +380,15 @@ export const spec = {
             description:
               'The evidence, in words: what was read and what it showed.',
           },
+          details: {
+            type: 'array',
+            maxItems: 5,
+            items: {
+              type: 'string',
+            },
+            description:
+              'A few short lines behind the verdict, when it has them: for "Logs show no errors", the most recent error lines, the most recent first, each as time, pod, message and HTTP status, with credentials and addresses masked (never a whole log line).',
+          },
         },
       },
       CheckCounts: {

@@ -17,4 +17,8 @@ export interface ChecklistItemResult {
    * The evidence, in words: what was read and what it showed.
    */
   evidence: string;
+  /**
+   * A few short lines behind the verdict, when it has them: for \"Logs show no errors\", the most recent error lines, the most recent first, each as time, pod, message and HTTP status, with credentials and addresses masked (never a whole log line).
+   */
+  details?: Array<string>;
 }

@@ -1,0 +1,53 @@
+import { redactLogText, summarizeErrorLine } from './errorLineSummary';
+
+describe('summarizeErrorLine', () => {
+  it('keeps time, pod, message, status and error type of a pino line, and no other field', () => {
+    const line = JSON.stringify({
+      level: 50,
+      time: Date.UTC(2026, 10, 30, 5, 1, 2, 345),
+      msg: 'request failed',
+      status: 500,
+      err: {
+        type: 'TypeError',
+        message: 'x is undefined',
+        stack: 'at handler',
+      },
+      req: { headers: { cookie: 'session=abc' }, body: { card: '4111' } },
+      user: 'jane',
+    });
+    const summary = summarizeErrorLine(line, 'orders-1');
+    expect(summary).toBe(
+      '2026-11-30T05:01:02Z orders-1: request failed (status 500, TypeError)',
+    );
+    for (const leaked of ['session', '4111', 'jane', 'stack', 'undefined'])
+      expect(summary).not.toContain(leaked);
+  });
+
+  it('clips a text line and masks credentials, people and addresses in it', () => {
+    const summary = summarizeErrorLine(
+      `ERROR login failed for jane@example.com from 10.1.2.3:5432 with Authorization: Bearer abc.def password=hunter2 ${'x'.repeat(
+        300,
+      )}`,
+      'orders-1',
+    );
+    expect(summary).toMatch(/^orders-1: ERROR login failed for \[hidden\]/);
+    for (const leaked of ['jane', '10.1.2.3', 'abc.def', 'hunter2'])
+      expect(summary).not.toContain(leaked);
+    expect(summary.length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('redactLogText', () => {
+  it.each([
+    ['token: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig', 'token: [hidden]'],
+    ['api_key="s3cr3t value" next', 'api_key=[hidden] next'],
+    ['key ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcd', 'key [hidden]'],
+    ['GET https://db.internal:5432/x failed', 'GET [address] failed'],
+    [
+      'pod orders-7d9f8b6c5-h2x9v restarted',
+      'pod orders-7d9f8b6c5-h2x9v restarted',
+    ],
+  ])('%s → %s', (text, expected) =>
+    expect(redactLogText(text)).toContain(expected),
+  );
+});

@@ -1,0 +1,70 @@
+import { redactAddresses } from '@envportal/plugin-environments-node';
+
+const MAX_MESSAGE = 160;
+/** Values that authenticate or identify: bearer/basic credentials, JWTs, e-mails, long tokens. */
+const SECRET_VALUES: RegExp[] = [
+  /\b(bearer|basic)\s+[\w\-.~+/=]+/gi,
+  /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g,
+  /[\w.+-]+@[\w-]+\.[\w.-]+/g,
+  /\b[A-Za-z0-9+/_]{32,}={0,2}/g,
+];
+/** `password=...`, `"token": "..."`: the name stays, the value goes. */
+const SECRET_ASSIGNMENT =
+  /\b(password|passwd|secret|token|api[_-]?key|authorization)(["']?\s*[:=]\s*)("[^"]*"|'[^']*'|\S+)/gi;
+
+/** Masks addresses and anything that looks like a credential or a person in a log-derived text. */
+export function redactLogText(text: string): string {
+  let out = redactAddresses(text);
+  for (const pattern of SECRET_VALUES) out = out.replace(pattern, '[hidden]');
+  return out.replace(
+    SECRET_ASSIGNMENT,
+    (_match, key: string, separator: string) => `${key}${separator}[hidden]`,
+  );
+}
+
+function timeOf(value: unknown): string | undefined {
+  if (typeof value !== 'number' && typeof value !== 'string') return undefined;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime())
+    ? undefined
+    : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function clip(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_MESSAGE
+    ? `${line.slice(0, MAX_MESSAGE - 1)}…`
+    : line;
+}
+
+/**
+ * What the checklist shows of one error line: its time, the pod, the message and the HTTP status or
+ * error type when the line is JSON (pino) -- never the other fields (request bodies, headers, user
+ * data) -- and a clipped text line otherwise; credentials and addresses masked in both.
+ */
+export function summarizeErrorLine(line: string, pod: string): string {
+  const trimmed = line.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const entry = JSON.parse(trimmed) as Record<string, unknown>;
+      const err = entry.err as { type?: unknown } | undefined;
+      const text = [entry.msg, entry.message].find(
+        (m): m is string => typeof m === 'string',
+      );
+      const message = text ?? '(no message)';
+      const extras = [
+        typeof entry.status === 'number' ? `status ${entry.status}` : '',
+        typeof err?.type === 'string' ? err.type : '',
+      ].filter(Boolean);
+      const time = timeOf(entry.time);
+      return redactLogText(
+        `${time ? `${time} ` : ''}${pod}: ${clip(message)}${
+          extras.length ? ` (${extras.join(', ')})` : ''
+        }`,
+      );
+    } catch {
+      // not JSON after all
+    }
+  }
+  return redactLogText(`${pod}: ${clip(trimmed)}`);
+}

@@ -1,0 +1,141 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+
+/** PostgreSQL channel; NOTIFY reaches the listeners of the same database (the plugin's own). */
+export const PROMOTION_CHANGE_CHANNEL = 'envportal_promotion_changes';
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 30_000;
+
+export type PromotionChange = { entityRef: string; stage: string };
+
+/**
+ * Carries "a promotion of this entity into this stage changed" between replicas, so a browser connected
+ * to one replica hears of a promotion another replica runs. Cluster changes need no bus: every replica
+ * watches every stage itself.
+ */
+export interface PromotionChangeBus {
+  /** Tells the other replicas about a change written here. */
+  announce(change: PromotionChange): void;
+  stop(): Promise<void>;
+}
+
+/** The part of a node-postgres client the listener uses (knex hands out `pg` clients). */
+interface ListeningConnection {
+  query(sql: string): Promise<unknown>;
+  on(event: 'notification', listener: (message: PgNotification) => void): void;
+  on(event: 'error' | 'end', listener: (error?: Error) => void): void;
+  removeAllListeners(): void;
+}
+type PgNotification = { channel: string; payload?: string };
+
+type Wire = { r: string; e: string; s: string };
+
+function parse(payload: string | undefined): Wire | undefined {
+  try {
+    const wire = JSON.parse(payload ?? '');
+    return typeof wire?.r === 'string' &&
+      typeof wire.e === 'string' &&
+      typeof wire.s === 'string'
+      ? wire
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * On PostgreSQL: LISTEN on a connection of its own (reconnecting with backoff when it drops) and NOTIFY
+ * through the pool. A change missed while disconnected is caught by the browsers' safety poll. On
+ * SQLite there is one replica, so nothing crosses.
+ */
+export async function createPromotionChangeBus(options: {
+  knex: Knex;
+  logger: LoggerService;
+  onRemoteChange: (change: PromotionChange) => void;
+}): Promise<PromotionChangeBus> {
+  const { knex, logger, onRemoteChange } = options;
+  if (knex.client.config.client !== 'pg') {
+    return { announce() {}, async stop() {} };
+  }
+  const replica = randomUUID();
+  let connection: ListeningConnection | undefined;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let delayMs = RECONNECT_MIN_MS;
+  let stopped = false;
+
+  function scheduleReconnect(reason: string) {
+    if (stopped || retryTimer) return;
+    logger.warn(
+      `promotion changes from other replicas are not heard (${reason}); reconnecting in ${delayMs} ms`,
+    );
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      listen().catch(() => {});
+    }, delayMs);
+    delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
+  }
+
+  async function drop(conn: ListeningConnection) {
+    conn.removeAllListeners();
+    conn.on('error', () => {}); // a late socket error must not crash the process
+    await knex.client.destroyRawConnection(conn).catch(() => {});
+  }
+
+  async function listen(): Promise<void> {
+    let conn: ListeningConnection;
+    try {
+      conn = await knex.client.acquireRawConnection();
+    } catch (error) {
+      scheduleReconnect(`${(error as Error).message}`);
+      return;
+    }
+    if (stopped) {
+      await drop(conn);
+      return;
+    }
+    const lost = (error?: Error) => {
+      if (connection !== conn) return;
+      connection = undefined;
+      drop(conn);
+      scheduleReconnect(error ? error.message : 'connection ended');
+    };
+    conn.on('error', lost);
+    conn.on('end', lost);
+    conn.on('notification', message => {
+      if (message.channel !== PROMOTION_CHANGE_CHANNEL) return;
+      const wire = parse(message.payload);
+      if (!wire || wire.r === replica) return;
+      onRemoteChange({ entityRef: wire.e, stage: wire.s });
+    });
+    connection = conn;
+    try {
+      await conn.query(`LISTEN ${PROMOTION_CHANGE_CHANNEL}`);
+      delayMs = RECONNECT_MIN_MS;
+    } catch (error) {
+      lost(error as Error);
+    }
+  }
+
+  await listen();
+  return {
+    announce({ entityRef, stage }) {
+      if (stopped) return;
+      const payload = JSON.stringify({ r: replica, e: entityRef, s: stage });
+      knex
+        .raw('select pg_notify(?, ?)', [PROMOTION_CHANGE_CHANNEL, payload])
+        .catch(error =>
+          logger.warn(
+            `could not tell other replicas of a promotion change: ${error}`,
+          ),
+        );
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      const conn = connection;
+      connection = undefined;
+      if (conn) await drop(conn);
+    },
+  };
+}
