@@ -47,7 +47,7 @@ try {
   const fromLoad = [];
   for (let i = 0; i < runs; i++) {
     await sidebar.getByRole('link', { name: 'Catalog', exact: true }).click();
-    await page.waitForURL(/\/catalog/);
+    await page.waitForURL(u => !u.pathname.startsWith('/environments'));
     let started = Date.now();
     await sidebar.getByRole('link', { name: 'Environments', exact: true }).click();
     await usable();

@@ -499,5 +499,36 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(await store.lastChanges()).toHaveLength(3);
     });
+    it('keeps the configuration a successful promotion left, for drift', async () => {
+      const { store } = await createStore(databaseId);
+      const config = {
+        'env LOG_LEVEL': 'hidden:5f1c',
+        'annotation checksum/config': 'abc',
+        'resources.limits.memory': '512Mi',
+      };
+      const { promotion } = await store.insert(newPromotion(), LEASE);
+      await store.finish(
+        promotion.id,
+        { state: 'succeeded', summary: 'done', configAfter: config },
+        LEASE,
+      );
+      const [last] = await store.lastChanges(['component:default/orders']);
+      expect(last.config).toEqual(config);
+      // a failure records none
+      const { promotion: failed } = await store.insert(
+        newPromotion({ to: 'prod', workloadKey: 'local/prod/orders' }),
+        LEASE,
+      );
+      await store.finish(
+        failed.id,
+        { state: 'failed', error: 'x', summary: 'failed' },
+        LEASE,
+      );
+      expect(
+        (await store.lastChanges(['component:default/orders'])).map(
+          c => c.stage,
+        ),
+      ).toEqual(['staging']);
+    });
   },
 );

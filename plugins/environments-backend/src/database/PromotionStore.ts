@@ -86,7 +86,22 @@ export type LastChange = {
   container: string;
   requestedBy: string;
   finishedAt: string;
+  /** The target's configuration the change left (see workloadConfig); absent on older records. */
+  config?: Record<string, string>;
 };
+
+/** A stored configuration record, or undefined when absent or unreadable (never throws). */
+function parseConfig(text: string | null): Record<string, string> | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value)
+      ? value
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** More entity refs than this are filtered after the query (a bound list of SQL parameters). */
 const MAX_IN_LIST = 900;
@@ -466,6 +481,7 @@ export class PromotionStore {
       container: string;
       requested_by: string;
       finished_at: string | Date;
+      config_after: string | null;
     }> = await this.db(`${TABLE} as p`)
       .join(latest, q =>
         q
@@ -483,6 +499,7 @@ export class PromotionStore {
         'p.container',
         'p.requested_by',
         'p.finished_at',
+        'p.config_after',
       );
     return rows
       .filter(r => entities.keep(r.entity_ref))
@@ -495,6 +512,7 @@ export class PromotionStore {
         container: r.container,
         requestedBy: r.requested_by,
         finishedAt: iso(r.finished_at)!,
+        config: parseConfig(r.config_after),
       }));
   }
 
@@ -630,6 +648,8 @@ export class PromotionStore {
       error?: string;
       summary: string;
       rollback?: { reason: string; at: string };
+      /** What the target's configuration is after a success, for drift. */
+      configAfter?: Record<string, string>;
     },
     lease: Lease,
   ): Promise<StoredPromotion> {
@@ -648,6 +668,9 @@ export class PromotionStore {
         lease_expires_at: null,
         finished_at: finishedAt,
         duration_ms: finishedAt.getTime() - Date.parse(current.createdAt),
+        config_after: final.configAfter
+          ? JSON.stringify(final.configAfter)
+          : null,
         ...(final.rollback
           ? {
               rollback_reason: final.rollback.reason,

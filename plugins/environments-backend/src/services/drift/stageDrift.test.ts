@@ -1,6 +1,12 @@
 import type { LastChange } from '../../database/PromotionStore';
 import type { CachedObject } from '../cache';
-import { sameImage, stageDrift, templateWriter } from './stageDrift';
+import { workloadConfig } from '../promotion/workload';
+import {
+  configChanges,
+  sameImage,
+  stageDrift,
+  templateWriter,
+} from './stageDrift';
 
 const promoted: LastChange = {
   entityRef: 'component:default/orders',
@@ -35,6 +41,75 @@ describe('sameImage', () => {
     ['r/orders:1.2.0', 'r/orders@sha256:aa', undefined],
   ])('%s against %s: %p', (expected, actual, same) => {
     expect(sameImage(expected, actual)).toBe(same);
+  });
+});
+
+const withEnv = (
+  image: string,
+  env: Record<string, string>,
+): CachedObject<'Deployment'> => ({
+  metadata: { name: 'orders' },
+  spec: {
+    selector: {},
+    template: {
+      metadata: { annotations: { 'checksum/config': 'c1' } },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            image,
+            env: Object.entries(env).map(([name, value]) => ({ name, value })),
+          },
+        ],
+      },
+    },
+  },
+});
+
+describe('stageDrift of configuration', () => {
+  const image = 'registry.local/orders:1.2.0';
+  const recorded = workloadConfig(
+    withEnv(image, { LOG_LEVEL: 'info' }),
+    'app',
+  )!;
+
+  it('flags a changed env value by name, never by value', () => {
+    const drift = stageDrift(
+      'prod',
+      { ...promoted, config: recorded },
+      withEnv(image, { LOG_LEVEL: 'debug', DEBUG_TOKEN: 's3cr3t' }),
+    );
+    expect(drift).toMatchObject({
+      state: 'drifted',
+      configChanges: ['env DEBUG_TOKEN', 'env LOG_LEVEL'],
+      reason:
+        'configuration changed since the promotion: env DEBUG_TOKEN, env LOG_LEVEL',
+    });
+    expect(JSON.stringify(drift)).not.toMatch(/debug|s3cr3t/);
+  });
+
+  it('is in sync when image and configuration are what the promotion left', () => {
+    expect(
+      stageDrift(
+        'prod',
+        { ...promoted, config: recorded },
+        withEnv(image, { LOG_LEVEL: 'info' }),
+      ),
+    ).toMatchObject({ state: 'in-sync' });
+  });
+
+  it('compares the image only when the promotion recorded no configuration', () => {
+    expect(
+      stageDrift('prod', promoted, withEnv(image, { LOG_LEVEL: 'debug' })),
+    ).toMatchObject({ state: 'in-sync' });
+  });
+});
+
+describe('configChanges', () => {
+  it('names entries added, removed or changed, sorted', () => {
+    expect(
+      configChanges({ a: '1', b: '2', c: '3' }, { a: '1', b: '9', d: '4' }),
+    ).toEqual(['b', 'c', 'd']);
   });
 });
 

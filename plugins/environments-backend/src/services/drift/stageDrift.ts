@@ -4,6 +4,7 @@ import {
 } from '@envportal/plugin-environments-common';
 import type { LastChange } from '../../database/PromotionStore';
 import type { CachedObject } from '../cache';
+import { workloadConfig } from '../promotion/workload';
 
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
 
@@ -25,9 +26,25 @@ export function sameImage(
   return a.tag === b.tag;
 }
 
+/** The configuration entries whose values differ between two records, by name, sorted. */
+export function configChanges(
+  expected: Record<string, string>,
+  actual: Record<string, string>,
+): string[] {
+  const keys = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+  return [...keys].filter(k => expected[k] !== actual[k]).sort();
+}
+
+function describeConfigChanges(changes: string[]): string {
+  const named = changes.slice(0, 5).join(', ');
+  const more = changes.length > 5 ? ` and ${changes.length - 5} more` : '';
+  return `configuration changed since the promotion: ${named}${more}`;
+}
+
 /**
  * A stage's drift from the cache: the image its Deployment's container runs now against the one its
- * last successful promotion or rollback set.
+ * last successful promotion or rollback set, and its configuration against the one that change left
+ * (when it was recorded).
  */
 export function stageDrift(
   stage: string,
@@ -68,8 +85,18 @@ export function stageDrift(
       reason: `container ${expected.container} is gone from ${expected.deployment}`,
     };
   }
+  const changed = expected.config
+    ? configChanges(
+        expected.config,
+        workloadConfig(deployment, expected.container) ?? {},
+      )
+    : [];
+  const config =
+    changed.length > 0
+      ? { configChanges: changed, reason: describeConfigChanges(changed) }
+      : {};
   const same = sameImage(expected.image, container.image);
-  if (same === undefined) {
+  if (same === undefined && changed.length === 0) {
     return {
       ...base,
       actualImage: container.image,
@@ -81,7 +108,8 @@ export function stageDrift(
     ...base,
     actualImage: container.image,
     changeCause,
-    state: same ? 'in-sync' : 'drifted',
+    ...config,
+    state: same && changed.length === 0 ? 'in-sync' : 'drifted',
   };
 }
 

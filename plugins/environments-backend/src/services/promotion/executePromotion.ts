@@ -4,6 +4,7 @@ import { ExecutionContext, Outcome } from './execution';
 import { PromotionSteps, promotionSteps } from './promotionSteps';
 import { verifySoak } from './soak';
 import { promotionSummary } from './summary';
+import { workloadConfig } from './workload';
 import { PromotionServiceDeps } from './types';
 
 export type { ExecutionContext } from './execution';
@@ -109,6 +110,18 @@ async function run(
   return { state: 'succeeded' };
 }
 
+/** The target's configuration now (the rollout has completed), for drift to compare with later. */
+function targetConfig(
+  deps: PromotionServiceDeps,
+  promotion: StoredPromotion,
+): Record<string, string> | undefined {
+  const stage = deps.registry.forStage(promotion.to);
+  const deployment = deps.workloadCache
+    .namespace(stage.clusterName, stage.namespace)
+    .get('Deployment', promotion.deployment);
+  return deployment && workloadConfig(deployment, promotion.container);
+}
+
 /** Writes the outcome, its release-note summary and its audit event. */
 async function finish(
   deps: PromotionServiceDeps,
@@ -137,6 +150,10 @@ async function finish(
       state: outcome.state,
       error,
       rollback,
+      configAfter:
+        outcome.state === 'succeeded'
+          ? targetConfig(deps, promotion)
+          : undefined,
       summary: promotionSummary({
         ...current,
         riskLevel: current.risk.level,

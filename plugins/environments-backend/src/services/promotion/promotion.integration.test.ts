@@ -525,6 +525,39 @@ describeWhenAvailable(
       await waitFor('staging back in sync', async () =>
         (await stagingDrift()).state === 'in-sync' ? true : undefined,
       );
+      // Configuration set by hand drifts too, named but never shown; removing it restores the sync.
+      kubectl(
+        '-n',
+        'staging',
+        'set',
+        'env',
+        'deploy/promo-img',
+        'DRIFT_PROBE=by-hand-value',
+      );
+      const configDrift = await waitFor(
+        'the env set by hand to show as drift',
+        async () => {
+          const d = await stagingDrift();
+          return d.state === 'drifted' ? d : undefined;
+        },
+      );
+      expect(configDrift).toMatchObject({
+        actualImage: `${REPO}:1.2.0`,
+        configChanges: ['env DRIFT_PROBE'],
+        changedBy: { manager: 'kubectl-set' },
+      });
+      expect(JSON.stringify(configDrift)).not.toContain('by-hand-value');
+      kubectl(
+        '-n',
+        'staging',
+        'set',
+        'env',
+        'deploy/promo-img',
+        'DRIFT_PROBE-',
+      );
+      await waitFor('staging in sync without the env', async () =>
+        (await stagingDrift()).state === 'in-sync' ? true : undefined,
+      );
       kubectl(
         '-n',
         'staging',

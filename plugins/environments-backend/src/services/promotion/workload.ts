@@ -87,6 +87,20 @@ function configOf(deployment: Deployment, container: Wire<V1Container>) {
   return config;
 }
 
+/**
+ * The configuration of a Deployment's container as promotion compares it (see WorkloadSnapshot's
+ * `config`), or undefined when the container is not there.
+ */
+export function workloadConfig(
+  deployment: Deployment,
+  containerName: string,
+): Record<string, string> | undefined {
+  const container = deployment.spec?.template?.spec?.containers?.find(
+    c => c.name === containerName,
+  );
+  return container ? configOf(deployment, container) : undefined;
+}
+
 /** A snapshot of one Deployment: its container to promote, the digest its pods run, its config. */
 export function snapshotOf(
   cache: NamespaceCache,

@@ -1087,6 +1087,14 @@ export const spec = {
           promotedBy: {
             type: 'string',
           },
+          configChanges: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+            description:
+              'The configuration entries (checksum annotations, env, envFrom, resources) that differ from what the last promotion left, by name only: env values are never compared in the clear or shown.',
+          },
           changeCause: {
             type: 'string',
             description:

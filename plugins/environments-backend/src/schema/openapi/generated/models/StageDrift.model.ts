@@ -21,6 +21,10 @@ export interface StageDrift {
   promotedAt?: string;
   promotedBy?: string;
   /**
+   * The configuration entries (checksum annotations, env, envFrom, resources) that differ from what the last promotion left, by name only: env values are never compared in the clear or shown.
+   */
+  configChanges?: Array<string>;
+  /**
    * The Deployment\'s kubernetes.io/change-cause annotation, when set.
    */
   changeCause?: string;
