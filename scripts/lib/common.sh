@@ -139,9 +139,13 @@ yarn_install() {
 
 # pod_log_sink RAW CRI: copies each line of stdin to RAW as it is and appends it to CRI as a container
 # runtime writes it ("<time> stdout F <line>"), the format a kubelet -- here kwok, see
-# scripts/local-cluster -- serves pod logs from. CRI is emptied first; line by line as lines arrive.
+# scripts/local-cluster -- serves pod logs from. CRI is emptied first; line by line as lines arrive
+# (bash reads a pipe byte by byte: fine for a demo's few lines a second). It outlives a Ctrl-C of its
+# caller and ends when its writer does, so the process it serves never writes into a closed pipe.
+# Start it as `> >(pod_log_sink RAW CRI >/dev/null 2>&1)`, so it holds none of the caller's output.
 pod_log_sink() {
   local line now
+  trap '' INT TERM HUP
   export TZ=UTC
   : >"$2"
   exec 3>"$1" 4>>"$2"

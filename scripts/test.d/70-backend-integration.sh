@@ -61,7 +61,7 @@ SERVICE_PORT="$(free_port)"
 # show (kwok serves them from $ENVPORTAL_POD_LOGS_DIR).
 : "${ENVPORTAL_POD_LOGS_DIR:?scripts/local-cluster env set no ENVPORTAL_POD_LOGS_DIR}"
 (cd service && APP_HOST=127.0.0.1 APP_PORT="$SERVICE_PORT" APP_VERSION=1.2.0 LOG_LEVEL=info API_BASE_URL= \
-  exec node dist/index.js </dev/null > >(pod_log_sink "$WORK/service.log" "$ENVPORTAL_POD_LOGS_DIR/dev.log") 2>&1) &
+  exec node dist/index.js </dev/null > >(pod_log_sink "$WORK/service.log" "$ENVPORTAL_POD_LOGS_DIR/dev.log" >/dev/null 2>&1) 2>&1) &
 PIDS+=($!)
 # Staging runs no process here: its pods' logs are two lines, the second at level error, as a service
 # that failed a request writes them; prod's are empty.

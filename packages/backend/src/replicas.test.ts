@@ -170,32 +170,35 @@ describeWhenAvailable(
         await signalsOf(A!, channel),
         await signalsOf(B!, channel),
       ];
-      const responses = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          promote(i % 2 ? B! : A!, 'express-service'),
-        ),
-      );
-      const created = responses.filter(r => r.status === 201);
-      const conflicts = responses.filter(r => r.status === 409);
-      expect(created).toHaveLength(1);
-      expect(conflicts).toHaveLength(19);
-      const id = created[0].body.id;
-      expect(new Set(conflicts.map(r => r.body.runningPromotionId))).toEqual(
-        new Set([id]),
-      );
-      expect((await finished(id)).state).toBe('succeeded');
-      expect(revision('staging', 'express-service')).toBe(before + 1);
-      // Promotion signals come from the replica that wrote the change; the other relays them from the
-      // database's notifications (cluster changes each replica sees itself, so they prove nothing here).
-      for (const browser of browsers) {
-        await until('a promotion signal on both replicas', 5000, async () =>
-          browser.received.some(
-            m => m.cause === 'promotion' && m.stages.includes('staging'),
-          )
-            ? true
-            : undefined,
+      try {
+        const responses = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            promote(i % 2 ? B! : A!, 'express-service'),
+          ),
         );
-        browser.close();
+        const created = responses.filter(r => r.status === 201);
+        const conflicts = responses.filter(r => r.status === 409);
+        expect(created).toHaveLength(1);
+        expect(conflicts).toHaveLength(19);
+        const id = created[0].body.id;
+        expect(new Set(conflicts.map(r => r.body.runningPromotionId))).toEqual(
+          new Set([id]),
+        );
+        expect((await finished(id)).state).toBe('succeeded');
+        expect(revision('staging', 'express-service')).toBe(before + 1);
+        // Promotion signals come from the replica that wrote the change; the other relays them from the
+        // database's notifications (cluster changes each replica sees itself, so they prove nothing here).
+        for (const browser of browsers) {
+          await until('a promotion signal on both replicas', 5000, async () =>
+            browser.received.some(
+              m => m.cause === 'promotion' && m.stages.includes('staging'),
+            )
+              ? true
+              : undefined,
+          );
+        }
+      } finally {
+        for (const browser of browsers) browser.close();
       }
     });
 

@@ -502,9 +502,12 @@ describe.each(databases.eachSupportedId())(
     it('keeps the configuration a successful promotion left, for drift', async () => {
       const { store } = await createStore(databaseId);
       const config = {
-        'env LOG_LEVEL': 'hidden:5f1c',
-        'annotation checksum/config': 'abc',
-        'resources.limits.memory': '512Mi',
+        salt: '9f86d081884c7d65',
+        entries: {
+          'env LOG_LEVEL': 'hidden:5f1c',
+          'annotation checksum/config': 'abc',
+          'resources.limits.memory': '512Mi',
+        },
       };
       const { promotion } = await store.insert(newPromotion(), LEASE);
       await store.finish(

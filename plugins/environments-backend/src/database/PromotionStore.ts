@@ -86,16 +86,22 @@ export type LastChange = {
   container: string;
   requestedBy: string;
   finishedAt: string;
-  /** The target's configuration the change left (see workloadConfig); absent on older records. */
-  config?: Record<string, string>;
+  /** The target's configuration the change left (see configRecord); absent on older records. */
+  config?: StoredConfig;
 };
 
+/** A configuration record: entry name → value or salted fingerprint (see configRecord). */
+export type StoredConfig = { salt: string; entries: Record<string, string> };
+
 /** A stored configuration record, or undefined when absent or unreadable (never throws). */
-function parseConfig(text: string | null): Record<string, string> | undefined {
+function parseConfig(text: string | null): StoredConfig | undefined {
   if (!text) return undefined;
   try {
     const value = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value)
+    return typeof value?.salt === 'string' &&
+      value.entries &&
+      typeof value.entries === 'object' &&
+      !Array.isArray(value.entries)
       ? value
       : undefined;
   } catch {
@@ -649,7 +655,7 @@ export class PromotionStore {
       summary: string;
       rollback?: { reason: string; at: string };
       /** What the target's configuration is after a success, for drift. */
-      configAfter?: Record<string, string>;
+      configAfter?: StoredConfig;
     },
     lease: Lease,
   ): Promise<StoredPromotion> {

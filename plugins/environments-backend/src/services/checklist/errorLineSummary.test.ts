@@ -35,9 +35,34 @@ describe('summarizeErrorLine', () => {
       expect(summary).not.toContain(leaked);
     expect(summary.length).toBeLessThanOrEqual(200);
   });
+
+  it('masks before it clips, so a secret cut at the edge is still hidden', () => {
+    const token = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl';
+    const line = JSON.stringify({
+      level: 50,
+      msg: `${'x'.repeat(150)} ${token}`,
+    });
+    const summary = summarizeErrorLine(line, 'orders-1');
+    expect(summary).not.toContain('eyJ');
+  });
 });
 
 describe('redactLogText', () => {
+  it.each([
+    ['DB_PASSWORD=hunter2 rest', 'hunter2'],
+    ['client_secret=abc123 rest', 'abc123'],
+    ['access_token: xyz789', 'xyz789'],
+    ['{"db_password":"p@ss word"}', 'p@ss'],
+    ['Authorization: Token abc123', 'abc123'],
+    ['Authorization: Digest username="u", response="r1"', 'r1'],
+    ['password hunter2', 'hunter2'],
+    ['cookie: sid=s1; csrf=c1', 's1'],
+    ['user jane.doe@example.co.uk failed', 'jane.doe'],
+    ['jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0', 'eyJzdWIi'],
+  ])('%s hides %s', (text, secret) =>
+    expect(redactLogText(text)).not.toContain(secret),
+  );
+
   it.each([
     ['token: eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.sig', 'token: [hidden]'],
     ['api_key="s3cr3t value" next', 'api_key=[hidden] next'],

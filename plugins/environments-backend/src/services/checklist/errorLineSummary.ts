@@ -1,25 +1,49 @@
 import { redactAddresses } from '@envportal/plugin-environments-node';
 
 const MAX_MESSAGE = 160;
+/** Headers that carry credentials: everything after them on the line goes. */
+const CREDENTIAL_HEADER =
+  /\b((?:proxy-)?authorization|(?:set-)?cookie)(["']?\s*[:=])[\s\S]*$/gi;
 /** Values that authenticate or identify: bearer/basic credentials, JWTs, e-mails, long tokens. */
 const SECRET_VALUES: RegExp[] = [
-  /\b(bearer|basic)\s+[\w\-.~+/=]+/gi,
-  /\beyJ[\w-]+\.[\w-]+\.[\w-]*/g,
-  /[\w.+-]+@[\w-]+\.[\w.-]+/g,
+  /\b(bearer|basic|token|digest)\s+[\w\-.~+/=]+/gi,
+  /\beyJ[\w-]+\.[\w-]*(\.[\w-]*)?/g,
+  /[\w.+-]+@[\w-]+(\.[\w-]+)+/g,
   /\b[A-Za-z0-9+/_]{32,}={0,2}/g,
 ];
-/** `password=...`, `"token": "..."`: the name stays, the value goes. */
+/**
+ * `password=...`, `"DB_PASSWORD": "..."`, `client_secret ...`: a name that says secret (alone or inside
+ * a longer name) keeps, the value after it goes.
+ */
 const SECRET_ASSIGNMENT =
-  /\b(password|passwd|secret|token|api[_-]?key|authorization)(["']?\s*[:=]\s*)("[^"]*"|'[^']*'|\S+)/gi;
+  /([\w-]*(?:password|passwd|pwd|secret|token|api[_-]?key|credential|session)[\w-]*)(["']?\s*[:=]\s*|\s+)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;]+)/gi;
 
 /** Masks addresses and anything that looks like a credential or a person in a log-derived text. */
 export function redactLogText(text: string): string {
-  let out = redactAddresses(text);
+  let out = redactAddresses(text).replace(
+    CREDENTIAL_HEADER,
+    (_match, key: string, separator: string) => `${key}${separator} [hidden]`,
+  );
   for (const pattern of SECRET_VALUES) out = out.replace(pattern, '[hidden]');
   return out.replace(
     SECRET_ASSIGNMENT,
-    (_match, key: string, separator: string) => `${key}${separator}[hidden]`,
+    (match, key: string, separator: string, value: string) =>
+      value === '[hidden]' ? match : `${key}${separator}[hidden]`,
   );
+}
+
+/** The time a JSON (pino) line says it was written, in epoch milliseconds. */
+export function lineTime(line: string): number | undefined {
+  const trimmed = line.trim();
+  if (!trimmed.startsWith('{')) return undefined;
+  try {
+    const time = (JSON.parse(trimmed) as { time?: unknown }).time;
+    if (typeof time !== 'number' && typeof time !== 'string') return undefined;
+    const at = new Date(time).getTime();
+    return Number.isNaN(at) ? undefined : at;
+  } catch {
+    return undefined;
+  }
 }
 
 function timeOf(value: unknown): string | undefined {
@@ -57,14 +81,13 @@ export function summarizeErrorLine(line: string, pod: string): string {
         typeof err?.type === 'string' ? err.type : '',
       ].filter(Boolean);
       const time = timeOf(entry.time);
-      return redactLogText(
-        `${time ? `${time} ` : ''}${pod}: ${clip(message)}${
-          extras.length ? ` (${extras.join(', ')})` : ''
-        }`,
-      );
+      const details = extras.length ? ` (${clip(extras.join(', '))})` : '';
+      return `${time ? `${time} ` : ''}${pod}: ${clip(
+        redactLogText(message),
+      )}${redactLogText(details)}`;
     } catch {
       // not JSON after all
     }
   }
-  return redactLogText(`${pod}: ${clip(trimmed)}`);
+  return `${pod}: ${clip(redactLogText(trimmed))}`;
 }

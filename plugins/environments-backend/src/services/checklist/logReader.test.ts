@@ -1,5 +1,5 @@
 import { KubeHttpError } from '../cache/kubeHttp';
-import { isErrorLine, whyUnreadable } from './logReader';
+import { isErrorLine, mostRecent, whyUnreadable } from './logReader';
 
 describe('isErrorLine', () => {
   it.each([
@@ -51,6 +51,19 @@ describe('whyUnreadable', () => {
     ).toBe('the API server is unreachable (ECONNREFUSED)');
   });
 
+  it('leaves out the address of the node the API server could not reach', () => {
+    const sentence = whyUnreadable(
+      new KubeHttpError(
+        'x',
+        500,
+        'Get "https://10.0.0.7:10250/containerLogs/dev/p/app": dial tcp 10.0.0.7:10250: connect: connection refused',
+      ),
+      pod,
+    );
+    expect(sentence).not.toContain('10.0.0.7');
+    expect(sentence).toContain('connection refused');
+  });
+
   it('shortens a long message from the server', () => {
     const sentence = whyUnreadable(
       new KubeHttpError('x', 500, `${'a'.repeat(300)}\nsecond line`),
@@ -58,5 +71,25 @@ describe('whyUnreadable', () => {
     );
     expect(sentence.length).toBeLessThan(200);
     expect(sentence).not.toContain('second line');
+  });
+});
+
+describe('mostRecent', () => {
+  it('orders lines of several pods by their time, the most recent first', () => {
+    const lines = [
+      { pod: 'a', at: 1000 },
+      { pod: 'a', at: 5000 },
+      { pod: 'b', at: 3000 },
+      { pod: 'c', at: 4000 },
+    ];
+    expect(mostRecent(lines, 3).map(l => l.at)).toEqual([5000, 4000, 3000]);
+  });
+
+  it('takes later lines as more recent when they carry no time', () => {
+    const lines = [{ n: 1 }, { n: 2 }, { n: 3 }] as Array<{
+      n: number;
+      at?: number;
+    }>;
+    expect(mostRecent(lines, 2).map(l => l.n)).toEqual([3, 2]);
   });
 });

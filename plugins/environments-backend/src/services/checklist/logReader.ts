@@ -1,6 +1,7 @@
+import { redactAddresses } from '@envportal/plugin-environments-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeGetText, KubeHttpError } from '../cache/kubeHttp';
-import { summarizeErrorLine } from './errorLineSummary';
+import { lineTime, summarizeErrorLine } from './errorLineSummary';
 import { LogSignal } from './types';
 
 const TAIL_LINES = 200;
@@ -44,11 +45,31 @@ export function whyUnreadable(error: unknown, pod: string): string {
   if (error.status === 404) return `pod ${pod} no longer exists`;
   if (error.status === undefined)
     return error.message.replace(/^GET \S+: /, '');
-  const said = (error.apiMessage ?? '').split('\n')[0].trim();
+  // e.g. `Get "https://10.0.0.7:10250/containerLogs/...": dial tcp ...`: the node's address stays out
+  const said = redactAddresses((error.apiMessage ?? '').split('\n')[0].trim());
   const brief = said.length > 120 ? `${said.slice(0, 117)}...` : said;
   return `the cluster keeps no readable logs for pod ${pod}${
     brief ? ` (${brief})` : ''
   }`;
+}
+
+/**
+ * The `count` most recent of lines gathered pod after pod: by their own time where they carry one,
+ * else later in a pod's log counts as more recent.
+ */
+export function mostRecent<T extends { at?: number }>(
+  lines: T[],
+  count: number,
+): T[] {
+  return lines
+    .map((line, order) => ({ line, order }))
+    .sort(
+      (a, b) =>
+        (b.line.at ?? -Infinity) - (a.line.at ?? -Infinity) ||
+        b.order - a.order,
+    )
+    .slice(0, count)
+    .map(e => e.line);
 }
 
 export interface LogReader {
@@ -79,7 +100,7 @@ export function createLogReader(): LogReader {
         let lines = 0;
         let errorLines = 0;
         let firstErrorPod: string | undefined;
-        const recentErrors: string[] = [];
+        const errors: Array<{ line: string; pod: string; at?: number }> = [];
         const sample = pods.slice(0, MAX_PODS);
         try {
           // In parallel: one slow pod must not multiply the wait.
@@ -110,9 +131,7 @@ export function createLogReader(): LogReader {
               if (isErrorLine(line)) {
                 errorLines++;
                 firstErrorPod ??= sample[i].name;
-                recentErrors.push(summarizeErrorLine(line, sample[i].name));
-                if (recentErrors.length > MAX_RECENT_ERRORS)
-                  recentErrors.shift();
+                errors.push({ line, pod: sample[i].name, at: lineTime(line) });
               }
             }
           });
@@ -128,7 +147,9 @@ export function createLogReader(): LogReader {
           lines,
           errorLines,
           firstErrorPod,
-          recentErrors: recentErrors.reverse(),
+          recentErrors: mostRecent(errors, MAX_RECENT_ERRORS).map(e =>
+            summarizeErrorLine(e.line, e.pod),
+          ),
         };
       })();
       recent.set(cacheKey, { at: Date.now(), value });

@@ -1,6 +1,6 @@
 import type { LastChange } from '../../database/PromotionStore';
 import type { CachedObject } from '../cache';
-import { workloadConfig } from '../promotion/workload';
+import { configRecord } from '../promotion/workload';
 import {
   configChanges,
   sameImage,
@@ -68,10 +68,16 @@ const withEnv = (
 
 describe('stageDrift of configuration', () => {
   const image = 'registry.local/orders:1.2.0';
-  const recorded = workloadConfig(
-    withEnv(image, { LOG_LEVEL: 'info' }),
-    'app',
-  )!;
+  const recorded = configRecord(withEnv(image, { LOG_LEVEL: 'info' }), 'app')!;
+
+  it('keeps env values only as fingerprints salted per record', () => {
+    const again = configRecord(withEnv(image, { LOG_LEVEL: 'info' }), 'app')!;
+    expect(JSON.stringify(recorded)).not.toContain('info');
+    expect(again.salt).not.toBe(recorded.salt);
+    expect(again.entries['env LOG_LEVEL']).not.toBe(
+      recorded.entries['env LOG_LEVEL'],
+    );
+  });
 
   it('flags a changed env value by name, never by value', () => {
     const drift = stageDrift(

@@ -87,8 +87,9 @@ export function stageDrift(
   }
   const changed = expected.config
     ? configChanges(
-        expected.config,
-        workloadConfig(deployment, expected.container) ?? {},
+        expected.config.entries,
+        workloadConfig(deployment, expected.container, expected.config.salt) ??
+          {},
       )
     : [];
   const config =

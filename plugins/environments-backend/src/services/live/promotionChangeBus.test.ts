@@ -90,18 +90,23 @@ describeWhenAvailable(
     it('ignores notifications it cannot read and stops listening when stopped', async () => {
       const knex = await databases.init(databaseId);
       const b = await replica(knex);
-      await knex.raw(
-        `select pg_notify('envportal_promotion_changes', 'not json')`,
-      );
-      await knex.raw(
-        `select pg_notify('envportal_promotion_changes', '{"r":"x","e":1}')`,
-      );
+      const notify = (payload: string) =>
+        knex.raw(`select pg_notify('envportal_promotion_changes', ?)`, [
+          payload,
+        ]);
+      await notify('not json');
+      await notify('{"r":"x","e":1}');
+      await notify(JSON.stringify({ r: 'x', e: 'a'.repeat(600), s: 'dev' }));
+      // a valid one after them: once it is heard, the ones before it were seen and dropped
+      await notify('{"r":"x","e":"component:default/a","s":"dev"}');
+      await until('the valid notification', () => b.heard.length > 0);
+      expect(b.heard).toEqual([
+        { entityRef: 'component:default/a', stage: 'dev' },
+      ]);
       await b.bus.stop();
-      await knex.raw(
-        `select pg_notify('envportal_promotion_changes', '{"r":"x","e":"component:default/a","s":"dev"}')`,
-      );
+      await notify('{"r":"x","e":"component:default/b","s":"dev"}');
       await new Promise(resolve => setTimeout(resolve, 300));
-      expect(b.heard).toEqual([]);
+      expect(b.heard).toHaveLength(1);
       const { rows } = await knex.raw(
         `select count(*)::int as n from pg_stat_activity where query ilike 'LISTEN %' and datname = current_database()`,
       );

@@ -6,6 +6,12 @@ import { randomUUID } from 'node:crypto';
 export const PROMOTION_CHANGE_CHANNEL = 'envportal_promotion_changes';
 const RECONNECT_MIN_MS = 500;
 const RECONNECT_MAX_MS = 30_000;
+/** A LISTEN connection a NAT or proxy dropped silently hears nothing: a query proves it alive. */
+const PING_INTERVAL_MS = 30_000;
+const PING_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+/** What a notification may carry at most; anything longer is not ours. */
+const MAX_REF_LENGTH = 512;
 
 export type PromotionChange = { entityRef: string; stage: string };
 
@@ -31,12 +37,25 @@ type PgNotification = { channel: string; payload?: string };
 
 type Wire = { r: string; e: string; s: string };
 
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string) {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} took over ${ms} ms`)),
+      ms,
+    );
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 function parse(payload: string | undefined): Wire | undefined {
   try {
     const wire = JSON.parse(payload ?? '');
     return typeof wire?.r === 'string' &&
       typeof wire.e === 'string' &&
-      typeof wire.s === 'string'
+      typeof wire.s === 'string' &&
+      wire.e.length <= MAX_REF_LENGTH &&
+      wire.s.length <= MAX_REF_LENGTH
       ? wire
       : undefined;
   } catch {
@@ -82,11 +101,23 @@ export async function createPromotionChangeBus(options: {
     await knex.client.destroyRawConnection(conn).catch(() => {});
   }
 
+  /** The listening connection failed: close it and listen again on a new one. */
+  function lose(conn: ListeningConnection, reason: string) {
+    if (connection !== conn) return;
+    connection = undefined;
+    drop(conn);
+    scheduleReconnect(reason);
+  }
+
   async function listen(): Promise<void> {
     let conn: ListeningConnection;
+    const acquiring: Promise<ListeningConnection> =
+      knex.client.acquireRawConnection();
     try {
-      conn = await knex.client.acquireRawConnection();
+      conn = await withTimeout(acquiring, CONNECT_TIMEOUT_MS, 'connecting');
     } catch (error) {
+      // a connection that arrives after the timeout is closed, not leaked
+      acquiring.then(late => drop(late)).catch(() => {});
       scheduleReconnect(`${(error as Error).message}`);
       return;
     }
@@ -94,12 +125,8 @@ export async function createPromotionChangeBus(options: {
       await drop(conn);
       return;
     }
-    const lost = (error?: Error) => {
-      if (connection !== conn) return;
-      connection = undefined;
-      drop(conn);
-      scheduleReconnect(error ? error.message : 'connection ended');
-    };
+    const lost = (error?: Error) =>
+      lose(conn, error ? error.message : 'connection ended');
     conn.on('error', lost);
     conn.on('end', lost);
     conn.on('notification', message => {
@@ -117,7 +144,17 @@ export async function createPromotionChangeBus(options: {
     }
   }
 
+  function ping() {
+    const conn = connection;
+    if (!conn) return;
+    withTimeout(conn.query('SELECT 1'), PING_TIMEOUT_MS, 'a ping').catch(
+      error => lose(conn, (error as Error).message),
+    );
+  }
+
   await listen();
+  const pingTimer = setInterval(ping, PING_INTERVAL_MS);
+  pingTimer.unref?.();
   return {
     announce({ entityRef, stage }) {
       if (stopped) return;
@@ -133,6 +170,7 @@ export async function createPromotionChangeBus(options: {
     async stop() {
       stopped = true;
       clearTimeout(retryTimer);
+      clearInterval(pingTimer);
       const conn = connection;
       connection = undefined;
       if (conn) await drop(conn);

@@ -4,7 +4,7 @@ import { ExecutionContext, Outcome } from './execution';
 import { PromotionSteps, promotionSteps } from './promotionSteps';
 import { verifySoak } from './soak';
 import { promotionSummary } from './summary';
-import { workloadConfig } from './workload';
+import { ConfigRecord, configRecord } from './workload';
 import { PromotionServiceDeps } from './types';
 
 export type { ExecutionContext } from './execution';
@@ -114,12 +114,12 @@ async function run(
 function targetConfig(
   deps: PromotionServiceDeps,
   promotion: StoredPromotion,
-): Record<string, string> | undefined {
+): ConfigRecord | undefined {
   const stage = deps.registry.forStage(promotion.to);
   const deployment = deps.workloadCache
     .namespace(stage.clusterName, stage.namespace)
     .get('Deployment', promotion.deployment);
-  return deployment && workloadConfig(deployment, promotion.container);
+  return deployment && configRecord(deployment, promotion.container);
 }
 
 /** Writes the outcome, its release-note summary and its audit event. */

@@ -10,6 +10,7 @@ import {
   RootConfigService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { environmentsPermissions } from '@envportal/plugin-environments-common';
 import type { EnvironmentsConfig } from '../../config';
@@ -21,6 +22,15 @@ import type { EntityResolver } from '../entities';
 import { createPromotionChangeBus, type LiveUpdates } from '../live';
 import type { PrometheusClient } from '../metrics';
 import { createPromotionService } from './createPromotionService';
+
+function isEntityRef(ref: string): boolean {
+  try {
+    parseEntityRef(ref);
+    return true;
+  } catch {
+    return false;
+  }
+}
 import { readPromotionSettings } from './settings';
 import { PromotionService } from './types';
 
@@ -63,8 +73,14 @@ export async function setupPromotions(deps: {
     const bus = await createPromotionChangeBus({
       knex: await deps.database.getClient(),
       logger: deps.logger,
-      onRemoteChange: change =>
-        live.promotionChanged(change.entityRef, change.stage),
+      // Only what this portal could have written: a configured stage and an entity ref.
+      onRemoteChange: change => {
+        const known = deps.environments.stages.some(
+          s => s.name === change.stage,
+        );
+        if (known && isEntityRef(change.entityRef))
+          live.promotionChanged(change.entityRef, change.stage);
+      },
     });
     deps.lifecycle.addShutdownHook(() => bus.stop());
     store.onChange(p => {

@@ -31,7 +31,7 @@ describe('snapshotOf', () => {
     };
     const snapshot = snapshotOf(cache, deployment)!;
     expect(snapshot.config['env DB_PASSWORD']).toMatch(/^hidden:[0-9a-f]{64}$/);
-    expect(snapshot.config['env API_KEY']).toBe('(from reference)');
+    expect(snapshot.config['env API_KEY']).toBe('(from Secret keys key api)');
     expect(JSON.stringify(snapshot.config)).not.toContain('hunter2');
   });
 });

@@ -5,7 +5,7 @@ import {
   Wire,
 } from '@envportal/plugin-environments-node';
 import type { V1Container } from '@kubernetes/client-node';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { CachedObject, NamespaceCache } from '../cache';
 
 type Deployment = CachedObject<'Deployment'>;
@@ -35,10 +35,29 @@ export type WorkloadSnapshot = {
 /** Prefix of a config value that is a fingerprint of a hidden value (an env value). */
 export const HIDDEN_VALUE_PREFIX = 'hidden:';
 
-function fingerprint(value: string): string {
+function fingerprint(value: string, salt = ''): string {
   return `${HIDDEN_VALUE_PREFIX}${createHash('sha256')
-    .update(value)
+    .update(salt ? `${salt}\0${value}` : value)
     .digest('hex')}`;
+}
+
+/** Where a `valueFrom` env takes its value, by name (which Secret or ConfigMap and key, never the value). */
+function referenceOf(
+  env: NonNullable<Wire<V1Container>['env']>[number],
+): string {
+  const from = env.valueFrom;
+  if (from?.secretKeyRef)
+    return `(from Secret ${from.secretKeyRef.name ?? '?'} key ${
+      from.secretKeyRef.key
+    })`;
+  if (from?.configMapKeyRef)
+    return `(from ConfigMap ${from.configMapKeyRef.name ?? '?'} key ${
+      from.configMapKeyRef.key
+    })`;
+  if (from?.fieldRef) return `(from field ${from.fieldRef.fieldPath})`;
+  if (from?.resourceFieldRef)
+    return `(from resource ${from.resourceFieldRef.resource})`;
+  return '(from reference)';
 }
 
 /** The entity's Deployments in a namespace: the one named like its kubernetes-id first. */
@@ -62,7 +81,11 @@ export function podsOf(cache: NamespaceCache, deployment: Deployment): Pod[] {
     .filter(p => !p.metadata?.deletionTimestamp && matches(p.metadata?.labels));
 }
 
-function configOf(deployment: Deployment, container: Wire<V1Container>) {
+function configOf(
+  deployment: Deployment,
+  container: Wire<V1Container>,
+  salt?: string,
+) {
   const config: Record<string, string> = {};
   const annotations = deployment.spec?.template?.metadata?.annotations ?? {};
   for (const [key, value] of Object.entries(annotations)) {
@@ -71,12 +94,14 @@ function configOf(deployment: Deployment, container: Wire<V1Container>) {
   for (const env of container.env ?? []) {
     // Literal values may be secrets: only a fingerprint is kept; references are named, never read.
     config[`env ${env.name}`] =
-      env.value !== undefined ? fingerprint(env.value) : '(from reference)';
+      env.value !== undefined ? fingerprint(env.value, salt) : referenceOf(env);
   }
   for (const from of container.envFrom ?? []) {
     const ref = from.configMapRef?.name ?? from.secretRef?.name;
     if (ref)
-      config[`envFrom ${ref}`] = from.configMapRef ? 'ConfigMap' : 'Secret';
+      config[`envFrom ${ref}`] = `${
+        from.configMapRef ? 'ConfigMap' : 'Secret'
+      }${from.prefix ? ` prefix ${from.prefix}` : ''}`;
   }
   const resources = container.resources ?? {};
   for (const section of ['requests', 'limits'] as const) {
@@ -88,17 +113,34 @@ function configOf(deployment: Deployment, container: Wire<V1Container>) {
 }
 
 /**
+ * A configuration kept after a promotion, for drift. Env values are fingerprinted with a random salt
+ * of the record's own, so the stored digests cannot be looked up in precomputed tables.
+ */
+export type ConfigRecord = { salt: string; entries: Record<string, string> };
+
+/**
  * The configuration of a Deployment's container as promotion compares it (see WorkloadSnapshot's
- * `config`), or undefined when the container is not there.
+ * `config`), env values fingerprinted with `salt`; undefined when the container is not there.
  */
 export function workloadConfig(
   deployment: Deployment,
   containerName: string,
+  salt: string,
 ): Record<string, string> | undefined {
   const container = deployment.spec?.template?.spec?.containers?.find(
     c => c.name === containerName,
   );
-  return container ? configOf(deployment, container) : undefined;
+  return container ? configOf(deployment, container, salt) : undefined;
+}
+
+/** A new record of the container's configuration, with a salt of its own. */
+export function configRecord(
+  deployment: Deployment,
+  containerName: string,
+): ConfigRecord | undefined {
+  const salt = randomBytes(16).toString('hex');
+  const entries = workloadConfig(deployment, containerName, salt);
+  return entries && { salt, entries };
 }
 
 /** A snapshot of one Deployment: its container to promote, the digest its pods run, its config. */
