@@ -17,7 +17,7 @@ ensure_chart_tools helm
 work="$(mktemp -d /tmp/envportal-replicas.XXXXXX)" # 0700: holds tokens and the database password
 cleanup() {
   for replica in a b; do PORTAL_BACKEND_NAME="replica-$replica" portal_backend_stop KILL; done
-  scripts/demo-deploy down >/dev/null 2>&1 || true
+  "$REPO_ROOT/scripts/demo-deploy" down >/dev/null 2>&1 || true
   if [ -n "${KUBECONFIG:-}" ]; then
     for ns in dev staging; do helm uninstall express-service-b -n "$ns" --wait >/dev/null 2>&1 || true; done
   fi
