@@ -278,10 +278,10 @@ describe('environments read routes', () => {
   it('sends a remembered answer compressed once, to clients that accept gzip', async () => {
     const path =
       '/api/environments/entities/component/default/orders/checklist?stage=dev';
-    const identity = await request(server)
+    const plain = await request(server)
       .get(path)
       .set('Accept-Encoding', 'identity');
-    expect(identity.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers['content-encoding']).toBeUndefined();
     const zipped = await request(server)
       .get(path)
       .set('Accept-Encoding', 'gzip');
@@ -290,10 +290,10 @@ describe('environments read routes', () => {
     // compressed ahead of the response (a length), not streamed through the compression middleware
     expect(Number(zipped.headers['content-length'])).toBeGreaterThan(0);
     expect(Number(zipped.headers['content-length'])).toBeLessThan(
-      identity.text.length,
+      plain.text.length,
     );
-    expect(zipped.body).toEqual(identity.body);
-    expect(zipped.headers.etag).toBe(identity.headers.etag);
+    expect(zipped.body).toEqual(plain.body);
+    expect(zipped.headers.etag).toBe(plain.headers.etag);
   });
 
   it('answers 404 for an entity that does not exist', async () => {
