@@ -9,6 +9,7 @@ import {
   ResourceDefinition,
 } from './resources';
 import { CacheChange, KindState } from './types';
+import { Backoff } from '../backoff';
 
 const INITIAL_BACKOFF_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
@@ -46,7 +47,7 @@ export class Reflector {
   private stopped = false;
   private readonly abort = new AbortController();
   private readonly syncWaiters: Array<() => void> = [];
-  private backoffMs = INITIAL_BACKOFF_MS;
+  private readonly backoff = new Backoff(INITIAL_BACKOFF_MS, MAX_BACKOFF_MS);
   private wakeUp?: () => void;
   /** Counts list calls; the benchmark and tests use it to prove steady state makes none. */
   listCalls = 0;
@@ -74,7 +75,7 @@ export class Reflector {
 
   /** Restarts at once (after an API server restart the caller knows better than the backoff). */
   poke() {
-    this.backoffMs = INITIAL_BACKOFF_MS;
+    this.backoff.reset();
     this.wakeUp?.();
   }
 
@@ -137,14 +138,14 @@ export class Reflector {
         if (this.stopped) return;
         this.watching = false;
         const message = error instanceof Error ? error.message : String(error);
+        const delayMs = this.backoff.next();
         if (this.lastError !== message) {
           logger.warn(
-            `cache ${this.options.clusterName}/${namespace}/${resource.plural}: ${message}; retrying in ${this.backoffMs} ms`,
+            `cache ${this.options.clusterName}/${namespace}/${resource.plural}: ${message}; retrying in ${delayMs} ms`,
           );
         }
         this.setState('error', message);
-        await this.sleep(this.backoffMs);
-        this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+        await this.sleep(delayMs);
       }
     }
   }
@@ -230,12 +231,12 @@ export class Reflector {
             if (rv) current = rv;
             this.lastSyncedAt = Date.now();
             // A watch that delivers is healthy; a list alone is not (the watch may keep failing).
-            this.backoffMs = INITIAL_BACKOFF_MS;
+            this.backoff.reset();
             if (event.type !== 'BOOKMARK') this.apply(event);
           },
         },
       );
-      this.backoffMs = INITIAL_BACKOFF_MS;
+      this.backoff.reset();
     } catch (error) {
       // Some servers refuse an expired resourceVersion with HTTP 410 instead of an ERROR event.
       if (!(error instanceof KubeHttpError && error.status === 410)) {

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { Backoff } from '../backoff';
 
 /** PostgreSQL channel; NOTIFY reaches the listeners of the same database (the plugin's own). */
 export const PROMOTION_CHANGE_CHANNEL = 'envportal_promotion_changes';
@@ -80,11 +81,12 @@ export async function createPromotionChangeBus(options: {
   const replica = randomUUID();
   let connection: ListeningConnection | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
-  let delayMs = RECONNECT_MIN_MS;
+  const backoff = new Backoff(RECONNECT_MIN_MS, RECONNECT_MAX_MS);
   let stopped = false;
 
   function scheduleReconnect(reason: string) {
     if (stopped || retryTimer) return;
+    const delayMs = backoff.next();
     logger.warn(
       `promotion changes from other replicas are not heard (${reason}); reconnecting in ${delayMs} ms`,
     );
@@ -92,7 +94,6 @@ export async function createPromotionChangeBus(options: {
       retryTimer = undefined;
       listen().catch(() => {});
     }, delayMs);
-    delayMs = Math.min(delayMs * 2, RECONNECT_MAX_MS);
   }
 
   async function drop(conn: ListeningConnection) {
@@ -138,7 +139,7 @@ export async function createPromotionChangeBus(options: {
     connection = conn;
     try {
       await conn.query(`LISTEN ${PROMOTION_CHANGE_CHANNEL}`);
-      delayMs = RECONNECT_MIN_MS;
+      backoff.reset();
     } catch (error) {
       lost(error as Error);
     }
