@@ -1,7 +1,13 @@
 import { redactAddresses } from '@envportal/plugin-environments-node';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeGetText, KubeHttpError } from '../cache/kubeHttp';
-import { lineTime, summarizeErrorLine } from './errorLineSummary';
+import {
+  isErrorLine,
+  lineTime,
+  LogLine,
+  readLogLine,
+  summarizeErrorLine,
+} from './logLines';
 import { LogSignal } from './types';
 
 const TAIL_LINES = 200;
@@ -12,24 +18,6 @@ const MAX_RECENT_ERRORS = 5;
 /** Logs are read on demand (no watch exists for them); a short memory keeps page reloads cheap. */
 const TTL_MS = 30_000;
 const TIMEOUT_MS = 2000;
-
-/** pino levels: 50 error, 60 fatal; text logs: an ERROR/FATAL word. */
-export function isErrorLine(line: string): boolean {
-  const trimmed = line.trim();
-  if (trimmed.startsWith('{')) {
-    try {
-      const entry = JSON.parse(trimmed);
-      const level = entry.level;
-      if (typeof level === 'number') return level >= 50;
-      if (typeof level === 'string')
-        return /^(error|fatal|critical)$/i.test(level);
-      return false;
-    } catch {
-      // not JSON after all
-    }
-  }
-  return /\b(ERROR|FATAL|CRITICAL)\b/.test(trimmed);
-}
 
 /** One short sentence for the card: the request line and the server's address stay out. */
 export function whyUnreadable(error: unknown, pod: string): string {
@@ -100,7 +88,7 @@ export function createLogReader(): LogReader {
         let lines = 0;
         let errorLines = 0;
         let firstErrorPod: string | undefined;
-        const errors: Array<{ line: string; pod: string; at?: number }> = [];
+        const errors: Array<{ line: LogLine; pod: string; at?: number }> = [];
         const sample = pods.slice(0, MAX_PODS);
         try {
           // In parallel: one slow pod must not multiply the wait.
@@ -125,9 +113,10 @@ export function createLogReader(): LogReader {
             }),
           );
           texts.forEach((text, i) => {
-            for (const line of text.split('\n')) {
-              if (!line.trim()) continue;
+            for (const raw of text.split('\n')) {
+              if (!raw.trim()) continue;
               lines++;
+              const line = readLogLine(raw);
               if (isErrorLine(line)) {
                 errorLines++;
                 firstErrorPod ??= sample[i].name;

@@ -32,26 +32,39 @@ export function redactLogText(text: string): string {
   );
 }
 
-/** The time a JSON (pino) line says it was written, in epoch milliseconds. */
-export function lineTime(line: string): number | undefined {
-  const trimmed = line.trim();
-  if (!trimmed.startsWith('{')) return undefined;
+/** A log line parsed once: its fields too when it is a JSON (pino) line. */
+export type LogLine = { text: string; entry?: Record<string, unknown> };
+
+export function readLogLine(raw: string): LogLine {
+  const text = raw.trim();
+  if (!text.startsWith('{')) return { text };
   try {
-    const time = (JSON.parse(trimmed) as { time?: unknown }).time;
-    if (typeof time !== 'number' && typeof time !== 'string') return undefined;
-    const at = new Date(time).getTime();
-    return Number.isNaN(at) ? undefined : at;
+    const entry: unknown = JSON.parse(text);
+    return entry && typeof entry === 'object' && !Array.isArray(entry)
+      ? { text, entry: entry as Record<string, unknown> }
+      : { text };
   } catch {
-    return undefined;
+    return { text }; // not JSON after all
   }
 }
 
-function timeOf(value: unknown): string | undefined {
+/** pino levels: 50 error, 60 fatal; text logs: an ERROR/FATAL word. */
+export function isErrorLine({ text, entry }: LogLine): boolean {
+  if (!entry) return /\b(ERROR|FATAL|CRITICAL)\b/.test(text);
+  const level = entry.level;
+  if (typeof level === 'number') return level >= 50;
+  return typeof level === 'string' && /^(error|fatal|critical)$/i.test(level);
+}
+
+function dateOf(value: unknown): Date | undefined {
   if (typeof value !== 'number' && typeof value !== 'string') return undefined;
   const date = new Date(value);
-  return Number.isNaN(date.getTime())
-    ? undefined
-    : date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** The time a JSON (pino) line says it was written, in epoch milliseconds. */
+export function lineTime(line: LogLine): number | undefined {
+  return dateOf(line.entry?.time)?.getTime();
 }
 
 function clip(text: string): string {
@@ -66,28 +79,25 @@ function clip(text: string): string {
  * error type when the line is JSON (pino) -- never the other fields (request bodies, headers, user
  * data) -- and a clipped text line otherwise; credentials and addresses masked in both.
  */
-export function summarizeErrorLine(line: string, pod: string): string {
-  const trimmed = line.trim();
-  if (trimmed.startsWith('{')) {
-    try {
-      const entry = JSON.parse(trimmed) as Record<string, unknown>;
-      const err = entry.err as { type?: unknown } | undefined;
-      const text = [entry.msg, entry.message].find(
-        (m): m is string => typeof m === 'string',
-      );
-      const message = text ?? '(no message)';
-      const extras = [
-        typeof entry.status === 'number' ? `status ${entry.status}` : '',
-        typeof err?.type === 'string' ? err.type : '',
-      ].filter(Boolean);
-      const time = timeOf(entry.time);
-      const details = extras.length ? ` (${clip(extras.join(', '))})` : '';
-      return `${time ? `${time} ` : ''}${pod}: ${clip(
-        redactLogText(message),
-      )}${redactLogText(details)}`;
-    } catch {
-      // not JSON after all
-    }
-  }
-  return `${pod}: ${clip(redactLogText(trimmed))}`;
+export function summarizeErrorLine(
+  { text, entry }: LogLine,
+  pod: string,
+): string {
+  if (!entry) return `${pod}: ${clip(redactLogText(text))}`;
+  const err = entry.err as { type?: unknown } | undefined;
+  const message =
+    [entry.msg, entry.message].find(
+      (m): m is string => typeof m === 'string',
+    ) ?? '(no message)';
+  const extras = [
+    typeof entry.status === 'number' ? `status ${entry.status}` : '',
+    typeof err?.type === 'string' ? err.type : '',
+  ].filter(Boolean);
+  const time = dateOf(entry.time)
+    ?.toISOString()
+    .replace(/\.\d{3}Z$/, 'Z');
+  const details = extras.length ? ` (${clip(extras.join(', '))})` : '';
+  return `${time ? `${time} ` : ''}${pod}: ${clip(
+    redactLogText(message),
+  )}${redactLogText(details)}`;
 }

@@ -1,4 +1,41 @@
-import { redactLogText, summarizeErrorLine } from './errorLineSummary';
+import {
+  isErrorLine,
+  lineTime,
+  readLogLine,
+  redactLogText,
+  summarizeErrorLine as summarize,
+} from './logLines';
+
+const summarizeErrorLine = (raw: string, pod: string) =>
+  summarize(readLogLine(raw), pod);
+
+describe('isErrorLine', () => {
+  it.each([
+    ['{"level":50,"msg":"boom"}', true],
+    ['{"level":60,"msg":"fatal"}', true],
+    ['{"level":40,"msg":"warn"}', false],
+    ['{"level":"error","msg":"x"}', true],
+    ['{"level":"info","msg":"user ERROR in message"}', false],
+    ['2024-01-01 ERROR something', true],
+    ['all good, no errors here', false],
+    ['["ERROR"]', true],
+    ['{"level":50', false],
+  ])('%s → %s', (line, expected) =>
+    expect(isErrorLine(readLogLine(line))).toBe(expected),
+  );
+});
+
+describe('lineTime', () => {
+  it.each([
+    ['{"time":1764478862345,"msg":"x"}', Date.UTC(2025, 10, 30, 5, 1, 2, 345)],
+    ['{"time":"2026-11-30T05:01:02Z"}', Date.UTC(2026, 10, 30, 5, 1, 2)],
+    ['{"time":"yesterday"}', undefined],
+    ['{"msg":"no time"}', undefined],
+    ['2026-11-30T05:01:02Z ERROR text lines carry no parsed time', undefined],
+  ])('%s → %s', (line, expected) =>
+    expect(lineTime(readLogLine(line))).toBe(expected),
+  );
+});
 
 describe('summarizeErrorLine', () => {
   it('keeps time, pod, message, status and error type of a pino line, and no other field', () => {
