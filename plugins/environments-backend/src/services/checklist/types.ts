@@ -47,7 +47,7 @@ export type LogSignal =
       lines: number;
       errorLines: number;
       firstErrorPod?: string;
-      /** Summaries of the most recent error lines (errorLineSummary), the most recent first. */
+      /** Summaries of the most recent error lines (`summarizeErrorLine`), the most recent first. */
       recentErrors: string[];
     }
   | { readable: false; reason: string };
