@@ -509,12 +509,16 @@ describe.each(databases.eachSupportedId())(
           'resources.limits.memory': '512Mi',
         },
       };
+      const before = await store.lastChangesVersion();
       const { promotion } = await store.insert(newPromotion(), LEASE);
+      expect(await store.lastChangesVersion()).toBe(before); // in flight
       await store.finish(
         promotion.id,
         { state: 'succeeded', summary: 'done', configAfter: config },
         LEASE,
       );
+      const afterSuccess = await store.lastChangesVersion();
+      expect(afterSuccess).not.toBe(before);
       const [last] = await store.lastChanges(['component:default/orders']);
       expect(last.config).toEqual(config);
       // a failure records none
@@ -527,6 +531,8 @@ describe.each(databases.eachSupportedId())(
         { state: 'failed', error: 'x', summary: 'failed' },
         LEASE,
       );
+      // a failure changes nothing a stage should run
+      expect(await store.lastChangesVersion()).toBe(afterSuccess);
       expect(
         (await store.lastChanges(['component:default/orders'])).map(
           c => c.stage,

@@ -466,6 +466,20 @@ export class PromotionStore {
   }
 
   /**
+   * Differs whenever a change succeeds: how many succeeded and the latest finish. A finished record
+   * never changes again, so this one aggregate tells a caller whether its copy of `lastChanges()` is
+   * still current without reading (and parsing) every record.
+   */
+  async lastChangesVersion(): Promise<string> {
+    const [row]: Array<{ n: number | string; last: string | Date | null }> =
+      await this.db(TABLE)
+        .where('state', 'succeeded')
+        .count({ n: '*' })
+        .max({ last: 'finished_at' });
+    return `${Number(row.n)}/${iso(row.last) ?? ''}`;
+  }
+
+  /**
    * The last successful change (promotion or rollback) of each entity into each stage: one query,
    * for the given entities (or all).
    */

@@ -111,12 +111,33 @@ export function createFleetService(options: {
   cache: WorkloadCacheService;
   promotions: Pick<PromotionService, 'active' | 'stages'>;
   /** What each stage should run: its last successful promotion or rollback. */
-  store: Pick<PromotionStore, 'lastChanges'>;
+  store: Pick<PromotionStore, 'lastChanges' | 'lastChangesVersion'>;
   now?: () => number;
 }): FleetService {
   const now = options.now ?? Date.now;
   const recent = new Map<string, { at: number; entities: Promise<Entity[]> }>();
   const rememberAnswer = createInputMemo<FleetResponse>(MAX_ANSWERS);
+  let expectations:
+    | { version: string; byStage: Promise<Map<string, LastChange>> }
+    | undefined;
+
+  /** What each entity's stages should run, read again only when a change succeeded since. */
+  async function expectedChanges() {
+    const version = await options.store.lastChangesVersion();
+    if (expectations?.version !== version) {
+      const byStage = options.store
+        .lastChanges()
+        .then(
+          changes =>
+            new Map(changes.map(c => [`${c.entityRef}\u0000${c.stage}`, c])),
+        );
+      expectations = { version, byStage };
+      byStage.catch(() => {
+        if (expectations?.byStage === byStage) expectations = undefined;
+      });
+    }
+    return { version, byStage: await expectations.byStage };
+  }
 
   function readEntities(credentials: BackstageCredentials) {
     const key = callerKey(credentials);
@@ -165,10 +186,10 @@ export function createFleetService(options: {
       return (await readEntities(credentials)).map(e => stringifyEntityRef(e));
     },
     async getFleet({ credentials }) {
-      const [entities, active, lastChanges] = await Promise.all([
+      const [entities, active, expected] = await Promise.all([
         readEntities(credentials),
         options.promotions.active(),
-        options.store.lastChanges(),
+        expectedChanges(),
       ]);
       const stages = options.config.stages.map(s => s.name);
       const sources = stages.map(stageSource);
@@ -181,18 +202,14 @@ export function createFleetService(options: {
       const inputs = [
         ...sources.map(s => ('cache' in s ? s.cache.version() : s.error)),
         JSON.stringify([...active]),
-        lastChanges.length,
-        lastChanges.reduce((m, c) => (c.finishedAt > m ? c.finishedAt : m), ''),
+        expected.version,
         JSON.stringify(governance),
         Math.floor(at / 60_000),
       ];
       const readers = createHash('sha256').update(refs).digest('base64url');
       return rememberAnswer(readers, inputs, () => {
-        const expected = new Map<string, LastChange>(
-          lastChanges.map(c => [`${c.entityRef}\u0000${c.stage}`, c]),
-        );
         const rows = entities.map(entity =>
-          fleetRow(entity, stages, sources, expected, active, at),
+          fleetRow(entity, stages, sources, expected.byStage, active, at),
         );
         rows.sort((a, b) => (a.entityRef < b.entityRef ? -1 : 1));
         return {

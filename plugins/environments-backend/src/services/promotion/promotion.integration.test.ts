@@ -20,6 +20,7 @@ import { NotAllowedError } from '@backstage/errors';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   CHECKLIST,
+  FleetStage,
   StageChecklist,
 } from '@envportal/plugin-environments-common';
 import { execFileSync } from 'node:child_process';
@@ -38,6 +39,7 @@ import { readClusterAccess } from '@envportal/plugin-environments-node';
 import { createClusterRegistry } from '../clusters';
 import { createEntityResolver } from '../entities';
 import { createDriftService, DriftService } from '../drift';
+import { createFleetService } from '../fleet';
 import { createHealthProber, createStatusService } from '../status';
 import { createPrometheusClient } from '../metrics';
 import { createPromotionService } from './createPromotionService';
@@ -268,6 +270,10 @@ describeWhenAvailable(
       store: PromotionStore;
       knex: any;
       drift: DriftService;
+      fleetCell: (
+        name: string,
+        stage: string,
+      ) => Promise<FleetStage | undefined>;
     }> {
       const raw = yaml.parse(fs.readFileSync(CONFIG_FILE!, 'utf8'));
       if (options.prometheusUrl)
@@ -320,11 +326,12 @@ describeWhenAvailable(
         stages: environments.stages,
         access,
       });
+      const catalog = catalogServiceMock({
+        entities: [...releases.map(entity), ...(options.extraEntities ?? [])],
+      });
       const entities = createEntityResolver({
         auth: mockServices.auth(),
-        catalog: catalogServiceMock({
-          entities: [...releases.map(entity), ...(options.extraEntities ?? [])],
-        }),
+        catalog,
       });
       const service = createPromotionService({
         logger: mockServices.logger.mock(),
@@ -359,7 +366,22 @@ describeWhenAvailable(
         clusters: registry,
         logger: mockServices.logger.mock(),
       });
-      return { service, store, knex: db, drift };
+      // The fleet page's view of the same stages, as its route reads it.
+      const fleet = createFleetService({
+        config: environments,
+        catalog,
+        clusters: registry,
+        cache: workloadCache,
+        promotions: service,
+        store,
+      });
+      const fleetCell = async (name: string, stage: string) =>
+        (
+          await fleet.getFleet({ credentials: mockCredentials.user(GUEST) })
+        ).rows
+          .find(r => r.entityRef === `component:default/${name}`)
+          ?.stages.find(s => s.stage === stage);
+      return { service, store, knex: db, drift, fleetCell };
     }
 
     beforeAll(async () => {
@@ -408,8 +430,10 @@ describeWhenAvailable(
     });
 
     it('image: previews, then promotes the exact image, records it and marks it succeeded', async () => {
-      const { service, store, drift } = await build('image');
+      const { service, store, drift, fleetCell } = await build('image');
       install('promo-img', 'staging', '1.1.0');
+      // Nothing promoted into staging yet: the fleet compares nothing there.
+      expect((await fleetCell('promo-img', 'staging'))?.drift).toBeUndefined();
       const preview = await service.preview(
         { entity: ref('promo-img'), from: 'dev', to: 'staging' },
         { credentials: mockCredentials.user(GUEST) },
@@ -482,6 +506,11 @@ describeWhenAvailable(
         expectedImage: `${REPO}:1.2.0`,
         promotedBy: GUEST,
       });
+      // The fleet, which read the stage before, knows of the promotion as soon as it succeeded.
+      expect((await fleetCell('promo-img', 'staging'))?.drift).toMatchObject({
+        state: 'in-sync',
+        expectedImage: `${REPO}:1.2.0`,
+      });
       const container = deployment('staging', 'promo-img').spec.template.spec
         .containers[0].name;
       kubectl(
@@ -514,6 +543,9 @@ describeWhenAvailable(
         expectedImage: `${REPO}:1.2.0`,
         changedBy: { manager: 'kubectl-set', operation: 'Update' },
       });
+      expect((await fleetCell('promo-img', 'staging'))?.attention).toContain(
+        `drifted: runs ${REPO}:1.1.0, promoted ${REPO}:1.2.0`,
+      );
       kubectl(
         '-n',
         'staging',
