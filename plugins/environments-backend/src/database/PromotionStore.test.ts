@@ -511,17 +511,45 @@ describe.each(databases.eachSupportedId())(
       };
       const before = await store.lastChangesVersion();
       const { promotion } = await store.insert(newPromotion(), LEASE);
+      // recorded when the rollout completed; what the finish sees after the soak does not replace it
+      await store.update(
+        promotion.id,
+        { rolloutCompletedAt: new Date(), configAfter: config },
+        LEASE,
+      );
       expect(await store.lastChangesVersion()).toBe(before); // in flight
       await store.finish(
         promotion.id,
-        { state: 'succeeded', summary: 'done', configAfter: config },
+        {
+          state: 'succeeded',
+          summary: 'done',
+          configAfter: { salt: 'later', entries: { 'env BY_HAND': 'x' } },
+        },
         LEASE,
       );
       const afterSuccess = await store.lastChangesVersion();
       expect(afterSuccess).not.toBe(before);
       const [last] = await store.lastChanges(['component:default/orders']);
       expect(last.config).toEqual(config);
+      // a run whose rollout recorded nothing keeps what the finish saw
+      const { promotion: older } = await store.insert(
+        newPromotion({ to: 'dev', workloadKey: 'local/dev/orders' }),
+        LEASE,
+      );
+      const atFinish = { salt: 'finish', entries: { 'env A': 'hidden:1' } };
+      await store.finish(
+        older.id,
+        { state: 'succeeded', summary: 'done', configAfter: atFinish },
+        LEASE,
+      );
+      expect(
+        (await store.lastChanges(['component:default/orders'])).find(
+          c => c.stage === 'dev',
+        )?.config,
+      ).toEqual(atFinish);
       // a failure records none
+      const beforeFailure = await store.lastChangesVersion();
+      expect(beforeFailure).not.toBe(afterSuccess);
       const { promotion: failed } = await store.insert(
         newPromotion({ to: 'prod', workloadKey: 'local/prod/orders' }),
         LEASE,
@@ -532,12 +560,12 @@ describe.each(databases.eachSupportedId())(
         LEASE,
       );
       // a failure changes nothing a stage should run
-      expect(await store.lastChangesVersion()).toBe(afterSuccess);
+      expect(await store.lastChangesVersion()).toBe(beforeFailure);
       expect(
-        (await store.lastChanges(['component:default/orders'])).map(
-          c => c.stage,
-        ),
-      ).toEqual(['staging']);
+        (await store.lastChanges(['component:default/orders']))
+          .map(c => c.stage)
+          .sort(),
+      ).toEqual(['dev', 'staging']);
     });
   },
 );

@@ -90,8 +90,15 @@ export type LastChange = {
   config?: StoredConfig;
 };
 
-/** A configuration record: entry name → value or salted fingerprint (see configRecord). */
-export type StoredConfig = { salt: string; entries: Record<string, string> };
+/**
+ * A configuration record: entry name → value or salted fingerprint (see configRecord); `scope` says
+ * which kinds of entries it covers (absent on records from before command, args and mounts were).
+ */
+export type StoredConfig = {
+  salt: string;
+  entries: Record<string, string>;
+  scope?: number;
+};
 
 /** A stored configuration record, or undefined when absent or unreadable (never throws). */
 function parseConfig(text: string | null): StoredConfig | undefined {
@@ -168,7 +175,7 @@ export type PromotionUpdate = Partial<
     | 'rollback'
     | 'gates'
   >
-> & { rolloutCompletedAt?: Date };
+> & { rolloutCompletedAt?: Date; configAfter?: StoredConfig };
 
 /** Raised when another promotion of the same entity and stage, or of the same workload, is in flight. */
 export class PromotionInFlightError extends ConflictError {
@@ -210,6 +217,8 @@ type Row = {
   created_at: string | Date;
   rollout_completed_at: string | Date | null;
   finished_at: string | Date | null;
+  /** JSON of a {@link StoredConfig}; read by lastChanges only. */
+  config_after?: string | null;
   duration_ms: number | string | null;
 };
 
@@ -649,6 +658,9 @@ export class PromotionStore {
     if (update.rolloutCompletedAt) {
       patch.rollout_completed_at = update.rolloutCompletedAt;
     }
+    if (update.configAfter) {
+      patch.config_after = JSON.stringify(update.configAfter);
+    }
     const written = await this.db(TABLE)
       .where({ id, owner_id: lease.owner })
       .whereNotNull('in_flight_key')
@@ -668,7 +680,10 @@ export class PromotionStore {
       error?: string;
       summary: string;
       rollback?: { reason: string; at: string };
-      /** What the target's configuration is after a success, for drift. */
+      /**
+       * What the target's configuration is after a success, for drift; kept only when the rollout
+       * recorded none (a run from before it did).
+       */
       configAfter?: StoredConfig;
     },
     lease: Lease,
@@ -688,8 +703,11 @@ export class PromotionStore {
         lease_expires_at: null,
         finished_at: finishedAt,
         duration_ms: finishedAt.getTime() - Date.parse(current.createdAt),
+        // A success keeps the configuration its rollout recorded, if any; nothing else keeps one.
         config_after: final.configAfter
-          ? JSON.stringify(final.configAfter)
+          ? this.db.raw('COALESCE(config_after, ?)', [
+              JSON.stringify(final.configAfter),
+            ])
           : null,
         ...(final.rollback
           ? {

@@ -104,6 +104,36 @@ describe('stageDrift of configuration', () => {
     ).toMatchObject({ state: 'in-sync' });
   });
 
+  it('compares a record from an older release only on what it recorded', () => {
+    const withArgs = (args: string[]) => {
+      const target = withEnv(image, { LOG_LEVEL: 'info' });
+      target.spec!.template.spec!.containers[0].args = args;
+      return target;
+    };
+    const current = configRecord(withArgs(['--port=8080']), 'app')!;
+    const { scope: _scope, ...older } = current; // as recorded before command and args were
+    const olderRecord = {
+      ...older,
+      entries: Object.fromEntries(
+        Object.entries(older.entries).filter(([k]) => k !== 'args'),
+      ),
+    };
+    expect(
+      stageDrift(
+        'prod',
+        { ...promoted, config: olderRecord },
+        withArgs(['--port=9090']),
+      ),
+    ).toMatchObject({ state: 'in-sync' });
+    expect(
+      stageDrift(
+        'prod',
+        { ...promoted, config: current },
+        withArgs(['--port=9090']),
+      ),
+    ).toMatchObject({ state: 'drifted', configChanges: ['args'] });
+  });
+
   it('compares the image only when the promotion recorded no configuration', () => {
     expect(
       stageDrift('prod', promoted, withEnv(image, { LOG_LEVEL: 'debug' })),

@@ -4,7 +4,7 @@ import {
 } from '@envportal/plugin-environments-common';
 import type { LastChange } from '../../database/PromotionStore';
 import type { CachedObject } from '../cache';
-import { workloadConfig } from '../promotion/workload';
+import { configScopeOf, workloadConfig } from '../promotion/workload';
 
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
 
@@ -85,11 +85,14 @@ export function stageDrift(
       reason: `container ${expected.container} is gone from ${expected.deployment}`,
     };
   }
-  const changed = expected.config
+  const record = expected.config;
+  const changed = record
     ? configChanges(
-        expected.config.entries,
-        workloadConfig(deployment, expected.container, expected.config.salt) ??
-          {},
+        record.entries,
+        configScopeOf(
+          record,
+          workloadConfig(deployment, expected.container, record.salt) ?? {},
+        ),
       )
     : [];
   const config =

@@ -194,6 +194,8 @@ describe('a promotion that goes well', () => {
     expect(soaking!.rolloutCompletedAt).toBe(
       new Date('2026-03-02T09:00:05Z').toISOString(),
     );
+    // An env set by hand during the soak is drift from what the rollout left, not the new baseline.
+    bed.cluster.setsEnv('staging', 'DEBUG_BY_HAND', '1');
 
     const finished = await toEnd(started);
     expect(finished).toMatchObject({ state: 'succeeded', error: undefined });
@@ -204,6 +206,8 @@ describe('a promotion that goes well', () => {
     expect(stored!.durationMs).toBeLessThan(37_000);
     expect(stored!.leaseExpiresAt).toBeUndefined();
     expect(await bed.store.findInFlight(ORDERS, 'staging')).toBeUndefined();
+    const [expected] = await bed.store.lastChanges([ORDERS]);
+    expect(expected.config?.entries).not.toHaveProperty('env DEBUG_BY_HAND');
     expect(auditLog(bed)).toEqual([
       'promotion-started: succeeded',
       'promotion-rolled-out: succeeded',

@@ -4,7 +4,6 @@ import { ExecutionContext, Outcome } from './execution';
 import { PromotionSteps, promotionSteps } from './promotionSteps';
 import { verifySoak } from './soak';
 import { promotionSummary } from './summary';
-import { ConfigRecord, configRecord } from './workload';
 import { PromotionServiceDeps } from './types';
 
 export type { ExecutionContext } from './execution';
@@ -110,18 +109,6 @@ async function run(
   return { state: 'succeeded' };
 }
 
-/** The target's configuration now (the rollout has completed), for drift to compare with later. */
-function targetConfig(
-  deps: PromotionServiceDeps,
-  promotion: StoredPromotion,
-): ConfigRecord | undefined {
-  const stage = deps.registry.forStage(promotion.to);
-  const deployment = deps.workloadCache
-    .namespace(stage.clusterName, stage.namespace)
-    .get('Deployment', promotion.deployment);
-  return deployment && configRecord(deployment, promotion.container);
-}
-
 /** Writes the outcome, its release-note summary and its audit event. */
 async function finish(
   deps: PromotionServiceDeps,
@@ -150,10 +137,9 @@ async function finish(
       state: outcome.state,
       error,
       rollback,
+      // The store keeps what the rollout recorded; this is for a run that rolled out before it did.
       configAfter:
-        outcome.state === 'succeeded'
-          ? targetConfig(deps, promotion)
-          : undefined,
+        outcome.state === 'succeeded' ? steps.targetConfig() : undefined,
       summary: promotionSummary({
         ...current,
         riskLevel: current.risk.level,

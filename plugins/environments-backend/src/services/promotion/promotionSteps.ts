@@ -5,6 +5,7 @@ import { stageSettings } from './settings';
 import { isProductionStage } from './stageOrder';
 import { StrategyTarget } from './strategies';
 import { PromotionServiceDeps } from './types';
+import { configRecord, ConfigRecord } from './workload';
 
 /** A rollout that completed, or the outcome it led to (rolled back or failed). */
 export type RolloutResult =
@@ -44,6 +45,17 @@ export function promotionSteps(
     audit
       .record(step, subject, { actor: promotion.requestedBy, ...extra })
       .catch(error => log.warn(`audit event ${step} not written: ${error}`));
+
+  /**
+   * The target's configuration now, for drift to compare with later. Taken when the rollout
+   * completes, so an edit by hand during the soak is drift, not the baseline.
+   */
+  const targetConfig = (): ConfigRecord | undefined => {
+    const deployment = deps.workloadCache
+      .namespace(stage.clusterName, stage.namespace)
+      .get('Deployment', promotion.deployment);
+    return deployment && configRecord(deployment, promotion.container);
+  };
 
   const strategyTarget = (): StrategyTarget => ({
     connection: deps.registry.promoteConnection(promotion.to),
@@ -165,12 +177,15 @@ export function promotionSteps(
       };
     }
     const completedAt = new Date(rollout.observedAt);
-    await write({ rolloutCompletedAt: completedAt });
+    await write({
+      rolloutCompletedAt: completedAt,
+      configAfter: targetConfig(),
+    });
     await record('rolled-out');
     return { ok: true, completedAt };
   };
 
-  return { settings, log, write, record, rollBack, rollOut };
+  return { settings, log, write, record, rollBack, rollOut, targetConfig };
 }
 
 export type PromotionSteps = ReturnType<typeof promotionSteps>;

@@ -6,6 +6,7 @@ import {
 } from '@envportal/plugin-environments-node';
 import type { V1Container } from '@kubernetes/client-node';
 import { createHash, randomBytes } from 'node:crypto';
+import type { StoredConfig } from '../../database/PromotionStore';
 import type { CachedObject, NamespaceCache } from '../cache';
 
 type Deployment = CachedObject<'Deployment'>;
@@ -23,8 +24,9 @@ export type WorkloadSnapshot = {
   exactImage: string;
   desiredReplicas: number;
   /**
-   * What "config" means here: `checksum/` pod template annotations, env, envFrom and resources. A
-   * literal env value is kept only as a fingerprint, so it can be compared but never shown.
+   * What "config" means here: `checksum/` pod template annotations, env, envFrom, resources, command
+   * and args, and the ConfigMaps and Secrets mounted into the container (by name). Literal env
+   * values, command and args are kept only as fingerprints, so they can be compared but never shown.
    */
   config: Record<string, string>;
   revision?: string;
@@ -81,6 +83,37 @@ export function podsOf(cache: NamespaceCache, deployment: Deployment): Pod[] {
     .filter(p => !p.metadata?.deletionTimestamp && matches(p.metadata?.labels));
 }
 
+/**
+ * The ConfigMaps and Secrets mounted into the container, by mount path: their names, never their
+ * contents (a chart's `checksum/` annotation is what tells a content change).
+ */
+function mountedSources(
+  deployment: Deployment,
+  container: Wire<V1Container>,
+): Record<string, string> {
+  const volumes = new Map(
+    (deployment.spec?.template?.spec?.volumes ?? []).map(v => [v.name, v]),
+  );
+  const mounted: Record<string, string> = {};
+  for (const mount of container.volumeMounts ?? []) {
+    const volume = volumes.get(mount.name);
+    const projected = volume?.projected?.sources ?? [];
+    const sources = [
+      volume?.configMap && `ConfigMap ${volume.configMap.name ?? '?'}`,
+      volume?.secret && `Secret ${volume.secret.secretName ?? '?'}`,
+      ...projected.map(
+        p => p.configMap && `ConfigMap ${p.configMap.name ?? '?'}`,
+      ),
+      ...projected.map(p => p.secret && `Secret ${p.secret.name ?? '?'}`),
+    ].filter((source): source is string => Boolean(source));
+    if (sources.length)
+      mounted[
+        `mount ${mount.mountPath}${mount.subPath ? `/${mount.subPath}` : ''}`
+      ] = sources.join(', ');
+  }
+  return mounted;
+}
+
 function configOf(
   deployment: Deployment,
   container: Wire<V1Container>,
@@ -103,6 +136,12 @@ function configOf(
         from.configMapRef ? 'ConfigMap' : 'Secret'
       }${from.prefix ? ` prefix ${from.prefix}` : ''}`;
   }
+  // Arguments may carry credentials, like env values.
+  if (container.command?.length)
+    config.command = fingerprint(JSON.stringify(container.command), salt);
+  if (container.args?.length)
+    config.args = fingerprint(JSON.stringify(container.args), salt);
+  Object.assign(config, mountedSources(deployment, container));
   const resources = container.resources ?? {};
   for (const section of ['requests', 'limits'] as const) {
     for (const [key, value] of Object.entries(resources[section] ?? {})) {
@@ -113,10 +152,30 @@ function configOf(
 }
 
 /**
- * A configuration kept after a promotion, for drift. Env values are fingerprinted with a random salt
- * of the record's own, so the stored digests cannot be looked up in precomputed tables.
+ * A configuration kept after a promotion, for drift. Env values, command and args are fingerprinted
+ * with a random salt of the record's own, so the stored digests cannot be looked up in precomputed
+ * tables.
  */
-export type ConfigRecord = { salt: string; entries: Record<string, string> };
+export type ConfigRecord = StoredConfig;
+
+/** What records cover now: see {@link configScopeOf}. */
+const CONFIG_SCOPE = 2;
+/** The entries a record without a scope covers; command, args and mounts came later. */
+const FIRST_SCOPE_ENTRY = /^(annotation |env |envFrom |resources\.)/;
+
+/**
+ * The entries of a configuration that a record of this scope could have recorded, so a record from
+ * an older release is compared like with like instead of flagging what it never looked at.
+ */
+export function configScopeOf(
+  record: ConfigRecord,
+  entries: Record<string, string>,
+): Record<string, string> {
+  if ((record.scope ?? 1) >= CONFIG_SCOPE) return entries;
+  return Object.fromEntries(
+    Object.entries(entries).filter(([key]) => FIRST_SCOPE_ENTRY.test(key)),
+  );
+}
 
 /**
  * The configuration of a Deployment's container as promotion compares it (see WorkloadSnapshot's
@@ -140,7 +199,7 @@ export function configRecord(
 ): ConfigRecord | undefined {
   const salt = randomBytes(16).toString('hex');
   const entries = workloadConfig(deployment, containerName, salt);
-  return entries && { salt, entries };
+  return entries && { salt, entries, scope: CONFIG_SCOPE };
 }
 
 /** A snapshot of one Deployment: its container to promote, the digest its pods run, its config. */

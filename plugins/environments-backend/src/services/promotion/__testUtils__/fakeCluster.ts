@@ -38,6 +38,8 @@ type DeploymentState = {
   deadlineExceeded: boolean;
   /** Containers listed before the promoted one (a mesh proxy, a log shipper). */
   sidecars: Array<{ name: string; image: string }>;
+  /** The promoted container's env. */
+  env?: Record<string, string>;
 };
 
 type NamespaceState = {
@@ -99,7 +101,17 @@ export function fakeCluster(clusterName = 'local') {
       template: {
         metadata: { labels: { app: DEPLOYMENT } },
         spec: {
-          containers: [...d.sidecars, { name: d.container, image: d.image }],
+          containers: [
+            ...d.sidecars,
+            {
+              name: d.container,
+              image: d.image,
+              env: Object.entries(d.env ?? {}).map(([name, value]) => ({
+                name,
+                value,
+              })),
+            },
+          ],
         },
       },
     },
@@ -233,6 +245,13 @@ export function fakeCluster(clusterName = 'local') {
     /** A container listed before the promoted one in the pod template, as a mesh injects it. */
     addsSidecar(namespace: string, name: string, image: string) {
       deployment(namespace).sidecars.push({ name, image });
+      announce(namespace, 'Deployment', 'MODIFIED');
+    },
+
+    /** An env value set by hand on the promoted container (as `kubectl set env` does). */
+    setsEnv(namespace: string, name: string, value: string) {
+      const d = deployment(namespace);
+      d.env = { ...d.env, [name]: value };
       announce(namespace, 'Deployment', 'MODIFIED');
     },
 
