@@ -33,6 +33,7 @@ import { readEnvironmentsConfig } from '../../config';
 import {
   PromotionInFlightError,
   PromotionStore,
+  StoredPromotion,
 } from '../../database/PromotionStore';
 import { createWorkloadCache } from '../cache';
 import { readClusterAccess } from '@envportal/plugin-environments-node';
@@ -208,6 +209,25 @@ const ref = (name: string) => ({
   namespace: 'default',
   name,
 });
+
+/** Promotes `name` from dev to staging and waits for the run to end: the promotion's final record. */
+async function promotedToStaging(
+  { service, store }: { service: PromotionService; store: PromotionStore },
+  name: string,
+  as: { actor: string; overrideReason?: string } = { actor: GUEST },
+): Promise<StoredPromotion> {
+  const { promotion } = await service.create(
+    {
+      entity: ref(name),
+      from: 'dev',
+      to: 'staging',
+      ...(as.overrideReason ? { overrideReason: as.overrideReason } : {}),
+    },
+    { credentials: mockCredentials.user(as.actor) },
+  );
+  await service.idle();
+  return (await store.get(promotion.id))!;
+}
 
 async function waitFor<T>(
   what: string,
@@ -778,17 +798,10 @@ describeWhenAvailable(
         prometheusUrl: 'http://127.0.0.1:9',
       });
       install('promo-img', 'staging', '1.1.0');
-      const { promotion } = await service.create(
-        {
-          entity: ref('promo-img'),
-          from: 'dev',
-          to: 'staging',
-          overrideReason: 'Prometheus is down in this test',
-        },
-        { credentials: mockCredentials.user(MANAGER) },
-      );
-      await service.idle();
-      const done = (await store.get(promotion.id))!;
+      const done = await promotedToStaging({ service, store }, 'promo-img', {
+        actor: MANAGER,
+        overrideReason: 'Prometheus is down in this test',
+      });
       expect(done.state).toBe('rolled-back');
       expect(done.rollback?.reason).toMatch(
         /verification failed: .*error-rate: unknown \(Prometheus is unreachable/,
@@ -801,7 +814,7 @@ describeWhenAvailable(
           eventId: 'promotion-soak-failed',
           meta: expect.objectContaining({
             actor: MANAGER,
-            promotionId: promotion.id,
+            promotionId: done.id,
           }),
         }),
       );
@@ -813,17 +826,10 @@ describeWhenAvailable(
       setSourceImage('promo-img', '1.3.0-fail'); // kwok keeps pods of a "fail" tag unready
       try {
         await sourceSeen(service, 'promo-img', '1.3.0-fail');
-        const { promotion } = await service.create(
-          {
-            entity: ref('promo-img'),
-            from: 'dev',
-            to: 'staging',
-            overrideReason: 'source pods unready in this test',
-          },
-          { credentials: mockCredentials.user(MANAGER) },
-        );
-        await service.idle();
-        const done = (await store.get(promotion.id))!;
+        const done = await promotedToStaging({ service, store }, 'promo-img', {
+          actor: MANAGER,
+          overrideReason: 'source pods unready in this test',
+        });
         expect(done.state).toBe('rolled-back');
         expect(done.rollback?.reason).toMatch(
           /readiness not reached within 20 s/,
@@ -879,12 +885,7 @@ describeWhenAvailable(
         );
       patchDeadline(5);
       try {
-        const { promotion } = await service.create(
-          { entity: ref('promo-img'), from: 'dev', to: 'staging' },
-          { credentials: mockCredentials.user(GUEST) },
-        );
-        await service.idle();
-        const done = (await store.get(promotion.id))!;
+        const done = await promotedToStaging({ service, store }, 'promo-img');
         expect(done.state).toBe('rolled-back');
         // Well before the stage's 20 s rollout timeout, with the reason the controller gave.
         expect(done.rollback?.reason).toMatch(
@@ -1024,17 +1025,10 @@ describeWhenAvailable(
           ),
         ).rejects.toThrow(NotAllowedError);
         expect(imageOf('staging', 'promo-img')).toBe(`${REPO}:1.1.0`);
-        const { promotion } = await service.create(
-          {
-            entity: ref('promo-img'),
-            from: 'dev',
-            to: 'staging',
-            overrideReason: 'errors are a known test artefact',
-          },
-          { credentials: mockCredentials.user(MANAGER) },
-        );
-        await service.idle();
-        const done = (await store.get(promotion.id))!;
+        const done = await promotedToStaging({ service, store }, 'promo-img', {
+          actor: MANAGER,
+          overrideReason: 'errors are a known test artefact',
+        });
         expect(done.overrideReason).toBe('errors are a known test artefact');
         expect(done.risk.level).toBe('high');
         expect(done.summary).toMatch(
@@ -1197,17 +1191,14 @@ describeWhenAvailable(
       setSourceImage('promo-helm', '1.3.0-fail');
       try {
         await sourceSeen(service, 'promo-helm', '1.3.0-fail');
-        const bad = await service.create(
+        const failed = await promotedToStaging(
+          { service, store },
+          'promo-helm',
           {
-            entity: ref('promo-helm'),
-            from: 'dev',
-            to: 'staging',
+            actor: MANAGER,
             overrideReason: 'source pods unready in this test',
           },
-          { credentials: mockCredentials.user(MANAGER) },
         );
-        await service.idle();
-        const failed = (await store.get(bad.promotion.id))!;
         expect(failed.state).toBe('rolled-back');
         expect(imageOf('staging', 'promo-helm')).toBe(`${REPO}:1.2.0`);
         const after = JSON.parse(
