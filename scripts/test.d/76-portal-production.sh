@@ -8,6 +8,7 @@
 #      served app and the APIs answer.
 source "$(dirname "$0")/../lib/common.sh"
 source "$REPO_ROOT/scripts/lib/postgres.sh"
+source "$REPO_ROOT/scripts/lib/production-app.sh"
 source "$REPO_ROOT/scripts/chart/tools.sh"
 cd "$REPO_ROOT"
 ensure_node22
@@ -86,16 +87,8 @@ kubectl -n portal get pdb portal-environment-portal -o jsonpath='{.spec.minAvail
   ok "PodDisruptionBudget (minAvailable 1) and NetworkPolicy in place" || bad "PDB or NetworkPolicy missing"
 
 # ---- 2. the production bundle ----
-log "production build (yarn build:backend)"
-yarn build:backend >"$work/build.log" 2>&1 || { tail -n 40 "$work/build.log"; die "yarn build:backend failed"; }
 app="$work/app"
-mkdir -p "$app"
-cp -r .yarn/releases "$app/.yarn-releases" && mkdir -p "$app/.yarn" && mv "$app/.yarn-releases" "$app/.yarn/releases"
-cp .yarnrc.yml yarn.lock package.json backstage.json app-config.yaml app-config.production.yaml "$app/"
-tar --no-overwrite-dir -xzf packages/backend/dist/skeleton.tar.gz -C "$app"
-log "production dependencies only (yarn workspaces focus --all --production)"
-(cd "$app" && yarn workspaces focus --all --production >"$work/focus.log" 2>&1) || { tail -n 40 "$work/focus.log"; die "focus install failed"; }
-tar --no-overwrite-dir -xzf packages/backend/dist/bundle.tar.gz -C "$app"
+assemble_production_app "$app" "$work"
 # As in the image: root owns the app, uid 10001 may read it and write nowhere in it.
 chmod -R a+rX,a-w "$app"
 # The Node the image has, where uid 10001 may run it (the cached one sits under root's home).
