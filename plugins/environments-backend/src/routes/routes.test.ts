@@ -275,6 +275,27 @@ describe('environments read routes', () => {
     expect(admin.status).toBe(200);
   });
 
+  it('sends a remembered answer compressed once, to clients that accept gzip', async () => {
+    const path =
+      '/api/environments/entities/component/default/orders/checklist?stage=dev';
+    const identity = await request(server)
+      .get(path)
+      .set('Accept-Encoding', 'identity');
+    expect(identity.headers['content-encoding']).toBeUndefined();
+    const zipped = await request(server)
+      .get(path)
+      .set('Accept-Encoding', 'gzip');
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/i);
+    // compressed ahead of the response (a length), not streamed through the compression middleware
+    expect(Number(zipped.headers['content-length'])).toBeGreaterThan(0);
+    expect(Number(zipped.headers['content-length'])).toBeLessThan(
+      identity.text.length,
+    );
+    expect(zipped.body).toEqual(identity.body);
+    expect(zipped.headers.etag).toBe(identity.headers.etag);
+  });
+
   it('answers 404 for an entity that does not exist', async () => {
     const res = await request(server).get(
       '/api/environments/entities/component/default/nope/checklist',
