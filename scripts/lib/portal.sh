@@ -45,7 +45,8 @@ YAML
 # Which backend the functions below act on: PORTAL_BACKEND_NAME (default "backend") names its pid and
 # log files in $ENVPORTAL_RUN, PORTAL_BACKEND_PORT (default 7007) is where it listens; set both to run
 # several replicas side by side (each with a config that sets backend.listen.port and backend.baseUrl).
-# PORTAL_BACKEND_DIR (default this repository's packages/backend) runs another app's backend.
+# PORTAL_BACKEND_DIR (default this repository's packages/backend) runs another app's backend;
+# PORTAL_BACKEND_LOG_APPEND=1 keeps the log of earlier starts (a replica restarted mid-test).
 portal_backend_port() { echo "${PORTAL_BACKEND_PORT:-7007}"; }
 portal_backend_files() { echo "$ENVPORTAL_RUN/${PORTAL_BACKEND_NAME:-backend}"; }
 
@@ -65,9 +66,10 @@ portal_backend_start() {
   # writes that group's id itself, so portal_backend_stop can end it and all its children.
   (
     cd "${PORTAL_BACKEND_DIR:-$REPO_ROOT/packages/backend}"
+    [ "${PORTAL_BACKEND_LOG_APPEND:-0}" = 1 ] || : >"$log_file"
     NODE_ENV="${NODE_ENV:-development}" setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pid_file" \
       node --enable-source-maps --require "$transform" src/index.ts --config ../../app-config.yaml "$@" \
-      >"$log_file" 2>&1 </dev/null &
+      >>"$log_file" 2>&1 </dev/null &
   )
   log "backend ${PORTAL_BACKEND_NAME:-backend} starting on :$port (log: $log_file)"
   local deadline=$((SECONDS + 240))

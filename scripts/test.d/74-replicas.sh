@@ -93,7 +93,10 @@ cat >"$work/replica-ctl" <<CTL
 source "$REPO_ROOT/scripts/lib/common.sh"
 source "$REPO_ROOT/scripts/lib/portal.sh"
 set +u
-export POSTGRES_PASSWORD='$POSTGRES_PASSWORD' PORTAL_BACKEND_NAME="replica-\$2"
+export POSTGRES_PASSWORD='$POSTGRES_PASSWORD' PORTAL_BACKEND_NAME="replica-\$2" PORTAL_BACKEND_LOG_APPEND=1
+# Called from the test runner, whose NODE_ENV=test would turn off Backstage's scheduler janitor: a
+# restarted replica runs as the stage started it.
+export NODE_ENV=development
 case "\$2" in a) export PORTAL_BACKEND_PORT=7007 ;; b) export PORTAL_BACKEND_PORT=7008 ;; esac
 case "\$1" in
   start) ENVPORTAL_WAIT_CATALOG=0 portal_backend_start --config "$portal_config" --config "$work/shared.yaml" --config "$work/replica-\$2.yaml" ;;
@@ -101,6 +104,7 @@ case "\$1" in
 esac
 CTL
 chmod 700 "$work/replica-ctl"
+rm -f "$ENVPORTAL_RUN/replica-a.log" "$ENVPORTAL_RUN/replica-b.log"
 
 "$work/replica-ctl" start a
 "$work/replica-ctl" start b
@@ -112,4 +116,12 @@ ENVPORTAL_REPLICAS_A=http://127.0.0.1:7007 ENVPORTAL_REPLICAS_B=http://127.0.0.1
   ENVPORTAL_REPLICAS_TOKEN="$token" ENVPORTAL_REPLICAS_CTL="$work/replica-ctl" \
   ENVPORTAL_REPLICAS_KUBECONFIG="$KUBECONFIG" ENVPORTAL_REPLICAS_LEASE_SECONDS=10 \
   ENVPORTAL_REPLICAS_PG="postgresql://$POSTGRES_USER:$POSTGRES_PASSWORD@$POSTGRES_HOST:$POSTGRES_PORT/backstage_plugin_environments" \
-  CI=true yarn backstage-cli package test --runInBand src/replicas
+  CI=true yarn backstage-cli package test --runInBand src/replicas || {
+  # What the replicas did about promotions, across their restarts, for whoever reads the failure.
+  for replica in a b; do
+    log "replica-$replica: promotion lines of its log"
+    sed -e 's/\x1b\[[0-9;]*m//g' "$ENVPORTAL_RUN/replica-$replica.log" | grep -v incomingRequest |
+      grep -E "promotion|Task timed out|shutting down|Listening on" | cut -c1-300 | tail -n 40 >&2 || true
+  done
+  exit 1
+}

@@ -18,7 +18,12 @@ const B = env.ENVPORTAL_REPLICAS_B;
 const available = Boolean(A && B && env.ENVPORTAL_REPLICAS_PG);
 const LEASE_SECONDS = Number(env.ENVPORTAL_REPLICAS_LEASE_SECONDS ?? 30);
 
-type Row = { id: string; state: string; owner_id: string | null };
+type Row = {
+  id: string;
+  state: string;
+  owner_id: string | null;
+  lease_expires_at: Date | null;
+};
 
 async function until<T>(
   what: string,
@@ -74,7 +79,7 @@ describeWhenAvailable(
     const row = async (id: string): Promise<Row> =>
       (
         await db.query<Row>(
-          'select id, state, owner_id from environments_promotions where id = $1',
+          'select id, state, owner_id, lease_expires_at from environments_promotions where id = $1',
           [id],
         )
       ).rows[0];
@@ -135,13 +140,28 @@ describeWhenAvailable(
         2000,
       );
     };
-    const finished = (id: string) =>
-      until(`promotion ${id} finished`, 300_000, async () => {
-        const r = await row(id);
-        return ['succeeded', 'failed', 'rolled-back'].includes(r.state)
-          ? r
-          : undefined;
-      });
+    const finished = async (id: string) => {
+      try {
+        return await until(`promotion ${id} finished`, 300_000, async () => {
+          const r = await row(id);
+          return ['succeeded', 'failed', 'rolled-back'].includes(r.state)
+            ? r
+            : undefined;
+        });
+      } catch (error) {
+        // Where it stands says who holds it: a live owner, a lease nobody renews, or nobody.
+        const {
+          state,
+          owner_id: owner,
+          lease_expires_at: lease,
+        } = await row(id);
+        throw new Error(
+          `${
+            (error as Error).message
+          }; still ${state}, owner ${owner}, lease until ${lease?.toISOString()} (now ${new Date().toISOString()})`,
+        );
+      }
+    };
 
     beforeAll(async () => {
       await db.connect();

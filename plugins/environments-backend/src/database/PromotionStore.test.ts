@@ -183,6 +183,47 @@ describe.each(databases.eachSupportedId())(
       expect(await store.releaseLeases(LEASE)).toBe(0);
     });
 
+    it('releases only the named leases when asked to', async () => {
+      const { store } = await createStore(databaseId);
+      const { promotion: kept } = await store.insert(newPromotion(), LEASE);
+      const { promotion: handedOver } = await store.insert(
+        newPromotion({ to: 'prod', workloadKey: 'local/prod/orders' }),
+        LEASE,
+      );
+      expect(await store.releaseLeases(LEASE, [handedOver.id])).toBe(1);
+      const b = { owner: 'replica-b', durationMs: 30_000 };
+      expect((await store.claimExpired(b)).map(c => c.promotion.id)).toEqual([
+        handedOver.id,
+      ]);
+      expect((await store.get(kept.id))!.ownerId).toBe(LEASE.owner);
+    });
+
+    it('queues a waiting promotion once per opening time, so only one of several sweeping replicas moves it', async () => {
+      const { store } = await createStore(databaseId);
+      const { promotion } = await store.insert(
+        newPromotion({
+          state: 'awaiting-approval',
+          approvalsRequired: 1,
+          approvalExpiresAt: new Date(Date.now() + 3600_000),
+        }),
+        LEASE,
+      );
+      const monday = new Date('2026-12-07T08:00:00Z');
+      const moved = await Promise.all([
+        store.queue(promotion.id, monday),
+        store.queue(promotion.id, monday),
+      ]);
+      expect(moved.filter(Boolean)).toHaveLength(1);
+      expect(await store.queue(promotion.id, monday)).toBe(false);
+      // a later opening (the window changed) moves it again
+      const tuesday = new Date('2026-12-08T08:00:00Z');
+      expect(await store.queue(promotion.id, tuesday)).toBe(true);
+      expect((await store.get(promotion.id))!).toMatchObject({
+        state: 'queued',
+        runAfter: tuesday.toISOString(),
+      });
+    });
+
     it('lets exactly one of 20 concurrent inserts win', async () => {
       const { store } = await createStore(databaseId);
       const results = await Promise.allSettled(
@@ -547,6 +588,26 @@ describe.each(databases.eachSupportedId())(
           c => c.stage === 'dev',
         )?.config,
       ).toEqual(atFinish);
+      // a finish that could not read the configuration keeps what the rollout recorded
+      const { promotion: unread } = await store.insert(
+        newPromotion({ to: 'dev', workloadKey: 'local/dev/orders' }),
+        LEASE,
+      );
+      await store.update(
+        unread.id,
+        { rolloutCompletedAt: new Date(), configAfter: config },
+        LEASE,
+      );
+      await store.finish(
+        unread.id,
+        { state: 'succeeded', summary: 'done' },
+        LEASE,
+      );
+      expect(
+        (await store.lastChanges(['component:default/orders'])).find(
+          c => c.stage === 'dev',
+        )?.config,
+      ).toEqual(config);
       // a failure records none
       const beforeFailure = await store.lastChangesVersion();
       expect(beforeFailure).not.toBe(afterSuccess);

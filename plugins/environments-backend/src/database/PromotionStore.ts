@@ -587,12 +587,16 @@ export class PromotionStore {
     return renewed === 1;
   }
 
-  /** Ends an owner's leases now (it is shutting down); returns how many it held. */
-  async releaseLeases(lease: Lease): Promise<number> {
-    return this.db(TABLE)
+  /**
+   * Ends an owner's leases now, all of them (it is shutting down) or those of `ids` (it cannot run
+   * them yet), so any replica takes them over at its next pass; returns how many it held.
+   */
+  async releaseLeases(lease: Lease, ids?: string[]): Promise<number> {
+    const query = this.db(TABLE)
       .where({ owner_id: lease.owner })
-      .whereNotNull('in_flight_key')
-      .update({ lease_expires_at: new Date(Date.now() - 1) });
+      .whereNotNull('in_flight_key');
+    if (ids) query.whereIn('id', ids);
+    return query.update({ lease_expires_at: new Date(Date.now() - 1) });
   }
 
   /**
@@ -704,11 +708,12 @@ export class PromotionStore {
         finished_at: finishedAt,
         duration_ms: finishedAt.getTime() - Date.parse(current.createdAt),
         // A success keeps the configuration its rollout recorded, if any; nothing else keeps one.
-        config_after: final.configAfter
-          ? this.db.raw('COALESCE(config_after, ?)', [
-              JSON.stringify(final.configAfter),
-            ])
-          : null,
+        config_after:
+          final.state === 'succeeded'
+            ? this.db.raw('COALESCE(config_after, ?)', [
+                final.configAfter ? JSON.stringify(final.configAfter) : null,
+              ])
+            : null,
         ...(final.rollback
           ? {
               rollback_reason: final.rollback.reason,
@@ -849,9 +854,16 @@ export class PromotionStore {
 
   /** Moves a waiting promotion to the queue until its stage's window opens. */
   async queue(id: string, runAfter: Date | undefined): Promise<boolean> {
+    // False when it is already queued until then, so of replicas sweeping at once only one moves it.
     const moved = await this.db(TABLE)
       .where({ id })
       .whereIn('state', WAITING_STATES)
+      .where(q => {
+        q.whereNot('state', 'queued');
+        if (runAfter)
+          q.orWhereNull('run_after').orWhereNot('run_after', runAfter);
+        else q.orWhereNotNull('run_after');
+      })
       .update({ state: 'queued', run_after: runAfter ?? null });
     if (moved === 1) await this.changed(id);
     return moved === 1;

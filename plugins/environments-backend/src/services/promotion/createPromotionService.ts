@@ -76,8 +76,28 @@ export function createPromotionService(
     logger: deps.logger,
   });
 
-  /** Runs in the background; the HTTP answer does not wait for the rollout. */
+  // Takeover and sweep passes under way: shutdown waits for them before it hands the leases over, so
+  // a promotion a pass claims while this replica stops is released with the rest.
+  const passes = new Set<Promise<unknown>>();
+  async function pass(body: () => Promise<void>): Promise<void> {
+    // A replica that is stopping claims nothing more: the scheduler still runs its tasks while the
+    // plugins shut down, and what it claimed then would wait out a lease that nobody renews.
+    if (shuttingDown.signal.aborted) return;
+    const current = body();
+    passes.add(current);
+    try {
+      await current;
+    } finally {
+      passes.delete(current);
+    }
+  }
+
+  /**
+   * Runs in the background; the HTTP answer does not wait for the rollout. Nothing starts once this
+   * replica is stopping: the promotion keeps its state and its lease is handed over by `shutdown`.
+   */
   function start(ctx: Omit<ExecutionContext, 'lease'>) {
+    if (shuttingDown.signal.aborted) return;
     const task = executePromotion(deps, {
       ...ctx,
       lease,
@@ -89,6 +109,87 @@ export function createPromotionService(
       )
       .finally(() => running.delete(ctx.promotion.id));
     running.set(ctx.promotion.id, task);
+  }
+
+  /**
+   * Takes over the promotions whose lease expired (their replica stopped) and resumes them where
+   * their record says. A live owner (another replica, or this process before a restart while its
+   * lease runs) is never touched.
+   */
+  async function recover(): Promise<void> {
+    for (const { promotion, previousOwner } of await deps.store.claimExpired(
+      lease,
+    )) {
+      if (running.has(promotion.id)) continue;
+      const log = deps.logger.child({ promotionId: promotion.id });
+      const subject: AuditSubject = { ...promotion };
+      const fail = async (error: string) => {
+        await failPromotion(
+          deps,
+          { lease, audit, notifier },
+          promotion,
+          error,
+          { takenOverFrom: previousOwner ?? null },
+        );
+        log.warn(`promotion taken over and marked failed: ${error}`);
+      };
+      try {
+        if (promotion.state === 'pending') {
+          // Nothing was applied yet (the state turns running before any change is made).
+          await fail(
+            'its replica stopped before the rollout started; nothing was changed',
+          );
+          continue;
+        }
+        const stage = deps.registry.forStage(promotion.to);
+        const cache = deps.workloadCache.namespace(
+          stage.clusterName,
+          stage.namespace,
+        );
+        if (!(await cache.waitForSync(5000))) {
+          // A cache that has not listed the namespace yet (a replica just started, a cluster that
+          // is down) cannot tell a missing Deployment from an unread one: try again next pass.
+          await deps.store.releaseLeases(lease, [promotion.id]);
+          log.warn(
+            `promotion ${promotion.id} not taken over yet: ${stage.namespace} is not in the cache`,
+          );
+          continue;
+        }
+        if (!cache.get('Deployment', promotion.deployment)) {
+          await fail('its replica stopped, and the Deployment is gone');
+          continue;
+        }
+        // The soak's gate check needs the entity; the plugin reads it as itself, no user waits here.
+        const entity = await deps.entities
+          .resolveAsService(parseEntityRef(promotion.entityRef))
+          .catch(() => undefined);
+        await audit.record('recovered', subject, {
+          actor: promotion.requestedBy,
+          meta: {
+            state: promotion.state,
+            takenOverFrom: previousOwner ?? null,
+          },
+        });
+        log.info(
+          `taking over promotion ${promotion.id} (${promotion.state}) from ${
+            previousOwner ?? 'no owner'
+          }`,
+        );
+        start({
+          promotion,
+          resume: true,
+          entity,
+          selector: entity ? selectorOf(entity) : undefined,
+        });
+      } catch (error) {
+        if (error instanceof LeaseLostError) continue;
+        await fail(
+          `its replica stopped, and it could not be resumed: ${
+            (error as Error).message
+          }`,
+        ).catch(e => log.error(`could not mark promotion failed: ${e}`));
+      }
+    }
   }
 
   const governance = createGovernance(deps, { lease, audit, notifier, start });
@@ -426,82 +527,13 @@ export function createPromotionService(
       return byEntity;
     },
 
-    sweep: () => governance.sweep(),
+    sweep: () => pass(() => governance.sweep()),
 
-    async recover() {
-      // Only promotions whose lease expired: a live owner (another replica, or this process before
-      // a restart while its lease runs) is never touched.
-      for (const { promotion, previousOwner } of await deps.store.claimExpired(
-        lease,
-      )) {
-        if (running.has(promotion.id)) continue;
-        const log = deps.logger.child({ promotionId: promotion.id });
-        const subject: AuditSubject = { ...promotion };
-        const fail = async (error: string) => {
-          await failPromotion(
-            deps,
-            { lease, audit, notifier },
-            promotion,
-            error,
-            {
-              takenOverFrom: previousOwner ?? null,
-            },
-          );
-          log.warn(`promotion taken over and marked failed: ${error}`);
-        };
-        try {
-          if (promotion.state === 'pending') {
-            // Nothing was applied yet (the state turns running before any change is made).
-            await fail(
-              'its replica stopped before the rollout started; nothing was changed',
-            );
-            continue;
-          }
-          const stage = deps.registry.forStage(promotion.to);
-          const cache = deps.workloadCache.namespace(
-            stage.clusterName,
-            stage.namespace,
-          );
-          await cache.waitForSync(5000);
-          if (!cache.get('Deployment', promotion.deployment)) {
-            await fail('its replica stopped, and the Deployment is gone');
-            continue;
-          }
-          // The soak's gate check needs the entity; the plugin reads it as itself, no user waits here.
-          const entity = await deps.entities
-            .resolveAsService(parseEntityRef(promotion.entityRef))
-            .catch(() => undefined);
-          await audit.record('recovered', subject, {
-            actor: promotion.requestedBy,
-            meta: {
-              state: promotion.state,
-              takenOverFrom: previousOwner ?? null,
-            },
-          });
-          log.info(
-            `taking over promotion ${promotion.id} (${promotion.state}) from ${
-              previousOwner ?? 'no owner'
-            }`,
-          );
-          start({
-            promotion,
-            resume: true,
-            entity,
-            selector: entity ? selectorOf(entity) : undefined,
-          });
-        } catch (error) {
-          if (error instanceof LeaseLostError) continue;
-          await fail(
-            `its replica stopped, and it could not be resumed: ${
-              (error as Error).message
-            }`,
-          ).catch(e => log.error(`could not mark promotion failed: ${e}`));
-        }
-      }
-    },
+    recover: () => pass(recover),
 
     async shutdown() {
       shuttingDown.abort();
+      await Promise.allSettled([...passes]);
       await Promise.allSettled([...running.values()]);
       // Handing over at once instead of letting the leases run out.
       const released = await deps.store.releaseLeases(lease);

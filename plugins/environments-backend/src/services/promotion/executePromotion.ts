@@ -30,6 +30,8 @@ export async function executePromotion(
   ctx: ExecutionContext,
 ): Promise<StoredPromotion | undefined> {
   const { promotion, lease } = ctx;
+  // Stopped before it started: nothing is written (an abort listener added now would never run).
+  if (ctx.stop?.aborted) return undefined;
   const stop = new AbortController();
   const lost = () => stop.abort(new LeaseLostError(promotion.id, lease.owner));
   ctx.stop?.addEventListener('abort', lost);

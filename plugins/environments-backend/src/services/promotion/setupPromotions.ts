@@ -122,10 +122,13 @@ export async function setupPromotions(deps: {
     },
   });
   deps.permissionsRegistry.addPermissions(environmentsPermissions);
-  // Cluster-wide (the scheduler runs a global task on one replica at a time): promotions whose
-  // replica stopped renewing its lease are taken over within the lease plus this interval.
+  // On every replica (a local task): promotions whose replica stopped renewing its lease are taken
+  // over within the lease plus this interval. Each claim is one conditional update, so replicas
+  // asking at once never both get a promotion. A global task would hang the takeover on the
+  // scheduler's lock, which a replica killed while holding it keeps until the task's timeout.
   await deps.scheduler.scheduleTask({
     id: 'environments-promotion-takeover',
+    scope: 'local',
     frequency: { seconds: takeoverIntervalSeconds(settings.leaseSeconds) },
     timeout: { seconds: 120 },
     initialDelay: { seconds: 1 },

@@ -47,6 +47,8 @@ type NamespaceState = {
   watchError?: string;
   /** No watch runs: the cache is not synced, and has no error to tell. */
   unwatched?: boolean;
+  /** The cache has not finished its first list (a replica that just started): it knows nothing. */
+  unlisted?: boolean;
   version: number;
 };
 
@@ -160,8 +162,8 @@ export function fakeCluster(clusterName = 'local') {
     clusterName,
     namespace,
     list<K extends CachedKind>(kind: K): Array<CachedObject<K>> {
-      const d = state(namespace).deployment;
-      if (!d) return [];
+      const { deployment: d, unlisted } = state(namespace);
+      if (!d || unlisted) return [];
       if (kind === 'Deployment') {
         return [deploymentOf(namespace, d)] as Array<CachedObject<K>>;
       }
@@ -174,11 +176,11 @@ export function fakeCluster(clusterName = 'local') {
       return this.list(kind).find(o => o.metadata?.name === name);
     },
     has: () => false,
-    waitForSync: async () => true,
+    waitForSync: async () => !state(namespace).unlisted,
     health(): CacheHealth {
-      const { watchError: error, unwatched } = state(namespace);
+      const { watchError: error, unwatched, unlisted } = state(namespace);
       return {
-        synced: !unwatched,
+        synced: !unwatched && !unlisted,
         stale: Boolean(error),
         errors: error ? [error] : [],
         kinds: [],
@@ -318,6 +320,12 @@ export function fakeCluster(clusterName = 'local') {
     /** The namespace's watch stops without an error (not running, not synced). */
     watchStops(namespace: string) {
       state(namespace).unwatched = true;
+      announce(namespace, 'Deployment', 'STATE');
+    },
+
+    /** The cache of a namespace has not listed it yet, or (`false`) now has. */
+    unlisted(namespace: string, unlisted = true) {
+      state(namespace).unlisted = unlisted;
       announce(namespace, 'Deployment', 'STATE');
     },
 
