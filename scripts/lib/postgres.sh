@@ -6,6 +6,8 @@ pg_start() {
   ensure_apt postgresql
   local bin
   bin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  # Both set before anything can fail, so pg_stop cleans up after a start that failed half-way.
+  export PG_BIN="$bin"
   PG_DIR="$(mktemp -d /tmp/envportal-pg.XXXXXX)"
   chown postgres:postgres "$PG_DIR"
   export POSTGRES_HOST=127.0.0.1 POSTGRES_PORT="$(free_port)" POSTGRES_USER=backstage
@@ -18,14 +20,12 @@ pg_start() {
   runuser -u postgres -- "$bin/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w start \
     -o "-c listen_addresses=127.0.0.1 -p $POSTGRES_PORT -k $PG_DIR" >/dev/null ||
     { cat "$PG_DIR/server.log"; return 1; }
-  PG_BIN="$bin"
-  export PG_BIN
   log "PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$POSTGRES_PORT"
 }
 
 pg_stop() {
   [ -n "${PG_DIR:-}" ] && [ -d "$PG_DIR" ] || return 0
-  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  [ ! -d "$PG_DIR/data" ] || runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$PG_DIR"
 }
 
