@@ -111,6 +111,8 @@ export function createPromotionService(
     running.set(ctx.promotion.id, task);
   }
 
+  // Promotions left for a later pass because their namespace was not in the cache: said once each.
+  const waitingForCache = new Set<string>();
   /**
    * Takes over the promotions whose lease expired (their replica stopped) and resumes them where
    * their record says. A live owner (another replica, or this process before a restart while its
@@ -150,11 +152,15 @@ export function createPromotionService(
           // A cache that has not listed the namespace yet (a replica just started, a cluster that
           // is down) cannot tell a missing Deployment from an unread one: try again next pass.
           await deps.store.releaseLeases(lease, [promotion.id]);
-          log.warn(
-            `promotion ${promotion.id} not taken over yet: ${stage.namespace} is not in the cache`,
-          );
+          if (!waitingForCache.has(promotion.id)) {
+            waitingForCache.add(promotion.id);
+            log.warn(
+              `promotion ${promotion.id} not taken over yet: ${stage.namespace} is not in the cache`,
+            );
+          }
           continue;
         }
+        waitingForCache.delete(promotion.id);
         if (!cache.get('Deployment', promotion.deployment)) {
           await fail('its replica stopped, and the Deployment is gone');
           continue;
