@@ -600,28 +600,42 @@ export class PromotionStore {
   }
 
   /**
-   * Takes over the active promotions whose lease has expired (their owner stopped renewing it): one
-   * conditional update per row, so of several replicas asking at once exactly one gets each. Returns
-   * what was taken over, with the previous owner.
+   * The active promotions whose lease has expired (their owner stopped renewing it), oldest first:
+   * candidates for a takeover, not yet claimed.
    */
-  async claimExpired(
-    lease: Lease,
-  ): Promise<Array<{ promotion: StoredPromotion; previousOwner?: string }>> {
-    const now = new Date();
-    const expired = (await this.db<Row>(TABLE)
+  async listExpired(): Promise<StoredPromotion[]> {
+    const rows = (await this.db<Row>(TABLE)
       .whereNotNull('in_flight_key')
       .whereNotIn('state', WAITING_STATES)
       .where(q =>
-        q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now),
+        q
+          .whereNull('lease_expires_at')
+          .orWhere('lease_expires_at', '<', new Date()),
       )
       .orderBy('created_at', 'asc')) as Row[];
+    return rows.map(toPromotion);
+  }
+
+  /**
+   * Takes over active promotions whose lease has expired (all, or those of `ids`): one conditional
+   * update per row, so of several replicas asking at once exactly one gets each. Returns what was
+   * taken over, with the previous owner.
+   */
+  async claimExpired(
+    lease: Lease,
+    ids?: string[],
+  ): Promise<Array<{ promotion: StoredPromotion; previousOwner?: string }>> {
+    const now = new Date();
+    const expired = (await this.listExpired()).filter(
+      p => !ids || ids.includes(p.id),
+    );
     const claimed: Array<{
       promotion: StoredPromotion;
       previousOwner?: string;
     }> = [];
-    for (const row of expired) {
+    for (const candidate of expired) {
       const taken = await this.db(TABLE)
-        .where({ id: row.id })
+        .where({ id: candidate.id })
         .whereNotNull('in_flight_key')
         .whereNotIn('state', WAITING_STATES)
         .where(q =>
@@ -633,12 +647,31 @@ export class PromotionStore {
         });
       if (taken === 1) {
         claimed.push({
-          promotion: (await this.get(row.id))!,
-          previousOwner: row.owner_id ?? undefined,
+          promotion: (await this.get(candidate.id))!,
+          previousOwner: candidate.ownerId,
         });
       }
     }
     return claimed;
+  }
+
+  /**
+   * Gives a promotion that this replica claimed to run, but will not (it is stopping), back to the
+   * queue, owned by no replica, so another replica's sweep starts it (its gates checked again then).
+   * Only a promotion that has changed nothing yet (`pending`); false otherwise.
+   */
+  async requeue(id: string, lease: Lease): Promise<boolean> {
+    const moved = await this.db(TABLE)
+      .where({ id, owner_id: lease.owner, state: 'pending', kind: 'promotion' })
+      .whereNotNull('in_flight_key')
+      .update({
+        state: 'queued',
+        run_after: null,
+        owner_id: WAITING_OWNER,
+        lease_expires_at: WAITING_LEASE_END,
+      });
+    if (moved === 1) await this.changed(id);
+    return moved === 1;
   }
 
   /** Writes progress; only the owner may, and a lost lease throws {@link LeaseLostError}. */

@@ -1,6 +1,11 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
@@ -12,18 +17,17 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
   Lease,
-  LeaseLostError,
   PromotionInFlightError,
   StoredPromotion,
 } from '../../database/PromotionStore';
 import { actorOf, AuditSubject, createPromotionAudit } from './audit';
 import { executePromotion, ExecutionContext } from './executePromotion';
-import { failPromotion } from './failPromotion';
 import { gatesPassed } from './gates';
 import { createGovernance, promotionView } from './governance';
 import { createPromotionNotifier } from './notifications';
 import { buildPreview } from './preview';
 import { checkStageOrder, isProductionStage } from './stageOrder';
+import { createTakeover } from './takeover';
 import {
   assertSoleClaimant,
   readStageWorkload,
@@ -79,25 +83,52 @@ export function createPromotionService(
   // Takeover and sweep passes under way: shutdown waits for them before it hands the leases over, so
   // a promotion a pass claims while this replica stops is released with the rest.
   const passes = new Set<Promise<unknown>>();
-  async function pass(body: () => Promise<void>): Promise<void> {
+  async function track(work: Promise<void>): Promise<void> {
+    passes.add(work);
+    try {
+      await work;
+    } finally {
+      passes.delete(work);
+    }
+  }
+  function pass(body: () => Promise<void>): Promise<void> {
     // A replica that is stopping claims nothing more: the scheduler still runs its tasks while the
     // plugins shut down, and what it claimed then would wait out a lease that nobody renews.
-    if (shuttingDown.signal.aborted) return;
-    const current = body();
-    passes.add(current);
-    try {
-      await current;
-    } finally {
-      passes.delete(current);
+    if (shuttingDown.signal.aborted) return Promise.resolve();
+    return track(body());
+  }
+  const stopping = () => shuttingDown.signal.aborted;
+  /** New work is refused while this replica stops: the client retries and reaches another. */
+  function refuseWhileStopping() {
+    if (stopping()) {
+      throw new ServiceUnavailableError(
+        'This portal replica is shutting down; try again',
+      );
     }
   }
 
   /**
    * Runs in the background; the HTTP answer does not wait for the rollout. Nothing starts once this
-   * replica is stopping: the promotion keeps its state and its lease is handed over by `shutdown`.
+   * replica is stopping: a promotion that has changed nothing yet goes back to the queue, where
+   * another replica's sweep starts it; any other keeps its state, and its lease is handed over by
+   * `shutdown` for a takeover.
    */
   function start(ctx: Omit<ExecutionContext, 'lease'>) {
-    if (shuttingDown.signal.aborted) return;
+    if (shuttingDown.signal.aborted) {
+      if (ctx.promotion.state === 'pending') {
+        track(
+          deps.store
+            .requeue(ctx.promotion.id, lease)
+            .then(() => undefined)
+            .catch(error =>
+              deps.logger.error(
+                `promotion ${ctx.promotion.id} not handed back to the queue: ${error}`,
+              ),
+            ),
+        );
+      }
+      return;
+    }
     const task = executePromotion(deps, {
       ...ctx,
       lease,
@@ -111,94 +142,21 @@ export function createPromotionService(
     running.set(ctx.promotion.id, task);
   }
 
-  // Promotions left for a later pass because their namespace was not in the cache: said once each.
-  const waitingForCache = new Set<string>();
-  /**
-   * Takes over the promotions whose lease expired (their replica stopped) and resumes them where
-   * their record says. A live owner (another replica, or this process before a restart while its
-   * lease runs) is never touched.
-   */
-  async function recover(): Promise<void> {
-    for (const { promotion, previousOwner } of await deps.store.claimExpired(
-      lease,
-    )) {
-      if (running.has(promotion.id)) continue;
-      const log = deps.logger.child({ promotionId: promotion.id });
-      const subject: AuditSubject = { ...promotion };
-      const fail = async (error: string) => {
-        await failPromotion(
-          deps,
-          { lease, audit, notifier },
-          promotion,
-          error,
-          { takenOverFrom: previousOwner ?? null },
-        );
-        log.warn(`promotion taken over and marked failed: ${error}`);
-      };
-      try {
-        if (promotion.state === 'pending') {
-          // Nothing was applied yet (the state turns running before any change is made).
-          await fail(
-            'its replica stopped before the rollout started; nothing was changed',
-          );
-          continue;
-        }
-        const stage = deps.registry.forStage(promotion.to);
-        const cache = deps.workloadCache.namespace(
-          stage.clusterName,
-          stage.namespace,
-        );
-        if (!(await cache.waitForSync(5000))) {
-          // A cache that has not listed the namespace yet (a replica just started, a cluster that
-          // is down) cannot tell a missing Deployment from an unread one: try again next pass.
-          await deps.store.releaseLeases(lease, [promotion.id]);
-          if (!waitingForCache.has(promotion.id)) {
-            waitingForCache.add(promotion.id);
-            log.warn(
-              `promotion ${promotion.id} not taken over yet: ${stage.namespace} is not in the cache`,
-            );
-          }
-          continue;
-        }
-        waitingForCache.delete(promotion.id);
-        if (!cache.get('Deployment', promotion.deployment)) {
-          await fail('its replica stopped, and the Deployment is gone');
-          continue;
-        }
-        // The soak's gate check needs the entity; the plugin reads it as itself, no user waits here.
-        const entity = await deps.entities
-          .resolveAsService(parseEntityRef(promotion.entityRef))
-          .catch(() => undefined);
-        await audit.record('recovered', subject, {
-          actor: promotion.requestedBy,
-          meta: {
-            state: promotion.state,
-            takenOverFrom: previousOwner ?? null,
-          },
-        });
-        log.info(
-          `taking over promotion ${promotion.id} (${promotion.state}) from ${
-            previousOwner ?? 'no owner'
-          }`,
-        );
-        start({
-          promotion,
-          resume: true,
-          entity,
-          selector: entity ? selectorOf(entity) : undefined,
-        });
-      } catch (error) {
-        if (error instanceof LeaseLostError) continue;
-        await fail(
-          `its replica stopped, and it could not be resumed: ${
-            (error as Error).message
-          }`,
-        ).catch(e => log.error(`could not mark promotion failed: ${e}`));
-      }
-    }
-  }
-
-  const governance = createGovernance(deps, { lease, audit, notifier, start });
+  const governance = createGovernance(deps, {
+    lease,
+    audit,
+    notifier,
+    start,
+    stopping,
+  });
+  const takeover = createTakeover(deps, {
+    lease,
+    audit,
+    notifier,
+    start,
+    isRunning: id => running.has(id),
+    stopping,
+  });
   const view = (p: StoredPromotion, credentials?: BackstageCredentials) =>
     promotionView(governance, p, credentials);
 
@@ -229,6 +187,7 @@ export function createPromotionService(
     },
 
     async create(input, { credentials, request }) {
+      refuseWhileStopping();
       const entity = await deps.entities.resolve(input.entity, { credentials });
       const entityRef = stringifyEntityRef(entity);
       const actor = actorOf(credentials);
@@ -382,6 +341,7 @@ export function createPromotionService(
     },
 
     async rollback(input, { credentials, request }) {
+      refuseWhileStopping();
       const entity = await deps.entities.resolve(input.entity, { credentials });
       const entityRef = stringifyEntityRef(entity);
       const actor = actorOf(credentials);
@@ -535,11 +495,11 @@ export function createPromotionService(
 
     sweep: () => pass(() => governance.sweep()),
 
-    recover: () => pass(recover),
+    recover: () => pass(() => takeover.recover()),
 
     async shutdown() {
       shuttingDown.abort();
-      await Promise.allSettled([...passes]);
+      while (passes.size > 0) await Promise.allSettled([...passes]);
       await Promise.allSettled([...running.values()]);
       // Handing over at once instead of letting the leases run out.
       const released = await deps.store.releaseLeases(lease);

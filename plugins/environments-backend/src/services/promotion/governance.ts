@@ -68,6 +68,8 @@ export function createGovernance(
     audit: PromotionAudit;
     notifier: PromotionNotifier;
     start(ctx: Omit<ExecutionContext, 'lease'>): void;
+    /** This replica is shutting down: it starts nothing more. */
+    stopping(): boolean;
   },
 ) {
   const now = () => deps.now?.() ?? new Date();
@@ -266,6 +268,8 @@ export function createGovernance(
       }
       return;
     }
+    // A stopping replica leaves it waiting for another replica's sweep.
+    if (run.stopping()) return;
     if (!(await deps.store.claimWaiting(promotion.id, lease))) return;
     const claimed = (await deps.store.get(promotion.id))!;
     try {

@@ -1,4 +1,5 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import { ServiceUnavailableError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
 import { Lease, StoredPromotion } from '../../database/PromotionStore';
 import { createPromotionService } from './createPromotionService';
@@ -8,25 +9,36 @@ import {
   fakeCluster,
   fakeImageStrategy,
 } from './__testUtils__/fakeCluster';
-import { ORDERS, promotionTestbed } from './__testUtils__/promotionTestbed';
+import {
+  ORDERS,
+  ORDERS_REF,
+  promotionTestbed,
+} from './__testUtils__/promotionTestbed';
 
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 const BEFORE = 'registry.local/orders:1.1.0';
 const AFTER = 'registry.local/orders:1.2.0';
-/** The replica that ran the promotion and stopped without handing it over: its lease has run out. */
-const GONE: Lease = { owner: 'replica-gone', durationMs: -1 };
+const ALICE = 'user:default/alice';
+/** The replica that ran the promotion and stopped without handing it over. */
+const GONE: Lease = { owner: 'replica-gone', durationMs: 30_000 };
 
-/** Two replicas of the promotion engine on one database, and a promotion left running by a third. */
-async function replicasWithOrphan() {
+/**
+ * Two replicas of the promotion engine on one database, and a promotion left running by a third
+ * (`stopped` ms ago: its lease ran out then).
+ */
+async function replicasWithOrphan(stopped = 1) {
   const cluster = fakeCluster();
+  cluster.runs('dev', AFTER);
   cluster.runs('staging', BEFORE);
   const strategy = fakeImageStrategy(cluster, ['completes']);
   const bed = await promotionTestbed({
     databases,
     cluster,
     strategy,
-    promotion: { stages: { staging: { soakSeconds: 0 } } },
+    promotion: {
+      stages: { staging: { soakSeconds: 0, rolloutTimeoutSeconds: 60 } },
+    },
   });
   const replica = (owner: string) =>
     createPromotionService({ ...bed.deps, ownerId: owner });
@@ -44,11 +56,11 @@ async function replicasWithOrphan() {
       imageAfter: AFTER,
       gates: [],
       risk: { level: 'low', reasons: [] },
-      requestedBy: 'user:default/alice',
+      requestedBy: ALICE,
       summary: 'orders 1.1.0 → 1.2.0 in staging',
       workloadKey: `local/staging/${DEPLOYMENT}`,
     },
-    GONE,
+    { ...GONE, durationMs: -stopped },
   );
   await bed.store.update(promotion.id, { state: 'running' }, GONE);
   const row = async (): Promise<StoredPromotion> =>
@@ -79,20 +91,26 @@ describe('taking over a promotion whose replica stopped', () => {
 
   it('is handed on at once when the replica stops during its takeover', async () => {
     const bed = await replicasWithOrphan();
-    // The replica is told to stop while its takeover pass is still asking the database.
+    // The replica is told to stop while its takeover pass is claiming the promotion.
     let databaseAnswers!: () => void;
     const answer = new Promise<void>(resolve => {
       databaseAnswers = resolve;
     });
+    let claiming!: () => void;
+    const claimAsked = new Promise<void>(resolve => {
+      claiming = resolve;
+    });
     const claimExpired = bed.store.claimExpired.bind(bed.store);
     jest
       .spyOn(bed.store, 'claimExpired')
-      .mockImplementationOnce(async lease => {
+      .mockImplementationOnce(async (...args) => {
+        claiming();
         await answer;
-        return claimExpired(lease);
+        return claimExpired(...args);
       });
     const stopping = bed.replica('replica-a');
     const takeover = stopping.recover();
+    await claimAsked;
     const shutdown = stopping.shutdown();
     databaseAnswers();
     await Promise.all([takeover, shutdown]);
@@ -116,13 +134,103 @@ describe('taking over a promotion whose replica stopped', () => {
     cluster.unlisted('staging');
     const starting = replica('replica-a');
     await starting.recover();
-    expect(await row()).toMatchObject({ state: 'running' });
+    // Not claimed either: a claim that waits on a cluster could run out and be taken twice.
+    expect(await row()).toMatchObject({
+      state: 'running',
+      ownerId: GONE.owner,
+    });
 
     // Once it has, the next pass takes the promotion over and finishes it.
     cluster.unlisted('staging', false);
     await starting.recover();
     await starting.idle();
     expect(await row()).toMatchObject({ state: 'succeeded' });
+    expect(cluster.imageIn('staging')).toBe(AFTER);
+  });
+
+  it('fails it, saying what is unknown, when its namespace stayed unreadable past the rollout timeout', async () => {
+    // Its owner stopped two minutes ago; the stage's rollout timeout is one.
+    const { replica, row, cluster, strategy } = await replicasWithOrphan(
+      120_000,
+    );
+    cluster.unlisted('staging');
+    await replica('replica-a').recover();
+    const failed = await row();
+    expect(failed.state).toBe('failed');
+    expect(failed.error).toBe(
+      'its replica stopped, and staging could not be read for 60 s since; what its rollout did is unknown: check the stage before promoting again',
+    );
+    expect(strategy.calls).toEqual([]);
+  });
+});
+
+describe('a replica that is shutting down', () => {
+  it('refuses new promotions and rollbacks (503) and stores nothing', async () => {
+    const { replica, store } = await replicasWithOrphan();
+    const stopping = replica('replica-a');
+    await stopping.shutdown();
+    const before = await store.list({
+      entityRef: ORDERS,
+      limit: 50,
+      offset: 0,
+    });
+    await expect(
+      stopping.create(
+        { entity: ORDERS_REF, from: 'dev', to: 'staging' },
+        { credentials: mockCredentials.user(ALICE) },
+      ),
+    ).rejects.toThrow(ServiceUnavailableError);
+    await expect(
+      stopping.rollback(
+        { entity: ORDERS_REF, stage: 'staging' },
+        { credentials: mockCredentials.user(ALICE) },
+      ),
+    ).rejects.toThrow(ServiceUnavailableError);
+    expect(
+      await store.list({ entityRef: ORDERS, limit: 50, offset: 0 }),
+    ).toEqual(before);
+  });
+
+  it('hands a promotion it accepted but has not started back to the queue, where another replica starts it', async () => {
+    const cluster = fakeCluster();
+    cluster.runs('dev', AFTER);
+    cluster.runs('staging', BEFORE);
+    const bed = await promotionTestbed({
+      databases,
+      cluster,
+      strategy: fakeImageStrategy(cluster, ['completes']),
+      promotion: { stages: { staging: { soakSeconds: 0 } } },
+    });
+    const stopping = createPromotionService({
+      ...bed.deps,
+      ownerId: 'replica-a',
+    });
+    // The stop arrives while the request is being recorded.
+    let shutdown: Promise<void> = Promise.resolve();
+    const insert = bed.store.insert.bind(bed.store);
+    jest.spyOn(bed.store, 'insert').mockImplementationOnce(async (...args) => {
+      const inserted = await insert(...args);
+      shutdown = stopping.shutdown();
+      return inserted;
+    });
+    const { promotion } = await stopping.create(
+      { entity: ORDERS_REF, from: 'dev', to: 'staging' },
+      { credentials: mockCredentials.user(ALICE) },
+    );
+    await shutdown;
+    expect((await bed.store.get(promotion.id))!).toMatchObject({
+      state: 'queued',
+      ownerId: 'waiting',
+    });
+    expect(cluster.imageIn('staging')).toBe(BEFORE);
+
+    const running = createPromotionService({
+      ...bed.deps,
+      ownerId: 'replica-b',
+    });
+    await running.sweep();
+    await running.idle();
+    expect((await bed.store.get(promotion.id))!.state).toBe('succeeded');
     expect(cluster.imageIn('staging')).toBe(AFTER);
   });
 });

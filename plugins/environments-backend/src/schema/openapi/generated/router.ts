@@ -1691,6 +1691,9 @@ export const spec = {
           '409': {
             $ref: '#/components/responses/Conflict',
           },
+          '503': {
+            $ref: '#/components/responses/Error',
+          },
         },
       },
       get: {
@@ -2049,6 +2052,9 @@ export const spec = {
           },
           '409': {
             $ref: '#/components/responses/Conflict',
+          },
+          '503': {
+            $ref: '#/components/responses/Error',
           },
         },
       },

@@ -43,7 +43,8 @@ export type CreatePromotion = {
     | ErrorBody
     | ErrorBody
     | ErrorBody
-    | Conflict;
+    | Conflict
+    | ErrorBody;
 };
 /**
  * @public
@@ -61,7 +62,8 @@ export type CreateRollback = {
     | ErrorBody
     | ErrorBody
     | ErrorBody
-    | Conflict;
+    | Conflict
+    | ErrorBody;
 };
 /**
  * @public

@@ -1,0 +1,178 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  Lease,
+  LeaseLostError,
+  StoredPromotion,
+} from '../../database/PromotionStore';
+import { AuditSubject, PromotionAudit } from './audit';
+import type { ExecutionContext } from './execution';
+import { failPromotion } from './failPromotion';
+import type { PromotionNotifier } from './notifications';
+import { stageSettings } from './settings';
+import { selectorOf } from './stageWorkload';
+import { PromotionServiceDeps } from './types';
+
+/** How long the first list of a namespace may take before a takeover pass moves on to the next. */
+const CACHE_WAIT_MS = 5000;
+
+/**
+ * The takeover of promotions whose replica stopped (its lease expired): each is claimed only once
+ * this replica can act on it (its namespace is in the cache), one at a time, and started at once, so
+ * a claim never waits behind another promotion's slow cluster long enough to expire and be claimed
+ * twice. A live owner (another replica, or this process before a restart while its lease runs) is
+ * never touched.
+ */
+export function createTakeover(
+  deps: PromotionServiceDeps,
+  run: {
+    lease: Lease;
+    audit: PromotionAudit;
+    notifier: PromotionNotifier;
+    start(ctx: Omit<ExecutionContext, 'lease'>): void;
+    isRunning(id: string): boolean;
+    stopping(): boolean;
+  },
+) {
+  // Promotions left for a later pass because their namespace was not in the cache: said once each.
+  const waitingForCache = new Set<string>();
+
+  /** Claims one promotion for this replica; undefined when another replica was quicker. */
+  async function claim(candidate: StoredPromotion) {
+    const [claimed] = await deps.store.claimExpired(run.lease, [candidate.id]);
+    return claimed;
+  }
+
+  async function fail(
+    claimed: { promotion: StoredPromotion; previousOwner?: string },
+    error: string,
+  ) {
+    await failPromotion(deps, run, claimed.promotion, error, {
+      takenOverFrom: claimed.previousOwner ?? null,
+    });
+    deps.logger
+      .child({ promotionId: claimed.promotion.id })
+      .warn(`promotion taken over and marked failed: ${error}`);
+  }
+
+  /**
+   * A promotion whose namespace the cache has not listed (a replica just started, a cluster that is
+   * down or refuses this replica) cannot be resumed: a missing Deployment cannot be told from an
+   * unread one. It waits for a later pass, unclaimed, until its stage's rollout timeout has passed
+   * since its owner stopped; then it is failed so the stage is free again, saying what is unknown.
+   */
+  async function unreadable(candidate: StoredPromotion, namespace: string) {
+    const { rolloutTimeoutSeconds } = stageSettings(
+      deps.settings,
+      candidate.to,
+    );
+    const stoppedAt = Date.parse(
+      candidate.leaseExpiresAt ?? candidate.createdAt,
+    );
+    if (Date.now() - stoppedAt > rolloutTimeoutSeconds * 1000) {
+      const claimed = await claim(candidate);
+      if (claimed) {
+        await fail(
+          claimed,
+          `its replica stopped, and ${namespace} could not be read for ${rolloutTimeoutSeconds} s since; what its rollout did is unknown: check the stage before promoting again`,
+        );
+      }
+      waitingForCache.delete(candidate.id);
+      return;
+    }
+    if (!waitingForCache.has(candidate.id)) {
+      waitingForCache.add(candidate.id);
+      deps.logger
+        .child({ promotionId: candidate.id })
+        .warn(
+          `promotion ${candidate.id} not taken over yet: ${namespace} is not in the cache`,
+        );
+    }
+  }
+
+  async function takeOver(candidate: StoredPromotion) {
+    if (candidate.state !== 'pending') {
+      const stage = deps.registry.forStage(candidate.to);
+      const cache = deps.workloadCache.namespace(
+        stage.clusterName,
+        stage.namespace,
+      );
+      if (!(await cache.waitForSync(CACHE_WAIT_MS))) {
+        await unreadable(candidate, stage.namespace);
+        return;
+      }
+      waitingForCache.delete(candidate.id);
+    }
+    const claimed = await claim(candidate);
+    if (!claimed) return;
+    const { promotion, previousOwner } = claimed;
+    try {
+      if (promotion.state === 'pending') {
+        // Nothing was applied yet (the state turns running before any change is made).
+        await fail(
+          claimed,
+          'its replica stopped before the rollout started; nothing was changed',
+        );
+        return;
+      }
+      const stage = deps.registry.forStage(promotion.to);
+      const cache = deps.workloadCache.namespace(
+        stage.clusterName,
+        stage.namespace,
+      );
+      if (!cache.get('Deployment', promotion.deployment)) {
+        await fail(claimed, 'its replica stopped, and the Deployment is gone');
+        return;
+      }
+      // The soak's gate check needs the entity; the plugin reads it as itself, no user waits here.
+      const entity = await deps.entities
+        .resolveAsService(parseEntityRef(promotion.entityRef))
+        .catch(() => undefined);
+      // The catalog may have been slow: still this replica's, for a full lease from now?
+      if (!(await deps.store.renewLease(promotion.id, run.lease))) return;
+      const subject: AuditSubject = { ...promotion };
+      await run.audit.record('recovered', subject, {
+        actor: promotion.requestedBy,
+        meta: {
+          state: promotion.state,
+          takenOverFrom: previousOwner ?? null,
+        },
+      });
+      deps.logger
+        .child({ promotionId: promotion.id })
+        .info(
+          `taking over promotion ${promotion.id} (${promotion.state}) from ${
+            previousOwner ?? 'no owner'
+          }`,
+        );
+      run.start({
+        promotion,
+        resume: true,
+        entity,
+        selector: entity ? selectorOf(entity) : undefined,
+      });
+    } catch (error) {
+      if (error instanceof LeaseLostError) return;
+      await fail(
+        claimed,
+        `its replica stopped, and it could not be resumed: ${
+          (error as Error).message
+        }`,
+      ).catch(e =>
+        deps.logger.error(
+          `could not mark promotion ${promotion.id} failed: ${e}`,
+        ),
+      );
+    }
+  }
+
+  return {
+    /** One pass: every promotion whose lease expired, oldest first. */
+    async recover(): Promise<void> {
+      for (const candidate of await deps.store.listExpired()) {
+        if (run.stopping()) return;
+        if (run.isRunning(candidate.id)) continue;
+        await takeOver(candidate);
+      }
+    },
+  };
+}
