@@ -258,7 +258,23 @@ export class PromotionStore {
     return new PromotionStore(client);
   }
 
-  private constructor(private readonly db: Knex) {}
+  /**
+   * Leases are written and compared on one clock: PostgreSQL's, which every replica shares, so a
+   * replica whose clock runs ahead cannot take a live promotion. SQLite is one file on one host,
+   * whose clock the process reads.
+   */
+  private readonly sharedClock: boolean;
+
+  private constructor(private readonly db: Knex) {
+    this.sharedClock = String(db.client.config.client).includes('pg');
+  }
+
+  /** The moment `ms` from now (negative: in the past) on the leases' clock. */
+  private leaseTime(ms: number): Date | Knex.Raw {
+    return this.sharedClock
+      ? this.db.raw("now() + (? * interval '1 millisecond')", [ms])
+      : new Date(Date.now() + ms);
+  }
 
   private readonly listeners = new Set<PromotionChangeListener>();
 
@@ -316,7 +332,7 @@ export class PromotionStore {
         in_flight_workload: promotion.workloadKey,
         owner_id: owned ? lease.owner : WAITING_OWNER,
         lease_expires_at: owned
-          ? new Date(Date.now() + lease.durationMs)
+          ? this.leaseTime(lease.durationMs)
           : WAITING_LEASE_END,
         approvals_required: promotion.approvalsRequired ?? null,
         approval_expires_at: promotion.approvalExpiresAt ?? null,
@@ -583,7 +599,7 @@ export class PromotionStore {
     const renewed = await this.db(TABLE)
       .where({ id, owner_id: lease.owner })
       .whereNotNull('in_flight_key')
-      .update({ lease_expires_at: new Date(Date.now() + lease.durationMs) });
+      .update({ lease_expires_at: this.leaseTime(lease.durationMs) });
     return renewed === 1;
   }
 
@@ -596,7 +612,7 @@ export class PromotionStore {
       .where({ owner_id: lease.owner })
       .whereNotNull('in_flight_key');
     if (ids) query.whereIn('id', ids);
-    return query.update({ lease_expires_at: new Date(Date.now() - 1) });
+    return query.update({ lease_expires_at: this.leaseTime(-1) });
   }
 
   /**
@@ -610,7 +626,7 @@ export class PromotionStore {
       .where(q =>
         q
           .whereNull('lease_expires_at')
-          .orWhere('lease_expires_at', '<', new Date()),
+          .orWhere('lease_expires_at', '<', this.leaseTime(0)),
       )
       .orderBy('created_at', 'asc')) as Row[];
     return rows.map(toPromotion);
@@ -625,7 +641,6 @@ export class PromotionStore {
     lease: Lease,
     ids?: string[],
   ): Promise<Array<{ promotion: StoredPromotion; previousOwner?: string }>> {
-    const now = new Date();
     const expired = (await this.listExpired()).filter(
       p => !ids || ids.includes(p.id),
     );
@@ -639,11 +654,13 @@ export class PromotionStore {
         .whereNotNull('in_flight_key')
         .whereNotIn('state', WAITING_STATES)
         .where(q =>
-          q.whereNull('lease_expires_at').orWhere('lease_expires_at', '<', now),
+          q
+            .whereNull('lease_expires_at')
+            .orWhere('lease_expires_at', '<', this.leaseTime(0)),
         )
         .update({
           owner_id: lease.owner,
-          lease_expires_at: new Date(Date.now() + lease.durationMs),
+          lease_expires_at: this.leaseTime(lease.durationMs),
         });
       if (taken === 1) {
         claimed.push({
@@ -878,7 +895,7 @@ export class PromotionStore {
       .update({
         state: 'pending',
         owner_id: lease.owner,
-        lease_expires_at: new Date(now.getTime() + lease.durationMs),
+        lease_expires_at: this.leaseTime(lease.durationMs),
         run_after: null,
       });
     if (taken === 1) await this.changed(id);
