@@ -266,7 +266,8 @@ export class PromotionStore {
   private readonly sharedClock: boolean;
 
   private constructor(private readonly db: Knex) {
-    this.sharedClock = String(db.client.config.client).includes('pg');
+    this.sharedClock =
+      (db.client as { dialect?: string }).dialect === 'postgresql';
   }
 
   /** The moment `ms` from now (negative: in the past) on the leases' clock. */
@@ -616,56 +617,65 @@ export class PromotionStore {
   }
 
   /**
-   * The active promotions whose lease has expired (their owner stopped renewing it), oldest first:
-   * candidates for a takeover, not yet claimed.
+   * Active promotions whose lease expired at least `forMs` ago (their owner stopped renewing it),
+   * all or those of `ids`, on the leases' clock.
    */
-  async listExpired(): Promise<StoredPromotion[]> {
-    const rows = (await this.db<Row>(TABLE)
+  private expired(options: { ids?: string[]; forMs?: number } = {}) {
+    const query = this.db<Row>(TABLE)
       .whereNotNull('in_flight_key')
       .whereNotIn('state', WAITING_STATES)
       .where(q =>
         q
           .whereNull('lease_expires_at')
-          .orWhere('lease_expires_at', '<', this.leaseTime(0)),
-      )
-      .orderBy('created_at', 'asc')) as Row[];
+          .orWhere(
+            'lease_expires_at',
+            '<',
+            this.leaseTime(-(options.forMs ?? 0)),
+          ),
+      );
+    if (options.ids) query.whereIn('id', options.ids);
+    return query;
+  }
+
+  /**
+   * The active promotions whose lease has expired (their owner stopped renewing it), oldest first:
+   * candidates for a takeover, not yet claimed.
+   */
+  async listExpired(): Promise<StoredPromotion[]> {
+    const rows = (await this.expired().orderBy('created_at', 'asc')) as Row[];
     return rows.map(toPromotion);
   }
 
   /**
-   * Takes over active promotions whose lease has expired (all, or those of `ids`): one conditional
-   * update per row, so of several replicas asking at once exactly one gets each. Returns what was
-   * taken over, with the previous owner.
+   * Takes over active promotions whose lease has expired (all, or those of `ids`; with `forMs`, only
+   * if it expired at least that long ago): one conditional update per row, so of several replicas
+   * asking at once exactly one gets each. Returns what was taken over, with the previous owner.
    */
   async claimExpired(
     lease: Lease,
     ids?: string[],
+    options: { forMs?: number } = {},
   ): Promise<Array<{ promotion: StoredPromotion; previousOwner?: string }>> {
-    const expired = (await this.listExpired()).filter(
-      p => !ids || ids.includes(p.id),
-    );
+    const candidates = (await this.expired({ ids, ...options }).orderBy(
+      'created_at',
+      'asc',
+    )) as Row[];
     const claimed: Array<{
       promotion: StoredPromotion;
       previousOwner?: string;
     }> = [];
-    for (const candidate of expired) {
-      const taken = await this.db(TABLE)
-        .where({ id: candidate.id })
-        .whereNotNull('in_flight_key')
-        .whereNotIn('state', WAITING_STATES)
-        .where(q =>
-          q
-            .whereNull('lease_expires_at')
-            .orWhere('lease_expires_at', '<', this.leaseTime(0)),
-        )
-        .update({
-          owner_id: lease.owner,
-          lease_expires_at: this.leaseTime(lease.durationMs),
-        });
+    for (const candidate of candidates) {
+      const taken = await this.expired({
+        ids: [candidate.id],
+        ...options,
+      }).update({
+        owner_id: lease.owner,
+        lease_expires_at: this.leaseTime(lease.durationMs),
+      });
       if (taken === 1) {
         claimed.push({
           promotion: (await this.get(candidate.id))!,
-          previousOwner: candidate.ownerId,
+          previousOwner: candidate.owner_id ?? undefined,
         });
       }
     }

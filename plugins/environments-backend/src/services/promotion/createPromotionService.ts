@@ -109,9 +109,9 @@ export function createPromotionService(
 
   /**
    * Runs in the background; the HTTP answer does not wait for the rollout. Nothing starts once this
-   * replica is stopping: a promotion that has changed nothing yet goes back to the queue, where
-   * another replica's sweep starts it; any other keeps its state, and its lease is handed over by
-   * `shutdown` for a takeover.
+   * replica is stopping: a promotion that has changed nothing yet goes back to the queue at once,
+   * where another replica's sweep starts it; anything else (a rollback too) keeps its state, and
+   * another replica takes it over once its lease is released.
    */
   function start(ctx: Omit<ExecutionContext, 'lease'>) {
     if (shuttingDown.signal.aborted) {

@@ -1039,7 +1039,7 @@ describeWhenAvailable(
       }
     });
 
-    it('after a restart, an interrupted promotion is finished and a never-started one is marked failed', async () => {
+    it('after a restart, an interrupted promotion is finished and a never-started one goes back to the queue', async () => {
       const first = await build('image');
       install('promo-img', 'staging', '1.1.0');
       const staging = deployment('staging', 'promo-img');
@@ -1148,11 +1148,15 @@ describeWhenAvailable(
           }),
         );
       }
-      const failed = (await second.store.get(pending.promotion.id))!;
-      expect(failed.state).toBe('failed');
-      expect(failed.error).toMatch(/stopped before the rollout started/);
-      // Only the live replica's promotion is still active, untouched.
+      // Nothing of it was applied: a sweep starts it, its gates checked again, owned by no replica
+      // until then.
+      expect((await second.store.get(pending.promotion.id))!).toMatchObject({
+        state: 'queued',
+        ownerId: 'waiting',
+      });
+      // The live replica's promotion is still active, untouched.
       expect(await second.store.listActive()).toEqual([
+        expect.objectContaining({ id: pending.promotion.id, state: 'queued' }),
         expect.objectContaining({
           id: owned.promotion.id,
           state: 'verifying',
@@ -1164,6 +1168,11 @@ describeWhenAvailable(
         { state: 'failed', summary: 'test cleanup' },
         alive,
       );
+      await first.store.endWaiting(pending.promotion.id, {
+        state: 'failed',
+        error: 'test cleanup',
+        summary: 'test cleanup',
+      });
     });
 
     it('helm: a clean promotion is a new release revision; a never-ready one is rolled back by --atomic', async () => {

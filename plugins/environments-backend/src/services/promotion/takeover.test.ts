@@ -1,7 +1,12 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { ServiceUnavailableError } from '@backstage/errors';
 import { randomUUID } from 'node:crypto';
-import { Lease, StoredPromotion } from '../../database/PromotionStore';
+import {
+  Lease,
+  NewPromotion,
+  PromotionStore,
+  StoredPromotion,
+} from '../../database/PromotionStore';
 import { createPromotionService } from './createPromotionService';
 import {
   CONTAINER,
@@ -24,25 +29,18 @@ const ALICE = 'user:default/alice';
 const GONE: Lease = { owner: 'replica-gone', durationMs: 30_000 };
 
 /**
- * Two replicas of the promotion engine on one database, and a promotion left running by a third
- * (`stopped` ms ago: its lease ran out then).
+ * A promotion of orders into staging left by a replica that stopped `stopped` ms ago (its lease ran
+ * out then), in `state` (default running).
  */
-async function replicasWithOrphan(stopped = 1) {
-  const cluster = fakeCluster();
-  cluster.runs('dev', AFTER);
-  cluster.runs('staging', BEFORE);
-  const strategy = fakeImageStrategy(cluster, ['completes']);
-  const bed = await promotionTestbed({
-    databases,
-    cluster,
-    strategy,
-    promotion: {
-      stages: { staging: { soakSeconds: 0, rolloutTimeoutSeconds: 60 } },
-    },
-  });
-  const replica = (owner: string) =>
-    createPromotionService({ ...bed.deps, ownerId: owner });
-  const { promotion } = await bed.store.insert(
+async function leftBehind(
+  store: PromotionStore,
+  options: {
+    stopped?: number;
+    state?: 'pending' | 'running';
+    overrides?: Partial<NewPromotion>;
+  } = {},
+): Promise<StoredPromotion> {
+  const { promotion } = await store.insert(
     {
       id: randomUUID(),
       kind: 'promotion',
@@ -59,10 +57,34 @@ async function replicasWithOrphan(stopped = 1) {
       requestedBy: ALICE,
       summary: 'orders 1.1.0 → 1.2.0 in staging',
       workloadKey: `local/staging/${DEPLOYMENT}`,
+      ...options.overrides,
     },
-    { ...GONE, durationMs: -stopped },
+    { ...GONE, durationMs: -(options.stopped ?? 1) },
   );
-  await bed.store.update(promotion.id, { state: 'running' }, GONE);
+  if ((options.state ?? 'running') === 'pending') return promotion;
+  await store.update(promotion.id, { state: 'running' }, GONE);
+  return (await store.get(promotion.id))!;
+}
+
+/** Two replicas of the promotion engine on one database, and a promotion left by a third. */
+async function replicasWithOrphan(
+  options: Parameters<typeof leftBehind>[1] = {},
+) {
+  const cluster = fakeCluster();
+  cluster.runs('dev', AFTER);
+  cluster.runs('staging', BEFORE);
+  const strategy = fakeImageStrategy(cluster, ['completes']);
+  const bed = await promotionTestbed({
+    databases,
+    cluster,
+    strategy,
+    promotion: {
+      stages: { staging: { soakSeconds: 0, rolloutTimeoutSeconds: 60 } },
+    },
+  });
+  const replica = (owner: string) =>
+    createPromotionService({ ...bed.deps, ownerId: owner });
+  const promotion = await leftBehind(bed.store, options);
   const row = async (): Promise<StoredPromotion> =>
     (await bed.store.get(promotion.id))!;
   return { ...bed, strategy, replica, orphan: promotion, row };
@@ -150,9 +172,9 @@ describe('taking over a promotion whose replica stopped', () => {
 
   it('fails it, saying what is unknown, when its namespace stayed unreadable past the rollout timeout', async () => {
     // Its owner stopped two minutes ago; the stage's rollout timeout is one.
-    const { replica, row, cluster, strategy } = await replicasWithOrphan(
-      120_000,
-    );
+    const { replica, row, cluster, strategy } = await replicasWithOrphan({
+      stopped: 120_000,
+    });
     cluster.unlisted('staging');
     await replica('replica-a').recover();
     const failed = await row();
@@ -161,6 +183,54 @@ describe('taking over a promotion whose replica stopped', () => {
       'its replica stopped, and staging could not be read for 60 s since; what its rollout did is unknown: check the stage before promoting again',
     );
     expect(strategy.calls).toEqual([]);
+  });
+
+  it('ends one that cannot be taken over with the reason, and goes on with the others', async () => {
+    const bed = await replicasWithOrphan();
+    // Older, so the pass meets it first: its stage is no longer configured.
+    const unknownStage = await leftBehind(bed.store, {
+      overrides: {
+        to: 'qa',
+        workloadKey: `local/qa/${DEPLOYMENT}`,
+        createdAt: new Date(Date.now() - 3600_000),
+      },
+    });
+    const running = bed.replica('replica-a');
+    await running.recover();
+    await running.idle();
+    const ended = (await bed.store.get(unknownStage.id))!;
+    expect(ended.state).toBe('failed');
+    expect(ended.error).toMatch(
+      /^its replica stopped, and it could not be resumed: .*qa/,
+    );
+    expect(await bed.row()).toMatchObject({ state: 'succeeded' });
+  });
+
+  it('puts one that had not started back in the queue, where a sweep starts it with its gates checked again', async () => {
+    const { replica, row, cluster } = await replicasWithOrphan({
+      state: 'pending',
+    });
+    const running = replica('replica-a');
+    await running.recover();
+    expect(await row()).toMatchObject({ state: 'queued', ownerId: 'waiting' });
+    expect(cluster.imageIn('staging')).toBe(BEFORE);
+    await running.sweep();
+    await running.idle();
+    expect(await row()).toMatchObject({ state: 'succeeded' });
+    expect(cluster.imageIn('staging')).toBe(AFTER);
+  });
+
+  it('starts a rollback that had not started at once (it has no gates to check again)', async () => {
+    const EARLIER = 'registry.local/orders:1.0.0';
+    const { replica, row, cluster } = await replicasWithOrphan({
+      state: 'pending',
+      overrides: { kind: 'rollback', imageAfter: EARLIER },
+    });
+    const running = replica('replica-a');
+    await running.recover();
+    await running.idle();
+    expect(await row()).toMatchObject({ state: 'succeeded' });
+    expect(cluster.imageIn('staging')).toBe(EARLIER);
   });
 });
 

@@ -12,6 +12,9 @@ import { stageSettings } from './settings';
 import { selectorOf } from './stageWorkload';
 import { PromotionServiceDeps } from './types';
 
+/** A promotion this replica took over, and the replica it took it from. */
+type Claimed = { promotion: StoredPromotion; previousOwner?: string };
+
 /** How long the first list of a namespace may take before a takeover pass moves on to the next. */
 const CACHE_WAIT_MS = 5000;
 
@@ -20,7 +23,8 @@ const CACHE_WAIT_MS = 5000;
  * this replica can act on it (its namespace is in the cache), one at a time, and started at once, so
  * a claim never waits behind another promotion's slow cluster long enough to expire and be claimed
  * twice. A live owner (another replica, or this process before a restart while its lease runs) is
- * never touched.
+ * never touched. A promotion that fails to be taken over is ended with the reason, so it never
+ * stops the pass for the ones after it.
  */
 export function createTakeover(
   deps: PromotionServiceDeps,
@@ -37,15 +41,14 @@ export function createTakeover(
   const waitingForCache = new Set<string>();
 
   /** Claims one promotion for this replica; undefined when another replica was quicker. */
-  async function claim(candidate: StoredPromotion) {
+  async function claim(
+    candidate: StoredPromotion,
+  ): Promise<Claimed | undefined> {
     const [claimed] = await deps.store.claimExpired(run.lease, [candidate.id]);
     return claimed;
   }
 
-  async function fail(
-    claimed: { promotion: StoredPromotion; previousOwner?: string },
-    error: string,
-  ) {
+  async function fail(claimed: Claimed, error: string) {
     await failPromotion(deps, run, claimed.promotion, error, {
       takenOverFrom: claimed.previousOwner ?? null,
     });
@@ -57,26 +60,24 @@ export function createTakeover(
   /**
    * A promotion whose namespace the cache has not listed (a replica just started, a cluster that is
    * down or refuses this replica) cannot be resumed: a missing Deployment cannot be told from an
-   * unread one. It waits for a later pass, unclaimed, until its stage's rollout timeout has passed
-   * since its owner stopped; then it is failed so the stage is free again, saying what is unknown.
+   * unread one. It waits for a later pass, unclaimed, until its lease has been expired for its
+   * stage's rollout timeout (on the leases' clock); then it is failed so the stage is free again,
+   * saying what is unknown.
    */
   async function unreadable(candidate: StoredPromotion, namespace: string) {
     const { rolloutTimeoutSeconds } = stageSettings(
       deps.settings,
       candidate.to,
     );
-    const stoppedAt = Date.parse(
-      candidate.leaseExpiresAt ?? candidate.createdAt,
-    );
-    if (Date.now() - stoppedAt > rolloutTimeoutSeconds * 1000) {
-      const claimed = await claim(candidate);
-      if (claimed) {
-        await fail(
-          claimed,
-          `its replica stopped, and ${namespace} could not be read for ${rolloutTimeoutSeconds} s since; what its rollout did is unknown: check the stage before promoting again`,
-        );
-      }
+    const [claimed] = await deps.store.claimExpired(run.lease, [candidate.id], {
+      forMs: rolloutTimeoutSeconds * 1000,
+    });
+    if (claimed) {
       waitingForCache.delete(candidate.id);
+      await fail(
+        claimed,
+        `its replica stopped, and ${namespace} could not be read for ${rolloutTimeoutSeconds} s since; what its rollout did is unknown: check the stage before promoting again`,
+      );
       return;
     }
     if (!waitingForCache.has(candidate.id)) {
@@ -89,31 +90,25 @@ export function createTakeover(
     }
   }
 
-  async function takeOver(candidate: StoredPromotion) {
-    if (candidate.state !== 'pending') {
-      const stage = deps.registry.forStage(candidate.to);
-      const cache = deps.workloadCache.namespace(
-        stage.clusterName,
-        stage.namespace,
-      );
-      if (!(await cache.waitForSync(CACHE_WAIT_MS))) {
-        await unreadable(candidate, stage.namespace);
-        return;
-      }
-      waitingForCache.delete(candidate.id);
-    }
-    const claimed = await claim(candidate);
-    if (!claimed) return;
+  /**
+   * Resumes a claimed promotion: one that changed nothing yet (`pending`) starts over (a promotion
+   * through the queue, where a sweep checks its gates again; a rollback, which has none, at once),
+   * any other continues from its record.
+   */
+  async function resume(claimed: Claimed) {
     const { promotion, previousOwner } = claimed;
-    try {
-      if (promotion.state === 'pending') {
-        // Nothing was applied yet (the state turns running before any change is made).
-        await fail(
-          claimed,
-          'its replica stopped before the rollout started; nothing was changed',
+    const log = deps.logger.child({ promotionId: promotion.id });
+    if (promotion.state === 'pending' && promotion.kind === 'promotion') {
+      if (await deps.store.requeue(promotion.id, run.lease)) {
+        log.info(
+          `promotion ${promotion.id} had not started when ${
+            previousOwner ?? 'its replica'
+          } stopped: back in the queue`,
         );
-        return;
       }
+      return;
+    }
+    if (promotion.state !== 'pending') {
       const stage = deps.registry.forStage(promotion.to);
       const cache = deps.workloadCache.namespace(
         stage.clusterName,
@@ -123,43 +118,65 @@ export function createTakeover(
         await fail(claimed, 'its replica stopped, and the Deployment is gone');
         return;
       }
-      // The soak's gate check needs the entity; the plugin reads it as itself, no user waits here.
-      const entity = await deps.entities
-        .resolveAsService(parseEntityRef(promotion.entityRef))
-        .catch(() => undefined);
-      // The catalog may have been slow: still this replica's, for a full lease from now?
-      if (!(await deps.store.renewLease(promotion.id, run.lease))) return;
-      const subject: AuditSubject = { ...promotion };
-      await run.audit.record('recovered', subject, {
-        actor: promotion.requestedBy,
-        meta: {
-          state: promotion.state,
-          takenOverFrom: previousOwner ?? null,
-        },
-      });
-      deps.logger
-        .child({ promotionId: promotion.id })
-        .info(
-          `taking over promotion ${promotion.id} (${promotion.state}) from ${
-            previousOwner ?? 'no owner'
-          }`,
+    }
+    // The soak's gate check needs the entity; the plugin reads it as itself, no user waits here.
+    const entity = await deps.entities
+      .resolveAsService(parseEntityRef(promotion.entityRef))
+      .catch(() => undefined);
+    // The catalog may have been slow: still this replica's, for a full lease from now?
+    if (!(await deps.store.renewLease(promotion.id, run.lease))) return;
+    const subject: AuditSubject = { ...promotion };
+    await run.audit.record('recovered', subject, {
+      actor: promotion.requestedBy,
+      meta: {
+        state: promotion.state,
+        takenOverFrom: previousOwner ?? null,
+      },
+    });
+    log.info(
+      `taking over promotion ${promotion.id} (${promotion.state}) from ${
+        previousOwner ?? 'no owner'
+      }`,
+    );
+    run.start({
+      promotion,
+      resume: promotion.state !== 'pending',
+      entity,
+      selector: entity ? selectorOf(entity) : undefined,
+    });
+  }
+
+  async function takeOver(candidate: StoredPromotion) {
+    let claimed: Claimed | undefined;
+    try {
+      if (candidate.state !== 'pending') {
+        const stage = deps.registry.forStage(candidate.to);
+        const cache = deps.workloadCache.namespace(
+          stage.clusterName,
+          stage.namespace,
         );
-      run.start({
-        promotion,
-        resume: true,
-        entity,
-        selector: entity ? selectorOf(entity) : undefined,
-      });
+        if (!(await cache.waitForSync(CACHE_WAIT_MS))) {
+          await unreadable(candidate, stage.namespace);
+          return;
+        }
+        waitingForCache.delete(candidate.id);
+      }
+      claimed = await claim(candidate);
+      if (claimed) await resume(claimed);
     } catch (error) {
       if (error instanceof LeaseLostError) return;
+      // Whatever went wrong (a stage no longer configured, a database error), this promotion is
+      // ended with the reason rather than left to stop every later pass at the same place.
+      const owned = claimed ?? (await claim(candidate).catch(() => undefined));
+      if (!owned) return;
       await fail(
-        claimed,
+        owned,
         `its replica stopped, and it could not be resumed: ${
           (error as Error).message
         }`,
       ).catch(e =>
         deps.logger.error(
-          `could not mark promotion ${promotion.id} failed: ${e}`,
+          `could not mark promotion ${candidate.id} failed: ${e}`,
         ),
       );
     }
