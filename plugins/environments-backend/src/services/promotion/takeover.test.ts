@@ -207,12 +207,12 @@ describe('taking over a promotion whose replica stopped', () => {
   });
 
   it('puts one that had not started back in the queue, where a sweep starts it with its gates checked again', async () => {
-    const { replica, row, cluster } = await replicasWithOrphan({
-      state: 'pending',
-    });
+    const bed = await replicasWithOrphan({ state: 'pending' });
+    const { replica, row, cluster, audit } = bed;
     const running = replica('replica-a');
     await running.recover();
     expect(await row()).toMatchObject({ state: 'queued', ownerId: 'waiting' });
+    expect(audit.events.map(e => e.eventId)).toContain('promotion-recovered');
     expect(cluster.imageIn('staging')).toBe(BEFORE);
     await running.sweep();
     await running.idle();

@@ -98,8 +98,17 @@ export function createTakeover(
   async function resume(claimed: Claimed) {
     const { promotion, previousOwner } = claimed;
     const log = deps.logger.child({ promotionId: promotion.id });
+    const subject: AuditSubject = { ...promotion };
     if (promotion.state === 'pending' && promotion.kind === 'promotion') {
       if (await deps.store.requeue(promotion.id, run.lease)) {
+        await run.audit.record('recovered', subject, {
+          actor: promotion.requestedBy,
+          meta: {
+            state: promotion.state,
+            takenOverFrom: previousOwner ?? null,
+            requeued: true,
+          },
+        });
         log.info(
           `promotion ${promotion.id} had not started when ${
             previousOwner ?? 'its replica'
@@ -125,7 +134,6 @@ export function createTakeover(
       .catch(() => undefined);
     // The catalog may have been slow: still this replica's, for a full lease from now?
     if (!(await deps.store.renewLease(promotion.id, run.lease))) return;
-    const subject: AuditSubject = { ...promotion };
     await run.audit.record('recovered', subject, {
       actor: promotion.requestedBy,
       meta: {
