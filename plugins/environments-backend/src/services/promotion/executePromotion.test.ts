@@ -1,5 +1,4 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
-import { randomUUID } from 'node:crypto';
 import { getEventListeners } from 'node:events';
 import {
   NewPromotion,
@@ -21,6 +20,7 @@ import {
 import {
   ORDERS,
   ordersEntity,
+  ordersPromotion,
   passingChecklist,
   promotionTestbed,
 } from './__testUtils__/promotionTestbed';
@@ -65,27 +65,7 @@ async function recorded(
   store: PromotionStore,
   overrides: Partial<NewPromotion> = {},
 ): Promise<StoredPromotion> {
-  const { promotion } = await store.insert(
-    {
-      id: randomUUID(),
-      kind: 'promotion',
-      entityRef: ORDERS,
-      from: 'dev',
-      to: 'staging',
-      strategy: 'image',
-      deployment: DEPLOYMENT,
-      container: CONTAINER,
-      imageBefore: BEFORE,
-      imageAfter: AFTER,
-      gates: [],
-      risk: { level: 'low', reasons: [] },
-      requestedBy: ALICE,
-      summary: 'orders 1.1.0 → 1.2.0 in staging',
-      workloadKey: `local/staging/${DEPLOYMENT}`,
-      ...overrides,
-    },
-    LEASE,
-  );
+  const { promotion } = await store.insert(ordersPromotion(overrides), LEASE);
   return promotion;
 }
 

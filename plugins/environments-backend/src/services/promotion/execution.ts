@@ -2,6 +2,8 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { Lease, StoredPromotion } from '../../database/PromotionStore';
 import { WorkloadSelector } from '../entities';
+import type { PromotionAudit } from './audit';
+import type { PromotionNotifier } from './notifications';
 import { stageSettings } from './settings';
 import {
   createHelmStrategy,
@@ -44,3 +46,15 @@ export type Outcome =
   | { state: 'succeeded' }
   | { state: 'rolled-back'; reason: string }
   | { state: 'failed'; error: string };
+
+/**
+ * What this replica runs promotions with: its lease, audit and notifier, how it starts one in the
+ * background, and whether it is shutting down (then it starts nothing more).
+ */
+export type ReplicaRun = {
+  lease: Lease;
+  audit: PromotionAudit;
+  notifier: PromotionNotifier;
+  start(ctx: Omit<ExecutionContext, 'lease'>): void;
+  stopping(): boolean;
+};

@@ -20,17 +20,15 @@ import {
 } from '@envportal/plugin-environments-node';
 import type { Request } from 'express';
 import {
-  Lease,
   LeaseLostError,
   StoredDecision,
   StoredPromotion,
   WAITING_STATES,
 } from '../../database/PromotionStore';
-import { actorOf, AuditSubject, PromotionAudit } from './audit';
-import { ExecutionContext } from './execution';
+import { actorOf, AuditSubject } from './audit';
+import type { ReplicaRun } from './execution';
 import { failPromotion } from './failPromotion';
 import { gatesPassed } from './gates';
-import type { PromotionNotifier } from './notifications';
 import { buildPreview } from './preview';
 import { ApprovalPolicy, stageSettings } from './settings';
 import { promotionSummary } from './summary';
@@ -61,17 +59,7 @@ const principalType = (credentials: BackstageCredentials) =>
  * starting it (gates evaluated again) when its approvals are in and its stage is open. Every step
  * is a conditional write, so replicas that race over one promotion change it once.
  */
-export function createGovernance(
-  deps: PromotionServiceDeps,
-  run: {
-    lease: Lease;
-    audit: PromotionAudit;
-    notifier: PromotionNotifier;
-    start(ctx: Omit<ExecutionContext, 'lease'>): void;
-    /** This replica is shutting down: it starts nothing more. */
-    stopping(): boolean;
-  },
-) {
+export function createGovernance(deps: PromotionServiceDeps, run: ReplicaRun) {
   const now = () => deps.now?.() ?? new Date();
   const { lease, audit, notifier } = run;
 

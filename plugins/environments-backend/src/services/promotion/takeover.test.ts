@@ -1,6 +1,5 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { ServiceUnavailableError } from '@backstage/errors';
-import { randomUUID } from 'node:crypto';
 import {
   Lease,
   NewPromotion,
@@ -9,7 +8,6 @@ import {
 } from '../../database/PromotionStore';
 import { createPromotionService } from './createPromotionService';
 import {
-  CONTAINER,
   DEPLOYMENT,
   fakeCluster,
   fakeImageStrategy,
@@ -17,6 +15,7 @@ import {
 import {
   ORDERS,
   ORDERS_REF,
+  ordersPromotion,
   promotionTestbed,
 } from './__testUtils__/promotionTestbed';
 
@@ -40,27 +39,10 @@ async function leftBehind(
     overrides?: Partial<NewPromotion>;
   } = {},
 ): Promise<StoredPromotion> {
-  const { promotion } = await store.insert(
-    {
-      id: randomUUID(),
-      kind: 'promotion',
-      entityRef: ORDERS,
-      from: 'dev',
-      to: 'staging',
-      strategy: 'image',
-      deployment: DEPLOYMENT,
-      container: CONTAINER,
-      imageBefore: BEFORE,
-      imageAfter: AFTER,
-      gates: [],
-      risk: { level: 'low', reasons: [] },
-      requestedBy: ALICE,
-      summary: 'orders 1.1.0 → 1.2.0 in staging',
-      workloadKey: `local/staging/${DEPLOYMENT}`,
-      ...options.overrides,
-    },
-    { ...GONE, durationMs: -(options.stopped ?? 1) },
-  );
+  const { promotion } = await store.insert(ordersPromotion(options.overrides), {
+    ...GONE,
+    durationMs: -(options.stopped ?? 1),
+  });
   if ((options.state ?? 'running') === 'pending') return promotion;
   await store.update(promotion.id, { state: 'running' }, GONE);
   return (await store.get(promotion.id))!;

@@ -1,13 +1,8 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import {
-  Lease,
-  LeaseLostError,
-  StoredPromotion,
-} from '../../database/PromotionStore';
-import { AuditSubject, PromotionAudit } from './audit';
-import type { ExecutionContext } from './execution';
+import { LeaseLostError, StoredPromotion } from '../../database/PromotionStore';
+import { AuditSubject } from './audit';
+import type { ReplicaRun } from './execution';
 import { failPromotion } from './failPromotion';
-import type { PromotionNotifier } from './notifications';
 import { stageSettings } from './settings';
 import { selectorOf } from './stageWorkload';
 import { PromotionServiceDeps } from './types';
@@ -28,14 +23,7 @@ const CACHE_WAIT_MS = 5000;
  */
 export function createTakeover(
   deps: PromotionServiceDeps,
-  run: {
-    lease: Lease;
-    audit: PromotionAudit;
-    notifier: PromotionNotifier;
-    start(ctx: Omit<ExecutionContext, 'lease'>): void;
-    isRunning(id: string): boolean;
-    stopping(): boolean;
-  },
+  run: ReplicaRun & { isRunning(id: string): boolean },
 ) {
   // Promotions left for a later pass because their namespace was not in the cache: said once each.
   const waitingForCache = new Set<string>();

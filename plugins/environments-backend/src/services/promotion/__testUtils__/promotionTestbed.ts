@@ -16,8 +16,9 @@ import {
 } from '@envportal/plugin-environments-common';
 import { readClusterAccess } from '@envportal/plugin-environments-node';
 import type { JsonObject } from '@backstage/types';
+import { randomUUID } from 'node:crypto';
 import { readEnvironmentsConfig } from '../../../config';
-import { PromotionStore } from '../../../database/PromotionStore';
+import { NewPromotion, PromotionStore } from '../../../database/PromotionStore';
 import { createClusterRegistry } from '../../clusters';
 import { createEntityResolver } from '../../entities';
 import type { PrometheusClient } from '../../metrics';
@@ -25,7 +26,7 @@ import type { GateMetrics } from '../gates';
 import { readPromotionSettings } from '../settings';
 import type { PromotionStrategy } from '../strategies';
 import type { ChecklistSource, PromotionServiceDeps } from '../types';
-import { fakeCluster, FakeCluster } from './fakeCluster';
+import { CONTAINER, DEPLOYMENT, fakeCluster, FakeCluster } from './fakeCluster';
 import { demoUserInfo } from './policyPermissions';
 
 export const ORDERS_REF = {
@@ -34,6 +35,30 @@ export const ORDERS_REF = {
   name: 'orders',
 };
 export const ORDERS = 'component:default/orders';
+
+/** A promotion of orders from dev (1.2.0) into staging (1.1.0) by alice, as `create` records it. */
+export function ordersPromotion(
+  overrides: Partial<NewPromotion> = {},
+): NewPromotion {
+  return {
+    id: randomUUID(),
+    kind: 'promotion',
+    entityRef: ORDERS,
+    from: 'dev',
+    to: 'staging',
+    strategy: 'image',
+    deployment: DEPLOYMENT,
+    container: CONTAINER,
+    imageBefore: 'registry.local/orders:1.1.0',
+    imageAfter: 'registry.local/orders:1.2.0',
+    gates: [],
+    risk: { level: 'low', reasons: [] },
+    requestedBy: 'user:default/alice',
+    summary: 'orders 1.1.0 → 1.2.0 in staging',
+    workloadKey: `local/staging/${DEPLOYMENT}`,
+    ...overrides,
+  };
+}
 
 export const ordersEntity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
