@@ -17,7 +17,7 @@ describe('environmentsPlugin', () => {
     expect(response.body).toEqual({ status: 'ok' });
   });
 
-  it('runs the takeover of stopped replicas\' promotions on every replica', async () => {
+  it("runs the takeover of stopped replicas' promotions on every replica", async () => {
     // A global task's lock, held by a replica killed during a pass, would block the takeover on every
     // replica until the task's timeout and the scheduler's janitor freed it: minutes, when a
     // takeover is needed most.
