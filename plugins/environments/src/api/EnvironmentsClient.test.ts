@@ -144,6 +144,58 @@ describe('EnvironmentsClient', () => {
     });
   });
 
+  it('sends a promotion with an idempotency key again when a stopping replica refused it (503)', async () => {
+    const keys: Array<string | undefined> = [];
+    server.use(
+      http.post(`${ENTITY_PATH}/promotions`, async ({ request }) => {
+        keys.push(
+          ((await request.json()) as { idempotencyKey?: string })
+            .idempotencyKey,
+        );
+        return keys.length === 1
+          ? HttpResponse.json(
+              errorBody(
+                503,
+                'ServiceUnavailableError',
+                'This portal replica is shutting down; try again',
+                '/promotions',
+              ),
+              { status: 503 },
+            )
+          : HttpResponse.json(promotion(), { status: 201 });
+      }),
+    );
+    const created = await createClient().createPromotion(ref, {
+      from: 'dev',
+      to: 'staging',
+      idempotencyKey: 'k-retry',
+    });
+    expect(created.id).toBe('p-1');
+    expect(keys).toEqual(['k-retry', 'k-retry']);
+  });
+
+  it('does not send a promotion without an idempotency key again', async () => {
+    let calls = 0;
+    server.use(
+      http.post(`${ENTITY_PATH}/promotions`, () => {
+        calls++;
+        return HttpResponse.json(
+          errorBody(
+            503,
+            'ServiceUnavailableError',
+            'shutting down',
+            '/promotions',
+          ),
+          { status: 503 },
+        );
+      }),
+    );
+    await expect(
+      createClient().createPromotion(ref, { from: 'dev', to: 'staging' }),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 503 });
+    expect(calls).toBe(1);
+  });
+
   it("keeps the backend's error message and status for the error panels", async () => {
     server.use(
       http.post(`${ENTITY_PATH}/promotions`, () =>

@@ -24,6 +24,9 @@ import {
   PromotionRequest,
 } from './types';
 
+/** The first wait before a promotion refused by a stopping replica is sent again (then 2x, 3x). */
+const SHUTDOWN_RETRY_MS = 500;
+
 /**
  * Talks to environments-backend through the client generated from its OpenAPI spec (in -common, with
  * the models the views use). Requests go through the fetchApi so they carry the user's Backstage token;
@@ -80,11 +83,21 @@ export class EnvironmentsClient implements EnvironmentsApi {
     entity: CompoundEntityRef,
     request: PromotionRequest,
   ): Promise<Promotion> {
-    const response = await this.api.createPromotion({
-      path: entity,
-      body: request,
-      header: {},
-    });
+    const send = () =>
+      this.api.createPromotion({ path: entity, body: request, header: {} });
+    let response = await send();
+    // A replica that is shutting down stores nothing and answers 503; with an idempotency key the
+    // request is sent again (another replica answers), and can never start a second promotion.
+    for (
+      let retry = 0;
+      response.status === 503 && request.idempotencyKey && retry < 3;
+      retry++
+    ) {
+      await new Promise(resolve =>
+        setTimeout(resolve, SHUTDOWN_RETRY_MS * (retry + 1)),
+      );
+      response = await send();
+    }
     if (response.status === 409) {
       // The backend names the promotion already running so the dialog can follow it.
       const body = await response
