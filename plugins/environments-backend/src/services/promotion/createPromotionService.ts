@@ -83,6 +83,7 @@ export function createPromotionService(
   // Takeover and sweep passes under way: shutdown waits for them before it hands the leases over, so
   // a promotion a pass claims while this replica stops is released with the rest.
   const passes = new Set<Promise<unknown>>();
+  const stopping = () => shuttingDown.signal.aborted;
   async function track(work: Promise<void>): Promise<void> {
     passes.add(work);
     try {
@@ -94,10 +95,9 @@ export function createPromotionService(
   function pass(body: () => Promise<void>): Promise<void> {
     // A replica that is stopping claims nothing more: the scheduler still runs its tasks while the
     // plugins shut down, and what it claimed then would wait out a lease that nobody renews.
-    if (shuttingDown.signal.aborted) return Promise.resolve();
+    if (stopping()) return Promise.resolve();
     return track(body());
   }
-  const stopping = () => shuttingDown.signal.aborted;
   /** New work is refused while this replica stops: the client retries and reaches another. */
   function refuseWhileStopping() {
     if (stopping()) {
@@ -114,7 +114,7 @@ export function createPromotionService(
    * another replica takes it over once its lease is released.
    */
   function start(ctx: Omit<ExecutionContext, 'lease'>) {
-    if (shuttingDown.signal.aborted) {
+    if (stopping()) {
       if (ctx.promotion.state === 'pending') {
         track(
           deps.store
