@@ -149,6 +149,38 @@ describe('promotion routes on the promotion engine', () => {
     expect((await stored()).map(p => p.id)).toEqual([first.body.id]);
   });
 
+  it('starts a rollback (201) and replays a retry with the same Idempotency-Key (200), rolling back once', async () => {
+    const { server, applied, promotions } = await serve([
+      'completes',
+      'completes',
+    ]);
+    await request(server)
+      .post(`${base}/promotions`)
+      .set('Authorization', as(GUEST))
+      .send({ from: 'dev', to: 'staging' })
+      .expect(201);
+    await promotions.idle();
+    const rollback = () =>
+      request(server)
+        .post(`${base}/rollbacks`)
+        .set('Authorization', as(GUEST))
+        .set('Idempotency-Key', 'undo-0001')
+        .send({ stage: 'staging' });
+
+    const first = await rollback();
+    expect(first.status).toBe(201);
+    await promotions.idle();
+    const retried = await rollback();
+
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({
+      id: first.body.id,
+      imageAfter: STAGING,
+      state: 'succeeded',
+    });
+    expect(applied.calls.map(c => c.image)).toEqual([DEV, STAGING]);
+  });
+
   it('answers 403 to the guest promoting to prod, and stores and applies nothing', async () => {
     const { server, applied, promotions, stored } = await serve();
     const res = await request(server)

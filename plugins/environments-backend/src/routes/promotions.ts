@@ -105,16 +105,17 @@ export function addPromotionRoutes(
     async (req, res) => {
       const credentials = await credentialsOf(req);
       try {
-        res.status(201).json(
-          await promotions.rollback(
-            {
-              entity: req.params,
-              stage: req.body.stage,
-              reason: req.body.reason?.trim(),
-            },
-            { credentials, request: req },
-          ),
+        const { promotion, created } = await promotions.rollback(
+          {
+            entity: req.params,
+            stage: req.body.stage,
+            reason: req.body.reason?.trim(),
+            idempotencyKey:
+              req.header('Idempotency-Key') ?? req.body.idempotencyKey,
+          },
+          { credentials, request: req },
         );
+        res.status(created ? 201 : 200).json(promotion);
       } catch (error) {
         if (!(error instanceof PromotionInFlightError)) throw error;
         res.status(409).json(conflict(error));

@@ -286,6 +286,61 @@ describe('an idempotency key', () => {
     expect(requests().map(r => r.outcome)).toEqual(['succeeded', 'failed']);
   });
 
+  it('returns the same rollback to a retry, and rolls back once', async () => {
+    const { service, fakeStrategy, as, history } = await promotable([
+      'completes',
+      'completes',
+    ]);
+    await service.create(
+      { entity: ref, from: 'dev', to: 'staging' },
+      as(ALICE),
+    );
+    await service.idle();
+    const request = {
+      entity: ref,
+      stage: 'staging',
+      idempotencyKey: 'undo-0001',
+    };
+
+    const first = await service.rollback(request, as(ALICE));
+    await service.idle();
+    const retried = await service.rollback(request, as(ALICE));
+
+    expect(first.created).toBe(true);
+    expect(retried).toEqual({
+      created: false,
+      promotion: expect.objectContaining({
+        id: first.promotion.id,
+        imageAfter: BEFORE,
+        state: 'succeeded',
+      }),
+    });
+    expect(fakeStrategy.calls.map(c => c.image)).toEqual([AFTER, BEFORE]);
+    expect(await history()).toHaveLength(2);
+  });
+
+  it('used for a promotion is refused for a rollback', async () => {
+    const { service, fakeStrategy, as, history } = await promotable([
+      'completes',
+    ]);
+    const promotion = await service.create(
+      { entity: ref, from: 'dev', to: 'staging', idempotencyKey: 'click-0005' },
+      as(ALICE),
+    );
+    await service.idle();
+
+    await expect(
+      service.rollback(
+        { entity: ref, stage: 'staging', idempotencyKey: 'click-0005' },
+        as(ALICE),
+      ),
+    ).rejects.toThrow(
+      `Idempotency key click-0005 was used for promotion ${promotion.promotion.id} (dev → staging); a different request needs a new key`,
+    );
+    expect(fakeStrategy.calls).toHaveLength(1);
+    expect(await history()).toHaveLength(1);
+  });
+
   it('is refused for a different request sent at the same moment as the first', async () => {
     const { service, fakeStrategy, as, history } = await promotable([
       'completes',

@@ -42,18 +42,22 @@ import { PromotionService, PromotionServiceDeps } from './types';
 /** Minimum length of a written override reason: a word or two is not a reason. */
 const MIN_OVERRIDE_REASON = 10;
 
-/** The earlier promotion of an idempotency key, when the retry asks for the same change. */
+/**
+ * The earlier promotion or rollback of an idempotency key, when the retry asks for the same change;
+ * a key reused for a different change is refused.
+ */
 function replayOf(
   earlier: StoredPromotion,
-  input: Parameters<PromotionService['create']>[0],
+  asked: AuditSubject,
+  key: string | undefined,
 ): StoredPromotion {
   if (
-    earlier.kind !== 'promotion' ||
-    earlier.from !== input.from ||
-    earlier.to !== input.to
+    earlier.kind !== asked.kind ||
+    earlier.from !== asked.from ||
+    earlier.to !== asked.to
   ) {
     throw new InputError(
-      `Idempotency key ${input.idempotencyKey} was used for promotion ${earlier.id} (${earlier.from} → ${earlier.to}); a different request needs a new key`,
+      `Idempotency key ${key} was used for ${earlier.kind} ${earlier.id} (${earlier.from} → ${earlier.to}); a different request needs a new key`,
     );
   }
   return earlier;
@@ -159,6 +163,13 @@ export function createPromotionService(
   });
   const view = (p: StoredPromotion, credentials?: BackstageCredentials) =>
     promotionView(governance, p, credentials);
+  /** What an earlier request with this idempotency key started, when it asked for the same change. */
+  async function earlierRequest(subject: AuditSubject, key?: string) {
+    const earlier = key
+      ? await deps.store.findByIdempotencyKey(subject.entityRef, key)
+      : undefined;
+    return earlier && replayOf(earlier, subject, key);
+  }
 
   /**
    * Audits a refused request: `denied` when the permission policy said no, `requested` (failed)
@@ -209,17 +220,12 @@ export function createPromotionService(
           credentials,
           { promotionStages: deps.settings.servicePrincipalStages },
         );
-        if (input.idempotencyKey) {
-          const earlier = await deps.store.findByIdempotencyKey(
-            entityRef,
-            input.idempotencyKey,
-          );
-          if (earlier) {
-            return {
-              promotion: await view(replayOf(earlier, input), credentials),
-              created: false,
-            };
-          }
+        const earlier = await earlierRequest(subject, input.idempotencyKey);
+        if (earlier) {
+          return {
+            promotion: await view(earlier, credentials),
+            created: false,
+          };
         }
         checkStageOrder(deps, input.from, input.to);
         const inFlight = await deps.store.findInFlight(entityRef, input.to);
@@ -306,7 +312,7 @@ export function createPromotionService(
           lease,
         ));
         // The same key may have raced in with another request.
-        if (!created) replayOf(promotion, input);
+        if (!created) replayOf(promotion, subject, input.idempotencyKey);
       } catch (error) {
         return refused(subject, actor, request, error);
       }
@@ -364,6 +370,13 @@ export function createPromotionService(
           credentials,
           { promotionStages: deps.settings.servicePrincipalStages },
         );
+        const earlier = await earlierRequest(subject, input.idempotencyKey);
+        if (earlier) {
+          return {
+            promotion: await view(earlier, credentials),
+            created: false,
+          };
+        }
         deps.registry.promoteConnection(input.stage);
         selector = selectorOf(entity);
         const [target] = await Promise.all([
@@ -399,6 +412,7 @@ export function createPromotionService(
           },
           overrideReason: undefined,
           requestedBy: actor,
+          idempotencyKey: input.idempotencyKey,
           workloadKey: workloadKey(deps, input.stage, target.name),
         };
         await governance.supersedeWaiting(
@@ -407,7 +421,8 @@ export function createPromotionService(
           draft.workloadKey,
           actor,
         );
-        ({ promotion } = await deps.store.insert(
+        let created: boolean;
+        ({ promotion, created } = await deps.store.insert(
           {
             ...draft,
             summary: promotionSummary({
@@ -418,6 +433,16 @@ export function createPromotionService(
           },
           lease,
         ));
+        // The same key may have raced in with another request.
+        if (!created) {
+          return {
+            promotion: await view(
+              replayOf(promotion, subject, input.idempotencyKey),
+              credentials,
+            ),
+            created: false,
+          };
+        }
       } catch (error) {
         return refused(subject, actor, request, error);
       }
@@ -434,7 +459,7 @@ export function createPromotionService(
         },
       );
       start({ promotion, entity, selector, credentials });
-      return view(promotion, credentials);
+      return { promotion: await view(promotion, credentials), created: true };
     },
 
     async get(id, { credentials }) {

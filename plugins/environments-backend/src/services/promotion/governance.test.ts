@@ -587,7 +587,7 @@ describe.each(databases.eachSupportedId())(
       );
       expect(waiting.promotion.state).toBe('awaiting-approval');
 
-      const rollback = await service.rollback(
+      const { promotion: rollback } = await service.rollback(
         { entity: ref, stage: 'staging', reason: 'errors after 1.3.0' },
         as(RITA),
       );

@@ -620,7 +620,7 @@ describeWhenAvailable(
       );
 
       // A manual rollback returns staging to the version before the promotion.
-      const rollback = await service.rollback(
+      const { promotion: rollback } = await service.rollback(
         {
           entity: ref('promo-img'),
           stage: 'staging',

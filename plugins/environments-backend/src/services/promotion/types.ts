@@ -49,6 +49,7 @@ export type RollbackRequest = {
   entity: EntityRefParts;
   stage: string;
   reason?: string;
+  idempotencyKey?: string;
 };
 
 export type CallOptions = {
@@ -67,7 +68,11 @@ export interface PromotionService {
     input: PromotionRequest,
     options: CallOptions,
   ): Promise<{ promotion: Promotion; created: boolean }>;
-  rollback(input: RollbackRequest, options: CallOptions): Promise<Promotion>;
+  /** `created: false` when the idempotency key matched an earlier request. */
+  rollback(
+    input: RollbackRequest,
+    options: CallOptions,
+  ): Promise<{ promotion: Promotion; created: boolean }>;
   /** An approver approves or rejects a promotion awaiting approval. */
   decide(
     input: { id: string; decision: 'approve' | 'reject'; comment?: string },

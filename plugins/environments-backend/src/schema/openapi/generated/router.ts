@@ -1033,12 +1033,15 @@ export const spec = {
             maxLength: 2000,
             pattern: '\\S',
           },
+          idempotencyKey: {
+            $ref: '#/components/schemas/IdempotencyKey',
+          },
         },
       },
       IdempotencyKey: {
         type: 'string',
         description:
-          'Repeat it on retries; the earlier promotion is returned instead of a new one.',
+          'Repeat it on retries; the earlier promotion or rollback is returned instead of a new one.',
         pattern: '^[A-Za-z0-9._:-]{8,128}$',
       },
       Conflict: {
@@ -2016,6 +2019,16 @@ export const spec = {
           {
             $ref: '#/components/parameters/name',
           },
+          {
+            name: 'Idempotency-Key',
+            in: 'header',
+            required: false,
+            description:
+              "The standard header for the body's idempotencyKey; it wins when both are given. A key already used for a promotion or another stage's rollback is refused (400).",
+            schema: {
+              $ref: '#/components/schemas/IdempotencyKey',
+            },
+          },
         ],
         requestBody: {
           required: true,
@@ -2028,6 +2041,17 @@ export const spec = {
           },
         },
         responses: {
+          '200': {
+            description:
+              'the rollback an earlier request with the same idempotencyKey started',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/Promotion',
+                },
+              },
+            },
+          },
           '201': {
             description: 'rollback started',
             content: {

@@ -56,7 +56,11 @@ export type CreateRollback = {
     name: string;
   };
   body: RollbackRequest;
+  header: {
+    idempotencyKey?: string;
+  };
   response:
+    | Promotion
     | Promotion
     | ErrorBody
     | ErrorBody

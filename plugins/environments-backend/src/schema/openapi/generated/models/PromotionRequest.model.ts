@@ -25,7 +25,7 @@ export interface PromotionRequest {
    */
   windowOverrideReason?: string;
   /**
-   * Repeat it on retries; the earlier promotion is returned instead of a new one.
+   * Repeat it on retries; the earlier promotion or rollback is returned instead of a new one.
    */
   idempotencyKey?: string;
 }

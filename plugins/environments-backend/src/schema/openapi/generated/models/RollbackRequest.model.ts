@@ -13,4 +13,8 @@ export interface RollbackRequest {
    */
   stage: string;
   reason?: string;
+  /**
+   * Repeat it on retries; the earlier promotion or rollback is returned instead of a new one.
+   */
+  idempotencyKey?: string;
 }

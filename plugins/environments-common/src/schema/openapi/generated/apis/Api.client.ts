@@ -67,6 +67,9 @@ export type CreateRollback = {
     name: string;
   };
   body: RollbackRequest;
+  header: {
+    idempotencyKey?: string;
+  };
 };
 /**
  * @public
@@ -249,6 +252,7 @@ export class DefaultApiClient {
    * @param namespace -
    * @param name -
    * @param rollbackRequest -
+   * @param idempotencyKey - The standard header for the body\&#39;s idempotencyKey; it wins when both are given. A key already used for a promotion or another stage\&#39;s rollback is refused (400).
    */
   public async createRollback(
     // @ts-ignore
@@ -267,6 +271,7 @@ export class DefaultApiClient {
 
     return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
       headers: {
+        ...request.header,
         'Content-Type': 'application/json',
         ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
       },
