@@ -2,16 +2,27 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import type { DriftResponse } from '@envportal/plugin-environments-common';
+import type {
+  DriftResponse,
+  StageDrift,
+} from '@envportal/plugin-environments-common';
 import type { PromotionStore } from '../../database/PromotionStore';
 import { kubeGetJson } from '../cache/kubeHttp';
-import type { CachedObject } from '../cache';
+import { METADATA_ONLY_ACCEPT } from '../cache/resources';
 import type { ClusterRegistry } from '../clusters';
 import type { EntityRefParts } from '../entities';
 import type { EnvironmentStatusService } from '../status';
-import { stageDrift, templateWriter } from './stageDrift';
+import { configMapVersionsIn } from '../promotion/workload';
+import {
+  configMapWriter,
+  driftedConfigMapOnly,
+  stageDrift,
+  templateWriter,
+} from './stageDrift';
 
-/** How long the API server gets to answer the managed-fields read of one drifted Deployment. */
+type ManagedFields = Parameters<typeof templateWriter>[0];
+
+/** How long the API server gets to answer the managed-fields read of one drifted stage. */
 const WRITER_TIMEOUT_MS = 2_000;
 
 export interface DriftService {
@@ -23,8 +34,9 @@ export interface DriftService {
 
 /**
  * Drift of one entity's stages: the cache says what runs, the promotion history what should. For a
- * drifted stage only, the Deployment is read once from the API server for its managed fields (the
- * cache drops them to save memory), to say who changed it.
+ * drifted stage only, the Deployment (or, when only ConfigMaps it reads changed, the first of them)
+ * is read once from the API server for its managed fields (the cache drops them to save memory), to
+ * say who changed it.
  */
 export function createDriftService(options: {
   status: Pick<EnvironmentStatusService, 'getStageViews'>;
@@ -32,23 +44,32 @@ export function createDriftService(options: {
   clusters: Pick<ClusterRegistry, 'forStage'>;
   logger: LoggerService;
 }): DriftService {
-  async function writer(stage: string, deployment: string) {
+  /** Who last changed the drifted part, read once from the API server: the cache drops managed fields. */
+  async function writer(stage: string, drift: StageDrift, deployment: string) {
+    const configMap = driftedConfigMapOnly(drift);
     try {
       const target = options.clusters.forStage(stage);
-      const live = await kubeGetJson<CachedObject<'Deployment'>>(
-        target.kubeConfig,
-        `/apis/apps/v1/namespaces/${encodeURIComponent(
-          target.namespace,
-        )}/deployments/${encodeURIComponent(deployment)}`,
-        {
-          idleTimeoutMs: WRITER_TIMEOUT_MS,
-          signal: AbortSignal.timeout(WRITER_TIMEOUT_MS),
-        },
-      );
-      return templateWriter(live.metadata?.managedFields);
+      const namespace = encodeURIComponent(target.namespace);
+      const path = configMap
+        ? `/api/v1/namespaces/${namespace}/configmaps/${encodeURIComponent(
+            configMap,
+          )}`
+        : `/apis/apps/v1/namespaces/${namespace}/deployments/${encodeURIComponent(
+            deployment,
+          )}`;
+      const live = await kubeGetJson<{
+        metadata?: { managedFields?: ManagedFields };
+      }>(target.kubeConfig, path, {
+        // Metadata only: a ConfigMap's contents are never fetched.
+        accept: METADATA_ONLY_ACCEPT,
+        idleTimeoutMs: WRITER_TIMEOUT_MS,
+        signal: AbortSignal.timeout(WRITER_TIMEOUT_MS),
+      });
+      const fields = live.metadata?.managedFields;
+      return configMap ? configMapWriter(fields) : templateWriter(fields);
     } catch (error) {
       options.logger.debug(
-        `managed fields of ${deployment} in ${stage}: ${error}`,
+        `managed fields of ${configMap ?? deployment} in ${stage}: ${error}`,
       );
       return undefined;
     }
@@ -78,10 +99,12 @@ export function createDriftService(options: {
             view.stage.name,
             expected,
             expected && view.cache?.get('Deployment', expected.deployment),
+            view.cache ? configMapVersionsIn(view.cache) : () => undefined,
           );
           if (drift.state === 'drifted' && expected) {
             drift.changedBy = await writer(
               view.stage.name,
+              drift,
               expected.deployment,
             );
           }

@@ -1,12 +1,17 @@
 import type { LastChange } from '../../database/PromotionStore';
 import type { CachedObject } from '../cache';
-import { configRecord } from '../promotion/workload';
+import { ConfigMapVersions, configRecord } from '../promotion/workload';
 import {
   configChanges,
+  configMapWriter,
+  driftedConfigMapOnly,
   sameImage,
   stageDrift,
   templateWriter,
 } from './stageDrift';
+
+/** A stage whose containers read no ConfigMap. */
+const noConfigMaps: ConfigMapVersions = () => undefined;
 
 const promoted: LastChange = {
   entityRef: 'component:default/orders',
@@ -68,10 +73,18 @@ const withEnv = (
 
 describe('stageDrift of configuration', () => {
   const image = 'registry.local/orders:1.2.0';
-  const recorded = configRecord(withEnv(image, { LOG_LEVEL: 'info' }), 'app')!;
+  const recorded = configRecord(
+    withEnv(image, { LOG_LEVEL: 'info' }),
+    'app',
+    noConfigMaps,
+  )!;
 
   it('keeps env values only as fingerprints salted per record', () => {
-    const again = configRecord(withEnv(image, { LOG_LEVEL: 'info' }), 'app')!;
+    const again = configRecord(
+      withEnv(image, { LOG_LEVEL: 'info' }),
+      'app',
+      noConfigMaps,
+    )!;
     expect(JSON.stringify(recorded)).not.toContain('info');
     expect(again.salt).not.toBe(recorded.salt);
     expect(again.entries['env LOG_LEVEL']).not.toBe(
@@ -84,6 +97,7 @@ describe('stageDrift of configuration', () => {
       'prod',
       { ...promoted, config: recorded },
       withEnv(image, { LOG_LEVEL: 'debug', DEBUG_TOKEN: 's3cr3t' }),
+      noConfigMaps,
     );
     expect(drift).toMatchObject({
       state: 'drifted',
@@ -100,6 +114,7 @@ describe('stageDrift of configuration', () => {
         'prod',
         { ...promoted, config: recorded },
         withEnv(image, { LOG_LEVEL: 'info' }),
+        noConfigMaps,
       ),
     ).toMatchObject({ state: 'in-sync' });
   });
@@ -110,7 +125,11 @@ describe('stageDrift of configuration', () => {
       target.spec!.template.spec!.containers[0].args = args;
       return target;
     };
-    const current = configRecord(withArgs(['--port=8080']), 'app')!;
+    const current = configRecord(
+      withArgs(['--port=8080']),
+      'app',
+      noConfigMaps,
+    )!;
     const { scope: _scope, ...older } = current; // as recorded before command and args were
     const olderRecord = {
       ...older,
@@ -123,6 +142,7 @@ describe('stageDrift of configuration', () => {
         'prod',
         { ...promoted, config: olderRecord },
         withArgs(['--port=9090']),
+        noConfigMaps,
       ),
     ).toMatchObject({ state: 'in-sync' });
     expect(
@@ -130,13 +150,107 @@ describe('stageDrift of configuration', () => {
         'prod',
         { ...promoted, config: current },
         withArgs(['--port=9090']),
+        noConfigMaps,
       ),
     ).toMatchObject({ state: 'drifted', configChanges: ['args'] });
   });
 
+  describe('of the ConfigMaps the container reads', () => {
+    /** orders' app reads orders-env (envFrom) and orders-files (a mounted volume); the sidecar reads cache-rules. */
+    const readingConfigMaps = (): CachedObject<'Deployment'> => {
+      const target = withEnv(image, { LOG_LEVEL: 'info' });
+      const podSpec = target.spec!.template.spec!;
+      podSpec.volumes = [
+        { name: 'files', configMap: { name: 'orders-files' } },
+        { name: 'rules', configMap: { name: 'cache-rules' } },
+      ];
+      podSpec.containers[0].envFrom = [
+        { configMapRef: { name: 'orders-env' } },
+      ];
+      podSpec.containers[0].volumeMounts = [
+        { name: 'files', mountPath: '/etc/orders' },
+      ];
+      podSpec.containers.push({
+        name: 'cache',
+        image: 'registry.local/cache:2',
+        volumeMounts: [{ name: 'rules', mountPath: '/etc/cache' }],
+      });
+      return target;
+    };
+    const versions =
+      (v: Record<string, string>): ConfigMapVersions =>
+      name =>
+        v[name];
+    const atPromotion = {
+      'orders-env': '100',
+      'orders-files': '7',
+      'cache-rules': '3',
+    };
+    const record = configRecord(
+      readingConfigMaps(),
+      'app',
+      versions(atPromotion),
+    )!;
+    const driftWith = (now: Record<string, string>) =>
+      stageDrift(
+        'prod',
+        { ...promoted, config: record },
+        readingConfigMaps(),
+        versions(now),
+      );
+
+    it('is in sync while none of them was written', () => {
+      expect(driftWith(atPromotion)).toMatchObject({ state: 'in-sync' });
+    });
+
+    it('flags one written since the promotion, by name, and ignores what another container reads', () => {
+      expect(
+        driftWith({ ...atPromotion, 'orders-env': '142', 'cache-rules': '9' }),
+      ).toMatchObject({
+        state: 'drifted',
+        configChanges: ['configMap orders-env'],
+        reason:
+          'configuration changed since the promotion: configMap orders-env',
+      });
+    });
+
+    it('flags one deleted since the promotion', () => {
+      const { 'orders-files': _deleted, ...rest } = atPromotion;
+      expect(driftWith(rest)).toMatchObject({
+        state: 'drifted',
+        configChanges: ['configMap orders-files'],
+      });
+    });
+
+    it('are not compared for a record from a release that did not look at them', () => {
+      const older = {
+        salt: record.salt,
+        scope: 2,
+        entries: Object.fromEntries(
+          Object.entries(record.entries).filter(
+            ([k]) => !k.startsWith('configMap '),
+          ),
+        ),
+      };
+      expect(
+        stageDrift(
+          'prod',
+          { ...promoted, config: older },
+          readingConfigMaps(),
+          versions({ ...atPromotion, 'orders-env': '142' }),
+        ),
+      ).toMatchObject({ state: 'in-sync' });
+    });
+  });
+
   it('compares the image only when the promotion recorded no configuration', () => {
     expect(
-      stageDrift('prod', promoted, withEnv(image, { LOG_LEVEL: 'debug' })),
+      stageDrift(
+        'prod',
+        promoted,
+        withEnv(image, { LOG_LEVEL: 'debug' }),
+        noConfigMaps,
+      ),
     ).toMatchObject({ state: 'in-sync' });
   });
 });
@@ -152,7 +266,12 @@ describe('configChanges', () => {
 describe('stageDrift', () => {
   it('is in sync when the stage runs what was promoted', () => {
     expect(
-      stageDrift('prod', promoted, deployment('registry.local/orders:1.2.0')),
+      stageDrift(
+        'prod',
+        promoted,
+        deployment('registry.local/orders:1.2.0'),
+        noConfigMaps,
+      ),
     ).toEqual({
       stage: 'prod',
       state: 'in-sync',
@@ -173,6 +292,7 @@ describe('stageDrift', () => {
         deployment('registry.local/orders:1.2.1-hotfix', {
           'kubernetes.io/change-cause': 'hotfix INC-7 by ops',
         }),
+        noConfigMaps,
       ),
     ).toMatchObject({
       state: 'drifted',
@@ -183,17 +303,26 @@ describe('stageDrift', () => {
   });
 
   it('flags a Deployment or container that is gone, and says when nothing was promoted', () => {
-    expect(stageDrift('prod', promoted, undefined)).toMatchObject({
-      state: 'drifted',
-      reason: 'Deployment orders is gone',
-    });
+    expect(stageDrift('prod', promoted, undefined, noConfigMaps)).toMatchObject(
+      {
+        state: 'drifted',
+        reason: 'Deployment orders is gone',
+      },
+    );
     expect(
-      stageDrift('prod', { ...promoted, container: 'web' }, deployment('x:1')),
+      stageDrift(
+        'prod',
+        { ...promoted, container: 'web' },
+        deployment('x:1'),
+        noConfigMaps,
+      ),
     ).toMatchObject({
       state: 'drifted',
       reason: 'container web is gone from orders',
     });
-    expect(stageDrift('dev', undefined, deployment('x:1'))).toMatchObject({
+    expect(
+      stageDrift('dev', undefined, deployment('x:1'), noConfigMaps),
+    ).toMatchObject({
       state: 'no-record',
     });
   });
@@ -204,6 +333,7 @@ describe('stageDrift', () => {
         'prod',
         { ...promoted, image: 'registry.local/orders@sha256:aa' },
         deployment('registry.local/orders:1.2.0'),
+        noConfigMaps,
       ),
     ).toMatchObject({ state: 'unknown' });
   });
@@ -238,5 +368,71 @@ describe('templateWriter', () => {
       at: '2026-11-21T09:30:00Z',
     });
     expect(templateWriter(undefined)).toBeUndefined();
+  });
+});
+
+describe('configMapWriter', () => {
+  it("names the last manager that wrote the ConfigMap's contents, not its labels", () => {
+    expect(
+      configMapWriter([
+        {
+          manager: 'helm',
+          operation: 'Update',
+          time: '2026-11-20T10:00:00Z',
+          fieldsV1: { 'f:data': {}, 'f:metadata': { 'f:labels': {} } },
+        },
+        {
+          manager: 'kubectl-edit',
+          operation: 'Update',
+          time: '2026-11-21T09:30:00Z',
+          fieldsV1: { 'f:data': { 'f:LOG_LEVEL': {} } },
+        },
+        {
+          manager: 'kubectl-label',
+          operation: 'Update',
+          time: '2026-11-21T09:40:00Z',
+          fieldsV1: { 'f:metadata': { 'f:labels': {} } },
+        },
+      ]),
+    ).toEqual({
+      manager: 'kubectl-edit',
+      operation: 'Update',
+      at: '2026-11-21T09:30:00Z',
+    });
+  });
+});
+
+describe('driftedConfigMapOnly', () => {
+  const drifted = {
+    stage: 'prod',
+    state: 'drifted' as const,
+    expectedImage: 'r/orders:1.2.0',
+    actualImage: 'r/orders:1.2.0',
+  };
+
+  it('names the ConfigMap when ConfigMaps are all that changed', () => {
+    expect(
+      driftedConfigMapOnly({
+        ...drifted,
+        configChanges: ['configMap orders-env', 'configMap orders-files'],
+      }),
+    ).toBe('orders-env');
+  });
+
+  it('is undefined when the image or the Deployment changed too', () => {
+    expect(
+      driftedConfigMapOnly({
+        ...drifted,
+        actualImage: 'r/orders:1.3.0',
+        configChanges: ['configMap orders-env'],
+      }),
+    ).toBeUndefined();
+    expect(
+      driftedConfigMapOnly({
+        ...drifted,
+        configChanges: ['configMap orders-env', 'env LOG_LEVEL'],
+      }),
+    ).toBeUndefined();
+    expect(driftedConfigMapOnly(drifted)).toBeUndefined();
   });
 });

@@ -4,7 +4,11 @@ import {
 } from '@envportal/plugin-environments-common';
 import type { LastChange } from '../../database/PromotionStore';
 import type { CachedObject } from '../cache';
-import { configScopeOf, workloadConfig } from '../promotion/workload';
+import {
+  ConfigMapVersions,
+  configScopeOf,
+  workloadConfig,
+} from '../promotion/workload';
 
 export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
 
@@ -43,13 +47,14 @@ function describeConfigChanges(changes: string[]): string {
 
 /**
  * A stage's drift from the cache: the image its Deployment's container runs now against the one its
- * last successful promotion or rollback set, and its configuration against the one that change left
- * (when it was recorded).
+ * last successful promotion or rollback set, and its configuration (the ConfigMaps it reads
+ * included) against the one that change left (when it was recorded).
  */
 export function stageDrift(
   stage: string,
   expected: LastChange | undefined,
   deployment: CachedObject<'Deployment'> | undefined,
+  configMapVersions: ConfigMapVersions,
 ): StageDrift {
   if (!expected) {
     return {
@@ -91,7 +96,12 @@ export function stageDrift(
         record.entries,
         configScopeOf(
           record,
-          workloadConfig(deployment, expected.container, record.salt) ?? {},
+          workloadConfig(
+            deployment,
+            expected.container,
+            record.salt,
+            configMapVersions,
+          ) ?? {},
         ),
       )
     : [];
@@ -121,8 +131,22 @@ type ManagedField = {
   manager?: string;
   operation?: string;
   time?: string;
-  fieldsV1?: { 'f:spec'?: { 'f:template'?: unknown } };
+  fieldsV1?: Record<string, unknown>;
 };
+
+/** The manager that last wrote the fields `owns` picks out, from the object's managed fields. */
+function lastWriter(
+  managedFields: ManagedField[] | undefined,
+  owns: (fields: Record<string, unknown>) => boolean,
+): StageDrift['changedBy'] {
+  const writers = (managedFields ?? [])
+    .filter(f => f.fieldsV1 && owns(f.fieldsV1) && f.manager)
+    .sort((x, y) => (x.time ?? '').localeCompare(y.time ?? ''));
+  const last = writers[writers.length - 1];
+  return last
+    ? { manager: last.manager!, operation: last.operation, at: last.time }
+    : undefined;
+}
 
 /**
  * The last writer of the Deployment's pod template, from its managed fields (as the API server
@@ -131,11 +155,33 @@ type ManagedField = {
 export function templateWriter(
   managedFields: ManagedField[] | undefined,
 ): StageDrift['changedBy'] {
-  const writers = (managedFields ?? [])
-    .filter(f => f.fieldsV1?.['f:spec']?.['f:template'] && f.manager)
-    .sort((x, y) => (x.time ?? '').localeCompare(y.time ?? ''));
-  const last = writers[writers.length - 1];
-  return last
-    ? { manager: last.manager!, operation: last.operation, at: last.time }
-    : undefined;
+  return lastWriter(managedFields, fields =>
+    Boolean((fields['f:spec'] as Record<string, unknown>)?.['f:template']),
+  );
+}
+
+/** The last writer of a ConfigMap's contents. */
+export function configMapWriter(
+  managedFields: ManagedField[] | undefined,
+): StageDrift['changedBy'] {
+  return lastWriter(managedFields, fields =>
+    Boolean(fields['f:data'] || fields['f:binaryData']),
+  );
+}
+
+const CONFIG_MAP_ENTRY = 'configMap ';
+
+/**
+ * The ConfigMap whose writer to name when a drift is in the ConfigMaps a container reads and in
+ * nothing else: the Deployment's own last writer did not make that change.
+ */
+export function driftedConfigMapOnly(drift: StageDrift): string | undefined {
+  const changes = drift.configChanges ?? [];
+  const imageKept =
+    drift.expectedImage !== undefined &&
+    drift.actualImage !== undefined &&
+    sameImage(drift.expectedImage, drift.actualImage) === true;
+  if (!imageKept || changes.length === 0) return undefined;
+  if (!changes.every(c => c.startsWith(CONFIG_MAP_ENTRY))) return undefined;
+  return changes[0].slice(CONFIG_MAP_ENTRY.length);
 }

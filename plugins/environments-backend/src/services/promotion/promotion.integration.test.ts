@@ -610,6 +610,38 @@ describeWhenAvailable(
       await waitFor('staging in sync without the env', async () =>
         (await stagingDrift()).state === 'in-sync' ? true : undefined,
       );
+      // A ConfigMap the container reads, edited by hand, drifts too, and names the editor; its
+      // contents are never read.
+      const configMap = kubectl(
+        '-n',
+        'staging',
+        'get',
+        'deploy/promo-img',
+        '-o',
+        'jsonpath={.spec.template.spec.containers[0].envFrom[0].configMapRef.name}',
+      ).trim();
+      kubectl(
+        '-n',
+        'staging',
+        'patch',
+        'configmap',
+        configMap,
+        '--type=merge',
+        '-p',
+        JSON.stringify({ data: { DRIFT_PROBE: 'edited-by-hand' } }),
+      );
+      const configMapDrift = await waitFor(
+        'the ConfigMap edited by hand to show as drift',
+        async () => {
+          const d = await stagingDrift();
+          return d.state === 'drifted' ? d : undefined;
+        },
+      );
+      expect(configMapDrift).toMatchObject({
+        configChanges: [`configMap ${configMap}`],
+        changedBy: { manager: 'kubectl-patch' },
+      });
+      expect(JSON.stringify(configMapDrift)).not.toContain('edited-by-hand');
       kubectl(
         '-n',
         'staging',

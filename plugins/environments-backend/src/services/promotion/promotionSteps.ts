@@ -5,7 +5,7 @@ import { stageSettings } from './settings';
 import { isProductionStage } from './stageOrder';
 import { StrategyTarget } from './strategies';
 import { PromotionServiceDeps } from './types';
-import { configRecord, ConfigRecord } from './workload';
+import { configMapVersionsIn, configRecord, ConfigRecord } from './workload';
 
 /** A rollout that completed, or the outcome it led to (rolled back or failed). */
 export type RolloutResult =
@@ -51,10 +51,15 @@ export function promotionSteps(
    * completes, so an edit by hand during the soak is drift, not the baseline.
    */
   const targetConfig = (): ConfigRecord | undefined => {
-    const deployment = deps.workloadCache
-      .namespace(stage.clusterName, stage.namespace)
-      .get('Deployment', promotion.deployment);
-    return deployment && configRecord(deployment, promotion.container);
+    const cache = deps.workloadCache.namespace(
+      stage.clusterName,
+      stage.namespace,
+    );
+    const deployment = cache.get('Deployment', promotion.deployment);
+    return (
+      deployment &&
+      configRecord(deployment, promotion.container, configMapVersionsIn(cache))
+    );
   };
 
   const strategyTarget = (): StrategyTarget => ({

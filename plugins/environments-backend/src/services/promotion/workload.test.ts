@@ -1,6 +1,14 @@
 import type { CachedObject } from '../cache';
 import type { NamespaceCache } from '../cache';
-import { configRecord, snapshotOf, workloadConfig } from './workload';
+import {
+  ConfigMapVersions,
+  configRecord,
+  snapshotOf,
+  workloadConfig,
+} from './workload';
+
+/** A stage whose containers read no ConfigMap. */
+const noConfigMaps: ConfigMapVersions = () => undefined;
 
 const cache = { list: () => [] } as unknown as NamespaceCache;
 
@@ -87,12 +95,14 @@ describe('snapshotOf', () => {
     const { salt, entries } = configRecord(
       deployment(['--token=s3cr3t']),
       'app',
+      noConfigMaps,
     )!;
-    expect(workloadConfig(deployment(['--token=s3cr3t']), 'app', salt)).toEqual(
-      entries,
-    );
     expect(
-      workloadConfig(deployment(['--token=other']), 'app', salt)!.args,
+      workloadConfig(deployment(['--token=s3cr3t']), 'app', salt, noConfigMaps),
+    ).toEqual(entries);
+    expect(
+      workloadConfig(deployment(['--token=other']), 'app', salt, noConfigMaps)!
+        .args,
     ).not.toBe(entries.args);
   });
 });

@@ -158,10 +158,17 @@ function configOf(
  */
 export type ConfigRecord = StoredConfig;
 
+/**
+ * What each scope of record added, in order; a record of scope n covers the first n. Scope 1 (no
+ * scope written) is the first releases', then command, args and mounts, then the ConfigMaps' versions.
+ */
+const SCOPE_ENTRIES: readonly RegExp[] = [
+  /^(annotation |env |envFrom |resources\.)/,
+  /^(command$|args$|mount )/,
+  /^configMap /,
+];
 /** What records cover now: see {@link configScopeOf}. */
-const CONFIG_SCOPE = 2;
-/** The entries a record without a scope covers; command, args and mounts came later. */
-const FIRST_SCOPE_ENTRY = /^(annotation |env |envFrom |resources\.)/;
+const CONFIG_SCOPE = SCOPE_ENTRIES.length;
 
 /**
  * The entries of a configuration that a record of this scope could have recorded, so a record from
@@ -171,34 +178,76 @@ export function configScopeOf(
   record: ConfigRecord,
   entries: Record<string, string>,
 ): Record<string, string> {
-  if ((record.scope ?? 1) >= CONFIG_SCOPE) return entries;
+  const covered = SCOPE_ENTRIES.slice(0, record.scope ?? 1);
+  if (covered.length >= CONFIG_SCOPE) return entries;
   return Object.fromEntries(
-    Object.entries(entries).filter(([key]) => FIRST_SCOPE_ENTRY.test(key)),
+    Object.entries(entries).filter(([key]) => covered.some(c => c.test(key))),
   );
 }
 
+/** A ConfigMap's resourceVersion in the stage, or undefined when it is not there. */
+export type ConfigMapVersions = (name: string) => string | undefined;
+
+/** The ConfigMaps' versions as the namespace's cache (a metadata-only watch) has them. */
+export function configMapVersionsIn(cache: NamespaceCache): ConfigMapVersions {
+  return name => cache.get('ConfigMap', name)?.metadata?.resourceVersion;
+}
+
+/** The names of the ConfigMaps the container reads: env references, envFrom and mounted volumes. */
+function configMapsReadBy(
+  deployment: Deployment,
+  container: Wire<V1Container>,
+): string[] {
+  const mounted = new Set((container.volumeMounts ?? []).map(m => m.name));
+  const volumes = (deployment.spec?.template?.spec?.volumes ?? []).filter(v =>
+    mounted.has(v.name),
+  );
+  const names = [
+    ...(container.env ?? []).map(e => e.valueFrom?.configMapKeyRef?.name),
+    ...(container.envFrom ?? []).map(e => e.configMapRef?.name),
+    ...volumes.map(v => v.configMap?.name),
+    ...volumes.flatMap(v =>
+      (v.projected?.sources ?? []).map(p => p.configMap?.name),
+    ),
+  ];
+  return [...new Set(names.filter((n): n is string => Boolean(n)))];
+}
+
 /**
- * The configuration of a Deployment's container as promotion compares it (see WorkloadSnapshot's
- * `config`), env values fingerprinted with `salt`; undefined when the container is not there.
+ * The container's configuration as a drift record keeps it: what promotion compares, plus the
+ * version of every ConfigMap it reads. Their contents are not watched (dashboards can be large), but
+ * any write to one gives it a new resourceVersion; undefined when the container is not there.
  */
 export function workloadConfig(
   deployment: Deployment,
   containerName: string,
   salt: string,
+  configMapVersions: ConfigMapVersions,
 ): Record<string, string> | undefined {
   const container = deployment.spec?.template?.spec?.containers?.find(
     c => c.name === containerName,
   );
-  return container ? configOf(deployment, container, salt) : undefined;
+  if (!container) return undefined;
+  const config = configOf(deployment, container, salt);
+  for (const name of configMapsReadBy(deployment, container)) {
+    config[`configMap ${name}`] = configMapVersions(name) ?? 'absent';
+  }
+  return config;
 }
 
 /** A new record of the container's configuration, with a salt of its own. */
 export function configRecord(
   deployment: Deployment,
   containerName: string,
+  configMapVersions: ConfigMapVersions,
 ): ConfigRecord | undefined {
   const salt = randomBytes(16).toString('hex');
-  const entries = workloadConfig(deployment, containerName, salt);
+  const entries = workloadConfig(
+    deployment,
+    containerName,
+    salt,
+    configMapVersions,
+  );
   return entries && { salt, entries, scope: CONFIG_SCOPE };
 }
 
