@@ -8,6 +8,7 @@ import {
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Reflector } from './Reflector';
+import type { CachedConfigMap } from './types';
 import {
   collectionPath,
   groupVersionPath,
@@ -27,6 +28,7 @@ type ReceivedRequest = {
 const NAMESPACE = 'team-a';
 const PODS = RESOURCES.find(r => r.kind === 'Pod')!;
 const SERVICE_MONITORS = RESOURCES.find(r => r.kind === 'ServiceMonitor')!;
+const CONFIG_MAPS = RESOURCES.find(r => r.kind === 'ConfigMap')!;
 
 function kubeStatus(code: number, message: string) {
   return {
@@ -689,6 +691,50 @@ describe('Reflector', () => {
     expect(gaps(server.requestsOf('discovery'))).toEqual([60_000]);
     expect(cached(reflector)).toEqual(server.list());
     expect(reflector.status()).toMatchObject({ state: 'synced' });
+  });
+
+  it("keeps a fingerprint of a ConfigMap's contents, never the contents", async () => {
+    await server.close();
+    await serve(CONFIG_MAPS);
+    const configMap = (
+      name: string,
+      data: Record<string, string>,
+      labels: Record<string, string> = {},
+    ) => ({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name, namespace: NAMESPACE, labels },
+      data,
+    });
+    server.put(configMap('orders-env', { LOG_LEVEL: 'info', PORT: '8080' }));
+    server.put(
+      configMap('same-keys-other-order', { PORT: '8080', LOG_LEVEL: 'info' }),
+    );
+    server.put(configMap('other', { LOG_LEVEL: 'debug', PORT: '8080' }));
+    const { reflector, changes } = startReflector(CONFIG_MAPS);
+    await watchOpen(reflector);
+
+    const hashOf = (name: string) =>
+      (reflector.get(name) as CachedConfigMap).contentHash;
+    const first = hashOf('orders-env');
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(reflector.list())).not.toMatch(/info|debug|8080/);
+    expect(hashOf('same-keys-other-order')).toBe(first);
+    expect(hashOf('other')).not.toBe(first);
+
+    // a label changes nothing of the fingerprint; new contents do
+    server.put(
+      configMap(
+        'orders-env',
+        { LOG_LEVEL: 'info', PORT: '8080' },
+        { team: 'a' },
+      ),
+    );
+    await until(() => changes.length === 2, 'the label change');
+    expect(hashOf('orders-env')).toBe(first);
+    server.put(configMap('orders-env', { LOG_LEVEL: 'warn', PORT: '8080' }));
+    await until(() => changes.length === 3, 'the contents change');
+    expect(hashOf('orders-env')).not.toBe(first);
   });
 
   it('stops watching and retrying when stopped', async () => {

@@ -1,11 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { KubeHttpError, kubeGetJson, kubeWatch, WatchEvent } from './kubeHttp';
+import { createHash } from 'node:crypto';
 import {
   collectionPath,
   groupVersionPath,
-  METADATA_ONLY_ACCEPT,
-  METADATA_ONLY_LIST_ACCEPT,
   ResourceDefinition,
 } from './resources';
 import { CacheChange, KindState } from './types';
@@ -31,6 +30,26 @@ type KubeObject = {
   };
   [key: string]: unknown;
 };
+
+/** Entries sorted by key, so equal maps fingerprint equally whatever order the server sends. */
+const sortedEntries = (map: unknown) =>
+  Object.entries((map ?? {}) as Record<string, string>).sort(([a], [b]) =>
+    a < b ? -1 : 1,
+  );
+
+/** Replaces a ConfigMap's contents by their SHA-256 fingerprint (`contentHash`). */
+function keepFingerprint(item: KubeObject) {
+  item.contentHash = createHash('sha256')
+    .update(
+      JSON.stringify([
+        sortedEntries(item.data),
+        sortedEntries(item.binaryData),
+      ]),
+    )
+    .digest('hex');
+  delete item.data;
+  delete item.binaryData;
+}
 
 /**
  * Keeps one kind of one namespace in memory from a list followed by a watch. Unlike the client's
@@ -173,7 +192,6 @@ export class Reflector {
       metadata: { resourceVersion: string };
       items: KubeObject[];
     }>(kubeConfig, collectionPath(resource, namespace), {
-      accept: resource.metadataOnly ? METADATA_ONLY_LIST_ACCEPT : undefined,
       signal: this.abort.signal,
       idleTimeoutMs: LIST_TIMEOUT_MS,
     });
@@ -209,7 +227,6 @@ export class Reflector {
         kubeConfig,
         `${collectionPath(resource, namespace)}?${query}`,
         {
-          accept: resource.metadataOnly ? METADATA_ONLY_ACCEPT : undefined,
           signal: this.abort.signal,
           idleTimeoutMs: IDLE_TIMEOUT_MS,
           // Current only once the server answers: a request left hanging must not look fresh.
@@ -273,6 +290,7 @@ export class Reflector {
     if (!metadata?.name) return;
     // managedFields is large and never read; dropping it roughly halves the memory per pod.
     delete metadata.managedFields;
+    if (this.options.resource.fingerprintContents) keepFingerprint(item);
     this.items.set(metadata.name, item);
   }
 

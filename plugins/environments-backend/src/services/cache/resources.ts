@@ -23,11 +23,12 @@ export type ResourceDefinition = {
   version: string;
   plural: string;
   /**
-   * Fetch PartialObjectMetadata only: the checklist reads only ConfigMaps' labels and dashboards can
-   * be large. (Secrets are not watched at all: the read account may not list them, since a list
-   * returns their values.)
+   * Keep a fingerprint of the contents (`contentHash`) instead of the contents: ConfigMaps can be
+   * large (dashboards), the checklist reads only their labels, and drift only whether they changed.
+   * (Secrets are not watched at all: the read account may not list them, since a list returns their
+   * values.)
    */
-  metadataOnly?: boolean;
+  fingerprintContents?: boolean;
   /** A CRD that may not be installed; its absence is a state, not an error. */
   optional?: boolean;
 };
@@ -85,7 +86,7 @@ export const RESOURCES: readonly ResourceDefinition[] = [
     group: '',
     version: 'v1',
     plural: 'configmaps',
-    metadataOnly: true,
+    fingerprintContents: true,
   },
   {
     kind: 'ServiceMonitor',
@@ -112,7 +113,5 @@ export function groupVersionPath(def: ResourceDefinition) {
   return def.group ? `/apis/${def.group}/${def.version}` : '/api/v1';
 }
 
-export const METADATA_ONLY_LIST_ACCEPT =
-  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 export const METADATA_ONLY_ACCEPT =
   'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';

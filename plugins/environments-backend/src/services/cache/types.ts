@@ -21,7 +21,13 @@ export type { CachedKind } from './resources';
 /** A Prometheus Operator object: the cache keeps it whole; the checklist reads its labels. */
 type OperatorObject = KubernetesObject & { spec?: Record<string, unknown> };
 
-/** What the cache holds of each kind, as JSON (ConfigMaps as metadata only). */
+/**
+ * A ConfigMap as the cache keeps it: its metadata and a SHA-256 fingerprint of `data` and
+ * `binaryData` (equal contents, equal fingerprint, whatever the key order), never the contents.
+ */
+export type CachedConfigMap = Wire<KubernetesObject> & { contentHash: string };
+
+/** What the cache holds of each kind, as JSON (ConfigMaps without their contents). */
 export type CachedObjects = {
   Deployment: Wire<V1Deployment>;
   ReplicaSet: Wire<V1ReplicaSet>;
@@ -35,7 +41,7 @@ export type CachedObjects = {
   ServiceAccount: Wire<V1ServiceAccount>;
   Role: Wire<V1Role>;
   RoleBinding: Wire<V1RoleBinding>;
-  ConfigMap: Wire<KubernetesObject>;
+  ConfigMap: CachedConfigMap;
   ServiceMonitor: Wire<OperatorObject>;
   PrometheusRule: Wire<OperatorObject>;
 };

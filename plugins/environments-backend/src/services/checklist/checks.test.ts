@@ -225,6 +225,7 @@ function configMap(
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name, namespace: NAMESPACE, labels },
+    contentHash: 'e3b0c442',
   };
 }
 
@@ -1700,11 +1701,7 @@ describe('grafana-dashboards', () => {
     const objects = {
       ...compliantStage(),
       ConfigMap: [
-        {
-          apiVersion: 'v1',
-          kind: 'ConfigMap',
-          metadata: { name: 'kube-root-ca.crt', namespace: NAMESPACE },
-        },
+        configMap('kube-root-ca.crt', {}),
         configMap('orders-dashboard', { grafana_dashboard: '1' }),
       ],
     };

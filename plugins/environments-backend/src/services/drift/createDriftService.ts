@@ -12,7 +12,7 @@ import { METADATA_ONLY_ACCEPT } from '../cache/resources';
 import type { ClusterRegistry } from '../clusters';
 import type { EntityRefParts } from '../entities';
 import type { EnvironmentStatusService } from '../status';
-import { configMapVersionsIn } from '../promotion/workload';
+import { configMapContentsIn } from '../promotion/workload';
 import {
   configMapWriter,
   driftedConfigMapOnly,
@@ -99,7 +99,7 @@ export function createDriftService(options: {
             view.stage.name,
             expected,
             expected && view.cache?.get('Deployment', expected.deployment),
-            view.cache ? configMapVersionsIn(view.cache) : () => undefined,
+            view.cache && configMapContentsIn(view.cache),
           );
           if (drift.state === 'drifted' && expected) {
             drift.changedBy = await writer(

@@ -1,6 +1,6 @@
 import type { LastChange } from '../../database/PromotionStore';
 import type { CachedObject } from '../cache';
-import { ConfigMapVersions, configRecord } from '../promotion/workload';
+import { ConfigMapContents, configRecord } from '../promotion/workload';
 import {
   configChanges,
   configMapWriter,
@@ -11,7 +11,7 @@ import {
 } from './stageDrift';
 
 /** A stage whose containers read no ConfigMap. */
-const noConfigMaps: ConfigMapVersions = () => undefined;
+const noConfigMaps: ConfigMapContents = () => undefined;
 
 const promoted: LastChange = {
   entityRef: 'component:default/orders',
@@ -156,20 +156,27 @@ describe('stageDrift of configuration', () => {
   });
 
   describe('of the ConfigMaps the container reads', () => {
-    /** orders' app reads orders-env (envFrom) and orders-files (a mounted volume); the sidecar reads cache-rules. */
+    /**
+     * orders' app reads orders-env (envFrom), orders-files (a mounted volume, projected) and
+     * orders-flags (one key); the sidecar reads cache-rules.
+     */
     const readingConfigMaps = (): CachedObject<'Deployment'> => {
       const target = withEnv(image, { LOG_LEVEL: 'info' });
       const podSpec = target.spec!.template.spec!;
       podSpec.volumes = [
-        { name: 'files', configMap: { name: 'orders-files' } },
+        {
+          name: 'files',
+          projected: { sources: [{ configMap: { name: 'orders-files' } }] },
+        },
         { name: 'rules', configMap: { name: 'cache-rules' } },
       ];
-      podSpec.containers[0].envFrom = [
-        { configMapRef: { name: 'orders-env' } },
-      ];
-      podSpec.containers[0].volumeMounts = [
-        { name: 'files', mountPath: '/etc/orders' },
-      ];
+      const app = podSpec.containers[0];
+      app.envFrom = [{ configMapRef: { name: 'orders-env' } }];
+      app.env!.push({
+        name: 'FLAGS',
+        valueFrom: { configMapKeyRef: { name: 'orders-flags', key: 'all' } },
+      });
+      app.volumeMounts = [{ name: 'files', mountPath: '/etc/orders' }];
       podSpec.containers.push({
         name: 'cache',
         image: 'registry.local/cache:2',
@@ -177,49 +184,90 @@ describe('stageDrift of configuration', () => {
       });
       return target;
     };
-    const versions =
-      (v: Record<string, string>): ConfigMapVersions =>
+    /** Each ConfigMap's content fingerprint, as the cache would have it. */
+    const contents =
+      (hashes: Record<string, string>): ConfigMapContents =>
       name =>
-        v[name];
+        hashes[name];
     const atPromotion = {
-      'orders-env': '100',
-      'orders-files': '7',
-      'cache-rules': '3',
+      'orders-env': 'hash-env-1',
+      'orders-files': 'hash-files-1',
+      'orders-flags': 'hash-flags-1',
+      'cache-rules': 'hash-rules-1',
     };
     const record = configRecord(
       readingConfigMaps(),
       'app',
-      versions(atPromotion),
+      contents(atPromotion),
     )!;
-    const driftWith = (now: Record<string, string>) =>
+    const driftWith = (now: ConfigMapContents | undefined) =>
       stageDrift(
         'prod',
         { ...promoted, config: record },
         readingConfigMaps(),
-        versions(now),
+        now,
       );
 
-    it('is in sync while none of them was written', () => {
-      expect(driftWith(atPromotion)).toMatchObject({ state: 'in-sync' });
+    it('records their contents as fingerprints salted per record', () => {
+      expect(Object.keys(record.entries)).toEqual(
+        expect.arrayContaining([
+          'configMap orders-env',
+          'configMap orders-files',
+          'configMap orders-flags',
+        ]),
+      );
+      expect(JSON.stringify(record)).not.toContain('hash-env-1');
     });
 
-    it('flags one written since the promotion, by name, and ignores what another container reads', () => {
+    it('is in sync while their contents are what the promotion left', () => {
+      expect(driftWith(contents(atPromotion))).toMatchObject({
+        state: 'in-sync',
+      });
+    });
+
+    it('flags one whose contents changed, by name, ignores what another container reads, and clears when put back', () => {
       expect(
-        driftWith({ ...atPromotion, 'orders-env': '142', 'cache-rules': '9' }),
+        driftWith(
+          contents({
+            ...atPromotion,
+            'orders-env': 'hash-env-2',
+            'cache-rules': 'hash-rules-2',
+          }),
+        ),
       ).toMatchObject({
         state: 'drifted',
         configChanges: ['configMap orders-env'],
         reason:
           'configuration changed since the promotion: configMap orders-env',
       });
+      expect(driftWith(contents(atPromotion)).state).toBe('in-sync');
     });
 
     it('flags one deleted since the promotion', () => {
-      const { 'orders-files': _deleted, ...rest } = atPromotion;
-      expect(driftWith(rest)).toMatchObject({
+      const { 'orders-flags': _deleted, ...rest } = atPromotion;
+      expect(driftWith(contents(rest))).toMatchObject({
         state: 'drifted',
-        configChanges: ['configMap orders-files'],
+        configChanges: ['configMap orders-flags'],
       });
+    });
+
+    it('leaves them out while the stage cannot say (its ConfigMap watch not synced)', () => {
+      expect(driftWith(undefined)).toMatchObject({ state: 'in-sync' });
+    });
+
+    it('leaves them out of a record taken while the stage could not say', () => {
+      const unread = configRecord(readingConfigMaps(), 'app', undefined)!;
+      expect(
+        Object.keys(unread.entries).some(k => k.startsWith('configMap ')),
+      ).toBe(false);
+      expect(
+        stageDrift(
+          'prod',
+          { ...promoted, config: unread },
+          readingConfigMaps(),
+          contents({ ...atPromotion, 'orders-env': 'hash-env-2' }),
+        ),
+      ).toMatchObject({ state: 'in-sync' });
     });
 
     it('are not compared for a record from a release that did not look at them', () => {
@@ -237,7 +285,23 @@ describe('stageDrift of configuration', () => {
           'prod',
           { ...promoted, config: older },
           readingConfigMaps(),
-          versions({ ...atPromotion, 'orders-env': '142' }),
+          contents({ ...atPromotion, 'orders-env': 'hash-env-2' }),
+        ),
+      ).toMatchObject({ state: 'in-sync' });
+    });
+
+    it('ignores entries of a kind this release does not know (a record from a newer release)', () => {
+      const newer = {
+        ...record,
+        scope: 9,
+        entries: { ...record.entries, 'sidecar cache': 'hidden:abc' },
+      };
+      expect(
+        stageDrift(
+          'prod',
+          { ...promoted, config: newer },
+          readingConfigMaps(),
+          contents(atPromotion),
         ),
       ).toMatchObject({ state: 'in-sync' });
     });

@@ -5,8 +5,8 @@ import {
 import type { LastChange } from '../../database/PromotionStore';
 import type { CachedObject } from '../cache';
 import {
-  ConfigMapVersions,
-  configScopeOf,
+  comparedEntries,
+  ConfigMapContents,
   workloadConfig,
 } from '../promotion/workload';
 
@@ -54,7 +54,7 @@ export function stageDrift(
   stage: string,
   expected: LastChange | undefined,
   deployment: CachedObject<'Deployment'> | undefined,
-  configMapVersions: ConfigMapVersions,
+  configMaps: ConfigMapContents | undefined,
 ): StageDrift {
   if (!expected) {
     return {
@@ -91,17 +91,19 @@ export function stageDrift(
     };
   }
   const record = expected.config;
+  const known = configMaps !== undefined;
   const changed = record
     ? configChanges(
-        record.entries,
-        configScopeOf(
+        comparedEntries(record, record.entries, known),
+        comparedEntries(
           record,
           workloadConfig(
             deployment,
             expected.container,
             record.salt,
-            configMapVersions,
+            configMaps,
           ) ?? {},
+          known,
         ),
       )
     : [];

@@ -18,7 +18,7 @@ import { callerKey, WorkloadSelector, workloadSelectorFor } from '../entities';
 import { createInputMemo } from '../inputMemo';
 import type { LastChange, PromotionStore } from '../../database/PromotionStore';
 import { stageDrift } from '../drift';
-import { configMapVersionsIn } from '../promotion/workload';
+import { configMapContentsIn } from '../promotion/workload';
 import type { PromotionService } from '../promotion';
 import { completeRow, fleetStage } from './fleetStage';
 
@@ -84,7 +84,7 @@ function fleetRow(
         stage,
         last,
         source.cache.get('Deployment', last.deployment),
-        configMapVersionsIn(source.cache),
+        configMapContentsIn(source.cache),
       );
     }
     return cell;

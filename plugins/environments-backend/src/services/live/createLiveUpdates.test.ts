@@ -3,6 +3,7 @@ import type { SignalPayload } from '@backstage/plugin-signals-node';
 import {
   CacheChange,
   CacheChangeListener,
+  CachedObject,
   WorkloadCacheService,
 } from '../cache';
 import { parseLabelSelector } from '../entities';
@@ -18,6 +19,24 @@ const STAGES = [
   { name: 'staging', cluster: 'local', namespace: 'petstore-staging' },
 ];
 
+/** petstore's Deployment in each namespace reads the ConfigMap petstore-env (envFrom). */
+const PETSTORE_DEPLOYMENT: CachedObject<'Deployment'> = {
+  metadata: { name: 'petstore', labels: { app: 'petstore' } },
+  spec: {
+    selector: {},
+    template: {
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            envFrom: [{ configMapRef: { name: 'petstore-env' } }],
+          },
+        ],
+      },
+    },
+  },
+};
+
 function setup() {
   let listener: CacheChangeListener | undefined;
   const cache = {
@@ -27,6 +46,7 @@ function setup() {
         listener = undefined;
       };
     },
+    namespace: () => ({ list: () => [PETSTORE_DEPLOYMENT] }),
   } as unknown as WorkloadCacheService;
   const published: SignalPayload[] = [];
   let clock = 0;
@@ -96,11 +116,37 @@ describe('createLiveUpdates', () => {
   it("ignores other entities' objects and kinds that do not change a stage's status", () => {
     const { change, channels, advance } = setup();
     change({ labels: { app: 'other' } });
-    change({ kind: 'ConfigMap' });
+    change({ kind: 'Role' });
     change({ namespace: 'elsewhere' });
     advance(FLEET_COALESCE_MS);
     // the fleet still hears of the other workload in a stage's namespace
     expect(channels()).toEqual(['environments:fleet']);
+  });
+
+  it('tells an entity of a change to a ConfigMap its Deployment reads, or that carries its labels, and no one of another', () => {
+    const { change, channels, advance } = setup();
+    change({ kind: 'ConfigMap', name: 'petstore-env', labels: {} });
+    advance(FLEET_COALESCE_MS);
+    expect(channels()).toEqual([
+      'environments:component:default/petstore',
+      'environments:fleet',
+    ]);
+
+    const dashboard = setup();
+    dashboard.change({
+      kind: 'ConfigMap',
+      name: 'petstore-dashboard',
+      labels: { app: 'petstore' },
+    });
+    dashboard.advance(FLEET_COALESCE_MS);
+    expect(dashboard.channels()).toContain(
+      'environments:component:default/petstore',
+    );
+
+    const unrelated = setup();
+    unrelated.change({ kind: 'ConfigMap', name: 'billing-env', labels: {} });
+    unrelated.advance(FLEET_COALESCE_MS);
+    expect(unrelated.channels()).toEqual(['environments:fleet']);
   });
 
   it('tells every followed entity of the namespace when a kind is relisted or its watch fails', () => {

@@ -5,8 +5,14 @@ import {
   EnvironmentsSignal,
   FLEET_SIGNAL_CHANNEL,
 } from '@envportal/plugin-environments-common';
-import { CacheChange, CachedKind, WorkloadCacheService } from '../cache';
+import {
+  CacheChange,
+  CachedKind,
+  CachedObject,
+  WorkloadCacheService,
+} from '../cache';
 import { LabelMatcher } from '../entities';
+import { readsConfigMap } from '../promotion/workload';
 
 /** Kinds whose changes alter what a stage shows; their labels say which entity they belong to. */
 const WORKLOAD_KINDS: ReadonlySet<CachedKind> = new Set([
@@ -14,6 +20,21 @@ const WORKLOAD_KINDS: ReadonlySet<CachedKind> = new Set([
   'ReplicaSet',
   'Pod',
 ]);
+
+/**
+ * Whether a ConfigMap change is an entity's news (its drift, its dashboard check): one of its
+ * Deployments in the namespace reads it, or the ConfigMap carries its labels.
+ */
+function configMapConcerns(
+  change: CacheChange,
+  matches: LabelMatcher,
+  deployments: () => Array<CachedObject<'Deployment'>>,
+): boolean {
+  if (matches(change.labels)) return true;
+  return deployments().some(
+    d => matches(d.metadata?.labels) && readsConfigMap(d, change.name ?? ''),
+  );
+}
 
 /** Changes within this window go out as one signal: a rollout changes dozens of objects at once. */
 export const COALESCE_MS = 150;
@@ -122,7 +143,10 @@ export function createLiveUpdates(options: {
 
   function onChange(change: CacheChange) {
     const everything = change.type === 'RELISTED' || change.type === 'STATE';
-    if (!everything && !WORKLOAD_KINDS.has(change.kind)) return;
+    const configMap = !everything && change.kind === 'ConfigMap';
+    if (!everything && !configMap && !WORKLOAD_KINDS.has(change.kind)) return;
+    const deployments = () =>
+      cache.namespace(change.clusterName, change.namespace).list('Deployment');
     for (const stage of options.stages) {
       if (
         stage.cluster === change.clusterName &&
@@ -142,9 +166,12 @@ export function createLiveUpdates(options: {
           s.clusterName === change.clusterName &&
           s.namespace === change.namespace,
       );
-      if (hit && (everything || entry.matches(change.labels))) {
-        schedule(entityRef, hit.stage, 'cluster');
-      }
+      const concerned =
+        everything ||
+        (configMap
+          ? configMapConcerns(change, entry.matches, deployments)
+          : entry.matches(change.labels));
+      if (hit && concerned) schedule(entityRef, hit.stage, 'cluster');
     }
   }
 

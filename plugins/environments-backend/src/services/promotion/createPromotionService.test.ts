@@ -197,6 +197,17 @@ describe('one promotion in flight per entity and stage', () => {
   });
 });
 
+/** orders promoted from dev into staging, with one more rollout scripted to complete (a rollback). */
+async function promotedIntoStaging() {
+  const bed = await promotable(['completes', 'completes']);
+  await bed.service.create(
+    { entity: ref, from: 'dev', to: 'staging' },
+    bed.as(ALICE),
+  );
+  await bed.service.idle();
+  return bed;
+}
+
 describe('an idempotency key', () => {
   it('returns the same promotion to a retry, while it runs and after it ended, and applies it once', async () => {
     const { service, cluster, fakeStrategy, as, history, requests } =
@@ -287,15 +298,7 @@ describe('an idempotency key', () => {
   });
 
   it('returns the same rollback to a retry, and rolls back once', async () => {
-    const { service, fakeStrategy, as, history } = await promotable([
-      'completes',
-      'completes',
-    ]);
-    await service.create(
-      { entity: ref, from: 'dev', to: 'staging' },
-      as(ALICE),
-    );
-    await service.idle();
+    const { service, fakeStrategy, as, history } = await promotedIntoStaging();
     const request = {
       entity: ref,
       stage: 'staging',
@@ -315,6 +318,26 @@ describe('an idempotency key', () => {
         state: 'succeeded',
       }),
     });
+    expect(fakeStrategy.calls.map(c => c.image)).toEqual([AFTER, BEFORE]);
+    expect(await history()).toHaveLength(2);
+  });
+
+  it('gives two simultaneous rollbacks with the same key one rollback', async () => {
+    const { service, fakeStrategy, as, history } = await promotedIntoStaging();
+    const request = {
+      entity: ref,
+      stage: 'staging',
+      idempotencyKey: 'undo-0002',
+    };
+
+    const [a, b] = await Promise.all([
+      service.rollback(request, as(ALICE)),
+      service.rollback(request, as(ALICE)),
+    ]);
+    await service.idle();
+
+    expect(a.promotion.id).toBe(b.promotion.id);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
     expect(fakeStrategy.calls.map(c => c.image)).toEqual([AFTER, BEFORE]);
     expect(await history()).toHaveLength(2);
   });

@@ -35,7 +35,7 @@ import {
   PromotionStore,
   StoredPromotion,
 } from '../../database/PromotionStore';
-import { createWorkloadCache } from '../cache';
+import { CachedObject, createWorkloadCache } from '../cache';
 import { readClusterAccess } from '@envportal/plugin-environments-node';
 import { createClusterRegistry } from '../clusters';
 import { createEntityResolver } from '../entities';
@@ -294,6 +294,10 @@ describeWhenAvailable(
         name: string,
         stage: string,
       ) => Promise<FleetStage | undefined>;
+      cachedConfigMap: (
+        stage: string,
+        name: string,
+      ) => CachedObject<'ConfigMap'> | undefined;
     }> {
       const raw = yaml.parse(fs.readFileSync(CONFIG_FILE!, 'utf8'));
       if (options.prometheusUrl)
@@ -401,7 +405,14 @@ describeWhenAvailable(
         ).rows
           .find(r => r.entityRef === `component:default/${name}`)
           ?.stages.find(s => s.stage === stage);
-      return { service, store, knex: db, drift, fleetCell };
+      /** What this build's cache holds of a ConfigMap in a stage. */
+      const cachedConfigMap = (stage: string, name: string) => {
+        const target = registry.forStage(stage);
+        return workloadCache
+          .namespace(target.clusterName, target.namespace)
+          .get('ConfigMap', name);
+      };
+      return { service, store, knex: db, drift, fleetCell, cachedConfigMap };
     }
 
     beforeAll(async () => {
@@ -450,7 +461,9 @@ describeWhenAvailable(
     });
 
     it('image: previews, then promotes the exact image, records it and marks it succeeded', async () => {
-      const { service, store, drift, fleetCell } = await build('image');
+      const { service, store, drift, fleetCell, cachedConfigMap } = await build(
+        'image',
+      );
       install('promo-img', 'staging', '1.1.0');
       // Nothing promoted into staging yet: the fleet compares nothing there.
       expect((await fleetCell('promo-img', 'staging'))?.drift).toBeUndefined();
@@ -610,8 +623,8 @@ describeWhenAvailable(
       await waitFor('staging in sync without the env', async () =>
         (await stagingDrift()).state === 'in-sync' ? true : undefined,
       );
-      // A ConfigMap the container reads, edited by hand, drifts too, and names the editor; its
-      // contents are never read.
+      // A ConfigMap the container reads, edited by hand, drifts too, naming the editor; a label
+      // changes nothing, and putting the contents back restores the sync.
       const configMap = kubectl(
         '-n',
         'staging',
@@ -620,16 +633,35 @@ describeWhenAvailable(
         '-o',
         'jsonpath={.spec.template.spec.containers[0].envFrom[0].configMapRef.name}',
       ).trim();
-      kubectl(
+      kubectl('-n', 'staging', 'label', 'configmap', configMap, 'probe=label');
+      const labelled = kubectl(
         '-n',
         'staging',
-        'patch',
+        'get',
         'configmap',
         configMap,
-        '--type=merge',
-        '-p',
-        JSON.stringify({ data: { DRIFT_PROBE: 'edited-by-hand' } }),
+        '-o',
+        'jsonpath={.metadata.resourceVersion}',
       );
+      await waitFor('the cache to hold the labelled ConfigMap', async () =>
+        cachedConfigMap('staging', configMap)?.metadata?.resourceVersion ===
+        labelled
+          ? true
+          : undefined,
+      );
+      expect((await stagingDrift()).state).toBe('in-sync');
+      const patchData = (value: string | null) =>
+        kubectl(
+          '-n',
+          'staging',
+          'patch',
+          'configmap',
+          configMap,
+          '--type=merge',
+          '-p',
+          JSON.stringify({ data: { DRIFT_PROBE: value } }),
+        );
+      patchData('edited-by-hand');
       const configMapDrift = await waitFor(
         'the ConfigMap edited by hand to show as drift',
         async () => {
@@ -641,7 +673,10 @@ describeWhenAvailable(
         configChanges: [`configMap ${configMap}`],
         changedBy: { manager: 'kubectl-patch' },
       });
-      expect(JSON.stringify(configMapDrift)).not.toContain('edited-by-hand');
+      patchData(null);
+      await waitFor('staging in sync with the contents put back', async () =>
+        (await stagingDrift()).state === 'in-sync' ? true : undefined,
+      );
       kubectl(
         '-n',
         'staging',

@@ -5,7 +5,7 @@ import { stageSettings } from './settings';
 import { isProductionStage } from './stageOrder';
 import { StrategyTarget } from './strategies';
 import { PromotionServiceDeps } from './types';
-import { configMapVersionsIn, configRecord, ConfigRecord } from './workload';
+import { configMapContentsIn, configRecord, ConfigRecord } from './workload';
 
 /** A rollout that completed, or the outcome it led to (rolled back or failed). */
 export type RolloutResult =
@@ -58,7 +58,7 @@ export function promotionSteps(
     const deployment = cache.get('Deployment', promotion.deployment);
     return (
       deployment &&
-      configRecord(deployment, promotion.container, configMapVersionsIn(cache))
+      configRecord(deployment, promotion.container, configMapContentsIn(cache))
     );
   };
 

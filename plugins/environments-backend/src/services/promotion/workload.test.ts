@@ -1,14 +1,14 @@
 import type { CachedObject } from '../cache';
 import type { NamespaceCache } from '../cache';
 import {
-  ConfigMapVersions,
+  ConfigMapContents,
   configRecord,
   snapshotOf,
   workloadConfig,
 } from './workload';
 
 /** A stage whose containers read no ConfigMap. */
-const noConfigMaps: ConfigMapVersions = () => undefined;
+const noConfigMaps: ConfigMapContents = () => undefined;
 
 const cache = { list: () => [] } as unknown as NamespaceCache;
 

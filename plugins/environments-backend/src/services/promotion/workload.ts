@@ -160,37 +160,33 @@ export type ConfigRecord = StoredConfig;
 
 /**
  * What each scope of record added, in order; a record of scope n covers the first n. Scope 1 (no
- * scope written) is the first releases', then command, args and mounts, then the ConfigMaps' versions.
+ * scope written) is the first releases', then command, args and mounts, then the ConfigMaps' contents.
  */
 const SCOPE_ENTRIES: readonly RegExp[] = [
   /^(annotation |env |envFrom |resources\.)/,
   /^(command$|args$|mount )/,
   /^configMap /,
 ];
-/** What records cover now: see {@link configScopeOf}. */
+/** What records cover now. */
 const CONFIG_SCOPE = SCOPE_ENTRIES.length;
+/** What a record covers when the stage's ConfigMaps could not be read. */
+const WITHOUT_CONFIG_MAPS = CONFIG_SCOPE - 1;
 
 /**
- * The entries of a configuration that a record of this scope could have recorded, so a record from
- * an older release is compared like with like instead of flagging what it never looked at.
+ * The fingerprint of a ConfigMap's contents in the stage (the cache's `contentHash`), or undefined
+ * when it is not there.
  */
-export function configScopeOf(
-  record: ConfigRecord,
-  entries: Record<string, string>,
-): Record<string, string> {
-  const covered = SCOPE_ENTRIES.slice(0, record.scope ?? 1);
-  if (covered.length >= CONFIG_SCOPE) return entries;
-  return Object.fromEntries(
-    Object.entries(entries).filter(([key]) => covered.some(c => c.test(key))),
-  );
-}
+export type ConfigMapContents = (name: string) => string | undefined;
 
-/** A ConfigMap's resourceVersion in the stage, or undefined when it is not there. */
-export type ConfigMapVersions = (name: string) => string | undefined;
-
-/** The ConfigMaps' versions as the namespace's cache (a metadata-only watch) has them. */
-export function configMapVersionsIn(cache: NamespaceCache): ConfigMapVersions {
-  return name => cache.get('ConfigMap', name)?.metadata?.resourceVersion;
+/**
+ * The ConfigMaps' contents as the namespace's cache has them; undefined while its ConfigMap watch is
+ * not synced, so that ConfigMaps are left out rather than recorded or compared as absent.
+ */
+export function configMapContentsIn(
+  cache: NamespaceCache,
+): ConfigMapContents | undefined {
+  if (!cache.has('ConfigMap')) return undefined;
+  return name => cache.get('ConfigMap', name)?.contentHash;
 }
 
 /** The names of the ConfigMaps the container reads: env references, envFrom and mounted volumes. */
@@ -213,24 +209,37 @@ function configMapsReadBy(
   return [...new Set(names.filter((n): n is string => Boolean(n)))];
 }
 
+/** Whether any container of the Deployment (init containers included) reads the ConfigMap. */
+export function readsConfigMap(deployment: Deployment, name: string): boolean {
+  const spec = deployment.spec?.template?.spec;
+  return [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])].some(
+    c => configMapsReadBy(deployment, c).includes(name),
+  );
+}
+
 /**
- * The container's configuration as a drift record keeps it: what promotion compares, plus the
- * version of every ConfigMap it reads. Their contents are not watched (dashboards can be large), but
- * any write to one gives it a new resourceVersion; undefined when the container is not there.
+ * The container's configuration as a drift record keeps it: what promotion compares, plus a salted
+ * fingerprint of the contents of every ConfigMap it reads (when `configMaps` can say); undefined
+ * when the container is not there.
  */
 export function workloadConfig(
   deployment: Deployment,
   containerName: string,
   salt: string,
-  configMapVersions: ConfigMapVersions,
+  configMaps: ConfigMapContents | undefined,
 ): Record<string, string> | undefined {
   const container = deployment.spec?.template?.spec?.containers?.find(
     c => c.name === containerName,
   );
   if (!container) return undefined;
   const config = configOf(deployment, container, salt);
-  for (const name of configMapsReadBy(deployment, container)) {
-    config[`configMap ${name}`] = configMapVersions(name) ?? 'absent';
+  if (configMaps) {
+    for (const name of configMapsReadBy(deployment, container)) {
+      const contents = configMaps(name);
+      config[`configMap ${name}`] = contents
+        ? fingerprint(contents, salt)
+        : 'absent';
+    }
   }
   return config;
 }
@@ -239,16 +248,37 @@ export function workloadConfig(
 export function configRecord(
   deployment: Deployment,
   containerName: string,
-  configMapVersions: ConfigMapVersions,
+  configMaps: ConfigMapContents | undefined,
 ): ConfigRecord | undefined {
   const salt = randomBytes(16).toString('hex');
-  const entries = workloadConfig(
-    deployment,
-    containerName,
-    salt,
-    configMapVersions,
+  const entries = workloadConfig(deployment, containerName, salt, configMaps);
+  return (
+    entries && {
+      salt,
+      entries,
+      scope: configMaps ? CONFIG_SCOPE : WITHOUT_CONFIG_MAPS,
+    }
   );
-  return entries && { salt, entries, scope: CONFIG_SCOPE };
+}
+
+/**
+ * The entries a record and a stage's configuration are compared on: those the record's scope
+ * covered and this release knows (a record from a newer release may hold more), and not the
+ * ConfigMaps when the stage's cannot be read now; so nothing is flagged that one side never looked at.
+ */
+export function comparedEntries(
+  record: ConfigRecord,
+  entries: Record<string, string>,
+  configMapsKnown: boolean,
+): Record<string, string> {
+  const scope = Math.min(
+    record.scope ?? 1,
+    configMapsKnown ? CONFIG_SCOPE : WITHOUT_CONFIG_MAPS,
+  );
+  const covered = SCOPE_ENTRIES.slice(0, scope);
+  return Object.fromEntries(
+    Object.entries(entries).filter(([key]) => covered.some(c => c.test(key))),
+  );
 }
 
 /** A snapshot of one Deployment: its container to promote, the digest its pods run, its config. */

@@ -1641,7 +1641,7 @@ export const spec = {
             in: 'header',
             required: false,
             description:
-              "The standard header for the body's idempotencyKey; it wins when both are given. A key already used for another source or target stage is refused (400).",
+              "The standard header for the body's idempotencyKey; it wins when both are given. A key already used for another source or target stage, or for a rollback, is refused (400).",
             schema: {
               $ref: '#/components/schemas/IdempotencyKey',
             },

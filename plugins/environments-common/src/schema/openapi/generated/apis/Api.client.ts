@@ -218,7 +218,7 @@ export class DefaultApiClient {
    * @param namespace -
    * @param name -
    * @param promotionRequest -
-   * @param idempotencyKey - The standard header for the body\&#39;s idempotencyKey; it wins when both are given. A key already used for another source or target stage is refused (400).
+   * @param idempotencyKey - The standard header for the body\&#39;s idempotencyKey; it wins when both are given. A key already used for another source or target stage, or for a rollback, is refused (400).
    */
   public async createPromotion(
     // @ts-ignore
