@@ -15,9 +15,3 @@ assemble_production_app() {
   (cd "$app" && yarn workspaces focus --all --production >"$logs/focus.log" 2>&1) || { tail -n 40 "$logs/focus.log"; die "focus install failed"; }
   tar --no-overwrite-dir -xzf packages/backend/dist/bundle.tar.gz -C "$app"
 }
-
-# image_env NAME: the value the Dockerfile's ENV lines give NAME (empty when none), so the scripts run
-# the bundle with the image's runtime settings.
-image_env() {
-  sed -n 's/^ENV .*\b'"$1"'=\([^ ]*\).*/\1/p' "$REPO_ROOT/packages/backend/Dockerfile" | tail -n 1
-}

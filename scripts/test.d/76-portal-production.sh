@@ -111,7 +111,6 @@ chmod 644 "$work/app-config.test.yaml"
 port="$(sed -n "s/.*'127.0.0.1:\([0-9]*\)'.*/\1/p" "$work/app-config.test.yaml")"
 (cd "$app" && exec setpriv --reuid=10001 --regid=10001 --clear-groups \
   env -i PATH="$work/bin:/usr/bin:/bin" HOME=/nonexistent TMPDIR="$runtime_tmp" NODE_ENV=production \
-  NODE_OPTIONS="$(image_env NODE_OPTIONS)" \
   POSTGRES_HOST="$POSTGRES_HOST" POSTGRES_PORT="$POSTGRES_PORT" POSTGRES_USER="$POSTGRES_USER" \
   POSTGRES_PASSWORD="$POSTGRES_PASSWORD" ENVPORTAL_TEST_TOKEN="$token" \
   node packages/backend --config app-config.yaml --config app-config.production.yaml \
