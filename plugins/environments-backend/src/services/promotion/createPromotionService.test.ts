@@ -342,6 +342,35 @@ describe('an idempotency key', () => {
     expect(await history()).toHaveLength(2);
   });
 
+  it('answers a retry that lost the race to its first request with that one, not with the error its late check meets', async () => {
+    const { service, store, audit, fakeStrategy, as, history } =
+      await promotedIntoStaging();
+    const request = {
+      entity: ref,
+      stage: 'staging',
+      idempotencyKey: 'undo-0003',
+    };
+    const first = await service.rollback(request, as(ALICE));
+    await service.idle();
+    // The retry's first look-up ran before the first request's row was written.
+    jest.spyOn(store, 'findByIdempotencyKey').mockResolvedValueOnce(undefined);
+
+    const retried = await service.rollback(request, as(ALICE));
+
+    expect(retried).toEqual({
+      created: false,
+      promotion: expect.objectContaining({ id: first.promotion.id }),
+    });
+    expect(fakeStrategy.calls.map(c => c.image)).toEqual([AFTER, BEFORE]);
+    expect(await history()).toHaveLength(2);
+    // audited once, as the rollback it was; the retry is neither a rollback nor a refusal
+    expect(
+      audit.events
+        .filter(e => e.eventId === 'rollback-requested')
+        .map(e => e.outcome),
+    ).toEqual(['succeeded']);
+  });
+
   it('used for a promotion is refused for a rollback', async () => {
     const { service, fakeStrategy, as, history } = await promotable([
       'completes',

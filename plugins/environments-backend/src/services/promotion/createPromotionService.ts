@@ -189,6 +189,40 @@ export function createPromotionService(
     throw error;
   }
 
+  /**
+   * A request that failed after its permission check may have lost a race to an earlier request with
+   * its idempotency key (the stage is locked by that one, or already runs its image): that one is the
+   * answer. Anything else is refused and audited.
+   */
+  async function replayedOrRefused(
+    attempt: {
+      subject: AuditSubject;
+      key?: string;
+      permitted: boolean;
+      actor: string;
+      options: Parameters<PromotionService['create']>[1];
+    },
+    error: unknown,
+  ) {
+    const earlier = attempt.permitted
+      ? await earlierRequest(attempt.subject, attempt.key).catch(
+          () => undefined,
+        )
+      : undefined;
+    if (earlier) {
+      return {
+        promotion: await view(earlier, attempt.options.credentials),
+        created: false,
+      };
+    }
+    return refused(
+      attempt.subject,
+      attempt.actor,
+      attempt.options.request,
+      error,
+    );
+  }
+
   return {
     async preview(input, { credentials }) {
       const entity = await deps.entities.resolve(input.entity, { credentials });
@@ -197,7 +231,8 @@ export function createPromotionService(
       ).preview;
     },
 
-    async create(input, { credentials, request }) {
+    async create(input, options) {
+      const { credentials, request } = options;
       refuseWhileStopping();
       const entity = await deps.entities.resolve(input.entity, { credentials });
       const entityRef = stringifyEntityRef(entity);
@@ -211,6 +246,7 @@ export function createPromotionService(
       let promotion: StoredPromotion;
       let created: boolean;
       let context: Awaited<ReturnType<typeof buildPreview>>;
+      let permitted = false;
       try {
         // Permission first: a denied caller learns nothing more and changes nothing.
         await requirePermission(
@@ -220,6 +256,7 @@ export function createPromotionService(
           credentials,
           { promotionStages: deps.settings.servicePrincipalStages },
         );
+        permitted = true;
         const earlier = await earlierRequest(subject, input.idempotencyKey);
         if (earlier) {
           return {
@@ -314,7 +351,10 @@ export function createPromotionService(
         // The same key may have raced in with another request.
         if (!created) replayOf(promotion, subject, input.idempotencyKey);
       } catch (error) {
-        return refused(subject, actor, request, error);
+        return replayedOrRefused(
+          { subject, key: input.idempotencyKey, permitted, actor, options },
+          error,
+        );
       }
       if (created) {
         await audit.record(
@@ -346,7 +386,8 @@ export function createPromotionService(
       return { promotion: await view(promotion, credentials), created };
     },
 
-    async rollback(input, { credentials, request }) {
+    async rollback(input, options) {
+      const { credentials, request } = options;
       refuseWhileStopping();
       const entity = await deps.entities.resolve(input.entity, { credentials });
       const entityRef = stringifyEntityRef(entity);
@@ -359,6 +400,7 @@ export function createPromotionService(
       };
       let promotion: StoredPromotion;
       let selector;
+      let permitted = false;
       try {
         if (!deps.environments.stages.some(s => s.name === input.stage)) {
           throw new InputError(`Unknown stage "${input.stage}"`);
@@ -370,6 +412,7 @@ export function createPromotionService(
           credentials,
           { promotionStages: deps.settings.servicePrincipalStages },
         );
+        permitted = true;
         const earlier = await earlierRequest(subject, input.idempotencyKey);
         if (earlier) {
           return {
@@ -444,7 +487,10 @@ export function createPromotionService(
           };
         }
       } catch (error) {
-        return refused(subject, actor, request, error);
+        return replayedOrRefused(
+          { subject, key: input.idempotencyKey, permitted, actor, options },
+          error,
+        );
       }
       await audit.record(
         'requested',
