@@ -145,8 +145,12 @@ export function createLiveUpdates(options: {
     const everything = change.type === 'RELISTED' || change.type === 'STATE';
     const configMap = !everything && change.kind === 'ConfigMap';
     if (!everything && !configMap && !WORKLOAD_KINDS.has(change.kind)) return;
+    // listed once per change, however many followed entities ask
+    let listed: Array<CachedObject<'Deployment'>> | undefined;
     const deployments = () =>
-      cache.namespace(change.clusterName, change.namespace).list('Deployment');
+      (listed ??= cache
+        .namespace(change.clusterName, change.namespace)
+        .list('Deployment'));
     for (const stage of options.stages) {
       if (
         stage.cluster === change.clusterName &&

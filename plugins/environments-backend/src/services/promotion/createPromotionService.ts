@@ -163,12 +163,28 @@ export function createPromotionService(
   });
   const view = (p: StoredPromotion, credentials?: BackstageCredentials) =>
     promotionView(governance, p, credentials);
-  /** What an earlier request with this idempotency key started, when it asked for the same change. */
-  async function earlierRequest(subject: AuditSubject, key?: string) {
+  /** The answer to a retry: the earlier request's promotion or rollback, checked to be the same change. */
+  async function replayed(
+    earlier: StoredPromotion,
+    subject: AuditSubject,
+    key: string | undefined,
+    credentials: BackstageCredentials,
+  ) {
+    return {
+      promotion: await view(replayOf(earlier, subject, key), credentials),
+      created: false,
+    };
+  }
+  /** The answer to a retry when an earlier request with this idempotency key was stored. */
+  async function replayOfStored(
+    subject: AuditSubject,
+    key: string | undefined,
+    credentials: BackstageCredentials,
+  ) {
     const earlier = key
       ? await deps.store.findByIdempotencyKey(subject.entityRef, key)
       : undefined;
-    return earlier && replayOf(earlier, subject, key);
+    return earlier && replayed(earlier, subject, key, credentials);
   }
 
   /**
@@ -204,17 +220,14 @@ export function createPromotionService(
     },
     error: unknown,
   ) {
-    const earlier = attempt.permitted
-      ? await earlierRequest(attempt.subject, attempt.key).catch(
-          () => undefined,
-        )
+    const replay = attempt.permitted
+      ? await replayOfStored(
+          attempt.subject,
+          attempt.key,
+          attempt.options.credentials,
+        ).catch(() => undefined)
       : undefined;
-    if (earlier) {
-      return {
-        promotion: await view(earlier, attempt.options.credentials),
-        created: false,
-      };
-    }
+    if (replay) return replay;
     return refused(
       attempt.subject,
       attempt.actor,
@@ -257,13 +270,12 @@ export function createPromotionService(
           { promotionStages: deps.settings.servicePrincipalStages },
         );
         permitted = true;
-        const earlier = await earlierRequest(subject, input.idempotencyKey);
-        if (earlier) {
-          return {
-            promotion: await view(earlier, credentials),
-            created: false,
-          };
-        }
+        const replay = await replayOfStored(
+          subject,
+          input.idempotencyKey,
+          credentials,
+        );
+        if (replay) return replay;
         checkStageOrder(deps, input.from, input.to);
         const inFlight = await deps.store.findInFlight(entityRef, input.to);
         if (inFlight) throw new PromotionInFlightError(inFlight.id);
@@ -413,13 +425,12 @@ export function createPromotionService(
           { promotionStages: deps.settings.servicePrincipalStages },
         );
         permitted = true;
-        const earlier = await earlierRequest(subject, input.idempotencyKey);
-        if (earlier) {
-          return {
-            promotion: await view(earlier, credentials),
-            created: false,
-          };
-        }
+        const replay = await replayOfStored(
+          subject,
+          input.idempotencyKey,
+          credentials,
+        );
+        if (replay) return replay;
         deps.registry.promoteConnection(input.stage);
         selector = selectorOf(entity);
         const [target] = await Promise.all([
@@ -478,13 +489,12 @@ export function createPromotionService(
         ));
         // The same key may have raced in with another request.
         if (!created) {
-          return {
-            promotion: await view(
-              replayOf(promotion, subject, input.idempotencyKey),
-              credentials,
-            ),
-            created: false,
-          };
+          return replayed(
+            promotion,
+            subject,
+            input.idempotencyKey,
+            credentials,
+          );
         }
       } catch (error) {
         return replayedOrRefused(
