@@ -73,6 +73,12 @@ export interface Config {
        * Default: none. They never override gates or run templates.
        */
       servicePrincipalStages?: string[];
+      /**
+       * Stages tools (CI with a backend.auth.externalAccess token) may record a deploy into, as the
+       * stage's drift baseline (POST /entities/…/deploys). The same reason as above: the policy is
+       * not asked for service principals. Default: none.
+       */
+      serviceDeployRecordStages?: string[];
       /** Per target stage (by name): how promotion into it is carried out and verified. */
       stages?: {
         [stage: string]: {

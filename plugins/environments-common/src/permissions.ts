@@ -56,6 +56,18 @@ export const environmentsRollbackCreatePermission = createPermission({
 });
 
 /**
+ * Allows a user or CI to record what a stage runs after a deploy the portal did not make, as the
+ * stage's drift baseline. Recording blesses what runs, so it is decided per target stage like a
+ * promotion (the `isTargetStage` rule).
+ * @public
+ */
+export const environmentsDeployRecordPermission = createPermission({
+  name: 'environments.deploy.record',
+  attributes: { action: 'create' },
+  resourceType: RESOURCE_TYPE_CATALOG_ENTITY,
+});
+
+/**
  * Allows a template to run the environments scaffolder actions that write to a cluster, the host or
  * the cloud (helm:upgrade, kubernetes:rollout-status, terraform:plan and terraform:apply,
  * publish:local, fetch:reference), on behalf of the user who runs it. A resource permission on the
@@ -79,6 +91,7 @@ export const environmentsPermissions = [
   environmentsPromotionApprovePermission,
   environmentsWindowOverridePermission,
   environmentsRollbackCreatePermission,
+  environmentsDeployRecordPermission,
   environmentsTemplateExecutePermission,
 ];
 

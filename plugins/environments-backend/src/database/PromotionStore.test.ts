@@ -580,6 +580,70 @@ describe.each(databases.eachSupportedId())(
       ]);
       expect(await store.lastChanges()).toHaveLength(3);
     });
+    it('takes a recorded deploy as what a stage should run until a later change, and versions it', async () => {
+      const { knex, store } = await createStore(databaseId);
+      const orders = 'component:default/orders';
+      const config = { salt: 's', entries: { 'env A': 'hidden:1' }, scope: 3 };
+      const deploy = (stage: string, image: string, at: number) =>
+        store.recordDeploy({
+          id: randomUUID(),
+          entityRef: orders,
+          stage,
+          image,
+          deployment: 'orders',
+          container: 'app',
+          config,
+          recordedBy: 'service:ci',
+          recordedAt: new Date(at),
+        });
+      const v0 = await store.lastChangesVersion();
+      await deploy('dev', 'r/orders:1', 1000);
+      const v1 = await store.lastChangesVersion();
+      expect(v1).not.toBe(v0);
+      await deploy('dev', 'r/orders:2', 2000);
+      expect(await store.lastChangesVersion()).not.toBe(v1);
+      // a promotion into dev before the last deploy does not replace it; one after it does
+      const { promotion } = await store.insert(
+        newPromotion({
+          to: 'dev',
+          imageAfter: 'r/orders:3',
+          workloadKey: 'local/dev/orders',
+        }),
+        LEASE,
+      );
+      await knex('environments_promotions')
+        .where({ id: promotion.id })
+        .update({
+          state: 'succeeded',
+          in_flight_key: null,
+          in_flight_workload: null,
+          finished_at: new Date(1500),
+        });
+      const dev = async () =>
+        (await store.lastChanges([orders])).find(c => c.stage === 'dev');
+      expect(await dev()).toEqual({
+        entityRef: orders,
+        stage: 'dev',
+        kind: 'deploy',
+        image: 'r/orders:2',
+        deployment: 'orders',
+        container: 'app',
+        requestedBy: 'service:ci',
+        finishedAt: new Date(2000).toISOString(),
+        config,
+      });
+      await knex('environments_promotions')
+        .where({ id: promotion.id })
+        .update({ finished_at: new Date(3000) });
+      expect(await dev()).toMatchObject({
+        kind: 'promotion',
+        image: 'r/orders:3',
+      });
+      // other entities' records are not given out
+      expect(await store.lastChanges(['component:default/payments'])).toEqual(
+        [],
+      );
+    });
     it('keeps the configuration a successful promotion left, for drift', async () => {
       const { store } = await createStore(databaseId);
       const config = {

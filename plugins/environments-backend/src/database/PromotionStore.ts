@@ -13,6 +13,7 @@ import { Knex } from 'knex';
 
 const TABLE = 'environments_promotions';
 const APPROVALS = 'environments_promotion_approvals';
+const DEPLOYS = 'environments_deploy_records';
 
 /** States in which a promotion still holds its entity+stage lock. */
 export const ACTIVE_STATES: PromotionState[] = [
@@ -76,11 +77,14 @@ export type Delivery = {
   nextSuccessAt?: string;
 };
 
-/** What the last successful change into a stage put there: what the stage is expected to run. */
+/**
+ * What the last successful change into a stage put there, or what its last recorded deploy found
+ * running, whichever is later: what the stage is expected to run.
+ */
 export type LastChange = {
   entityRef: string;
   stage: string;
-  kind: 'promotion' | 'rollback';
+  kind: 'promotion' | 'rollback' | 'deploy';
   image: string;
   deployment: string;
   container: string;
@@ -497,20 +501,133 @@ export class PromotionStore {
    * still current without reading (and parsing) every record.
    */
   async lastChangesVersion(): Promise<string> {
-    const [row]: Array<{ n: number | string; last: string | Date | null }> =
-      await this.db(TABLE)
+    type Aggregate = { n?: number | string; last?: string | Date | null };
+    const [[changes], [deploys]]: Aggregate[][] = await Promise.all([
+      this.db(TABLE)
         .where('state', 'succeeded')
         .count({ n: '*' })
-        .max({ last: 'finished_at' });
-    return `${Number(row.n)}/${iso(row.last) ?? ''}`;
+        .max({ last: 'finished_at' }),
+      this.db(DEPLOYS).count({ n: '*' }).max({ last: 'recorded_at' }),
+    ]);
+    return [changes, deploys]
+      .map(row => `${Number(row.n ?? 0)}/${iso(row.last ?? null) ?? ''}`)
+      .join(';');
+  }
+
+  /** Records a deploy the portal did not make: what the stage runs now is what it should run. */
+  async recordDeploy(record: {
+    id: string;
+    entityRef: string;
+    stage: string;
+    image: string;
+    deployment: string;
+    container: string;
+    config?: StoredConfig;
+    recordedBy: string;
+    recordedAt: Date;
+  }): Promise<LastChange> {
+    await this.db(DEPLOYS).insert({
+      id: record.id,
+      entity_ref: record.entityRef,
+      stage: record.stage,
+      image: record.image,
+      deployment: record.deployment,
+      container: record.container,
+      config: record.config ? JSON.stringify(record.config) : null,
+      recorded_by: record.recordedBy,
+      recorded_at: record.recordedAt,
+    });
+    return {
+      entityRef: record.entityRef,
+      stage: record.stage,
+      kind: 'deploy',
+      image: record.image,
+      deployment: record.deployment,
+      container: record.container,
+      requestedBy: record.recordedBy,
+      finishedAt: record.recordedAt.toISOString(),
+      config: record.config,
+    };
+  }
+
+  /** The last recorded deploy of each entity into each stage. */
+  private async lastDeploys(
+    entities: ReturnType<typeof entityFilter>,
+  ): Promise<LastChange[]> {
+    const latest = this.db(DEPLOYS)
+      .select('entity_ref', 'stage')
+      .max({ last_recorded: 'recorded_at' })
+      .modify(entities.apply)
+      .groupBy('entity_ref', 'stage')
+      .as('l');
+    const rows: Array<{
+      entity_ref: string;
+      stage: string;
+      image: string;
+      deployment: string;
+      container: string;
+      recorded_by: string;
+      recorded_at: string | Date;
+      config: string | null;
+    }> = await this.db(`${DEPLOYS} as d`)
+      .join(latest, q =>
+        q
+          .on('l.entity_ref', 'd.entity_ref')
+          .andOn('l.stage', 'd.stage')
+          .andOn('l.last_recorded', 'd.recorded_at'),
+      )
+      .select(
+        'd.entity_ref',
+        'd.stage',
+        'd.image',
+        'd.deployment',
+        'd.container',
+        'd.recorded_by',
+        'd.recorded_at',
+        'd.config',
+      );
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      stage: r.stage,
+      kind: 'deploy' as const,
+      image: r.image,
+      deployment: r.deployment,
+      container: r.container,
+      requestedBy: r.recorded_by,
+      finishedAt: iso(r.recorded_at)!,
+      config: parseConfig(r.config),
+    }));
   }
 
   /**
-   * The last successful change (promotion or rollback) of each entity into each stage: one query,
-   * for the given entities (or all).
+   * What each entity's stages are expected to run: per entity and stage, the later of its last
+   * successful change (promotion or rollback) and its last recorded deploy. Two queries, for the
+   * given entities (or all).
    */
   async lastChanges(entityRefs?: string[]): Promise<LastChange[]> {
     const entities = entityFilter(entityRefs, 'entity_ref');
+    const [changes, deploys] = await Promise.all([
+      this.lastPromotions(entities),
+      this.lastDeploys(entities),
+    ]);
+    const latest = new Map<string, LastChange>();
+    for (const change of [...changes, ...deploys]) {
+      if (!entities.keep(change.entityRef)) continue;
+      const key = `${change.entityRef}\u0000${change.stage}`;
+      const known = latest.get(key);
+      if (
+        !known ||
+        Date.parse(change.finishedAt) > Date.parse(known.finishedAt)
+      )
+        latest.set(key, change);
+    }
+    return [...latest.values()];
+  }
+
+  /** The last successful change (promotion or rollback) of each entity into each stage. */
+  private async lastPromotions(
+    entities: ReturnType<typeof entityFilter>,
+  ): Promise<LastChange[]> {
     const latest = this.db(TABLE)
       .select('entity_ref', 'to_stage')
       .max({ last_finished: 'finished_at' })
@@ -547,19 +664,17 @@ export class PromotionStore {
         'p.finished_at',
         'p.config_after',
       );
-    return rows
-      .filter(r => entities.keep(r.entity_ref))
-      .map(r => ({
-        entityRef: r.entity_ref,
-        stage: r.to_stage,
-        kind: r.kind,
-        image: r.image_after,
-        deployment: r.deployment,
-        container: r.container,
-        requestedBy: r.requested_by,
-        finishedAt: iso(r.finished_at)!,
-        config: parseConfig(r.config_after),
-      }));
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      stage: r.to_stage,
+      kind: r.kind,
+      image: r.image_after,
+      deployment: r.deployment,
+      container: r.container,
+      requestedBy: r.requested_by,
+      finishedAt: iso(r.finished_at)!,
+      config: parseConfig(r.config_after),
+    }));
   }
 
   /** How many approvals each of these promotions has, by id (absent: none). */

@@ -76,6 +76,16 @@ export function addPromotionRoutes(
     },
   );
 
+  // CI and templates record a deploy the portal did not make; 200 when nothing new was recorded.
+  router.post('/entities/:kind/:namespace/:name/deploys', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const { record, created } = await promotions.recordDeploy(
+      { entity: req.params, ...req.body },
+      { credentials, request: req },
+    );
+    res.status(created ? 201 : 200).json(record);
+  });
+
   router.get('/promotions/:id', async (req, res) => {
     const credentials = await credentialsOf(req);
     res.json(await promotions.get(req.params.id, { credentials }));

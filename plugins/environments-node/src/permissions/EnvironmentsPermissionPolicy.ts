@@ -22,6 +22,7 @@ import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
+  environmentsDeployRecordPermission,
   environmentsTemplateExecutePermission,
   environmentsWindowOverridePermission,
 } from '@envportal/plugin-environments-common';
@@ -33,7 +34,7 @@ import {
 export type EnvironmentsPolicyOptions = {
   /** Users or groups (ownership refs) that may promote and roll back anywhere and override gates. */
   releaseManagers: string[];
-  /** Stages everyone else may promote into and roll back. */
+  /** Stages everyone else may promote into, roll back and record a deploy in. */
   openStages: string[];
   /**
    * Users or groups that administer the portal: they may dry-run and manage templates, use the
@@ -70,8 +71,8 @@ const ADMIN_ONLY_PERMISSIONS = new Set([
  * A complete permission policy for a portal with the environments plugins (the demo runs it with
  * {@link DEFAULT_POLICY_OPTIONS}).
  * - Promotion: release managers may do everything; anyone else (the guest included) may promote to,
- *   approve in and roll back dev and staging only (the IS_TARGET_STAGE rule), and may never override
- *   gates or a closed deploy window. (Who approves in a stage is also named by its approval policy.)
+ *   approve in, roll back and record a deploy in dev and staging only (the IS_TARGET_STAGE rule), and
+ *   may never override gates or a closed deploy window. (Who approves in a stage is also named by its approval policy.)
  * - Templates: the environments actions run only from the trusted templates (the IS_ENTITY rule on
  *   the template), except for portal admins; dry runs of inline templates, template management and
  *   the Kubernetes proxy are for portal admins. (Which kinds a registered location may add is the
@@ -104,6 +105,10 @@ export class EnvironmentsPermissionPolicy implements PermissionPolicy {
       permission,
       environmentsRollbackCreatePermission,
     );
+    const isDeployRecord = isPermission(
+      permission,
+      environmentsDeployRecordPermission,
+    );
     const isApprove = isPermission(
       permission,
       environmentsPromotionApprovePermission,
@@ -121,6 +126,7 @@ export class EnvironmentsPermissionPolicy implements PermissionPolicy {
       !isCreate &&
       !isOverride &&
       !isRollback &&
+      !isDeployRecord &&
       !isApprove &&
       !isWindowOverride &&
       !isTemplateExecute &&

@@ -16,6 +16,7 @@ import {
 import {
   environmentsPromotionCreatePermission,
   environmentsRollbackCreatePermission,
+  environmentsDeployRecordPermission,
   IS_ENTITY_RULE,
   IS_TARGET_STAGE_RULE,
   PromotionPermissionResource,
@@ -125,6 +126,8 @@ const authorizeConditions = createConditionAuthorizer(
 export type ServicePrincipalRules = {
   /** Stages they may promote and roll back into. Default: none. Never an override, never templates. */
   promotionStages?: string[];
+  /** Stages they (CI) may record a deploy into. Default: none. */
+  deployRecordStages?: string[];
 };
 
 /**
@@ -150,10 +153,14 @@ export async function isAllowed(
     const promotes =
       permission.name === environmentsPromotionCreatePermission.name ||
       permission.name === environmentsRollbackCreatePermission.name;
+    const stages = promotes
+      ? services.promotionStages
+      : permission.name === environmentsDeployRecordPermission.name
+      ? services.deployRecordStages
+      : undefined;
     return (
       decision.result !== AuthorizeResult.DENY &&
-      promotes &&
-      (services.promotionStages ?? []).includes(resource.targetStage)
+      (stages ?? []).includes(resource.targetStage)
     );
   }
   if (decision.result === AuthorizeResult.ALLOW) return true;

@@ -108,6 +108,39 @@ describe('stageDrift of configuration', () => {
     expect(JSON.stringify(drift)).not.toMatch(/debug|s3cr3t/);
   });
 
+  it('compares with a recorded deploy as with a promotion, and says which it was', () => {
+    const deployed: LastChange = {
+      ...promoted,
+      kind: 'deploy',
+      requestedBy: 'service:ci',
+      config: recorded,
+    };
+    expect(
+      stageDrift(
+        'dev',
+        deployed,
+        withEnv(image, { LOG_LEVEL: 'info' }),
+        noConfigMaps,
+      ),
+    ).toMatchObject({
+      state: 'in-sync',
+      changeKind: 'deploy',
+      promotedBy: 'service:ci',
+    });
+    expect(
+      stageDrift(
+        'dev',
+        deployed,
+        withEnv(image, { LOG_LEVEL: 'debug' }),
+        noConfigMaps,
+      ),
+    ).toMatchObject({
+      state: 'drifted',
+      changeKind: 'deploy',
+      reason: 'configuration changed since the recorded deploy: env LOG_LEVEL',
+    });
+  });
+
   it('is in sync when image and configuration are what the promotion left', () => {
     expect(
       stageDrift(
@@ -339,6 +372,7 @@ describe('stageDrift', () => {
     ).toEqual({
       stage: 'prod',
       state: 'in-sync',
+      changeKind: 'promotion',
       expectedImage: promoted.image,
       actualImage: promoted.image,
       promotedAt: promoted.finishedAt,

@@ -39,16 +39,18 @@ export function configChanges(
   return [...keys].filter(k => expected[k] !== actual[k]).sort();
 }
 
-function describeConfigChanges(changes: string[]): string {
+function describeConfigChanges(changes: string[], kind: string): string {
   const named = changes.slice(0, 5).join(', ');
   const more = changes.length > 5 ? ` and ${changes.length - 5} more` : '';
-  return `configuration changed since the promotion: ${named}${more}`;
+  const since = kind === 'deploy' ? 'the recorded deploy' : 'the promotion';
+  return `configuration changed since ${since}: ${named}${more}`;
 }
 
 /**
  * A stage's drift from the cache: the image its Deployment's container runs now against the one its
- * last successful promotion or rollback set, and its configuration (the ConfigMaps it reads
- * included) against the one that change left (when it was recorded).
+ * last successful promotion or rollback set (or its last recorded deploy found, if later), and its
+ * configuration (the ConfigMaps it reads included) against the one that change left (when it was
+ * recorded).
  */
 export function stageDrift(
   stage: string,
@@ -60,12 +62,14 @@ export function stageDrift(
     return {
       stage,
       state: 'no-record',
-      reason: 'nothing was promoted into this stage through the portal',
+      reason:
+        'nothing was promoted into this stage through the portal, nor a deploy recorded',
     };
   }
   const base: StageDrift = {
     stage,
     state: 'unknown',
+    changeKind: expected.kind,
     expectedImage: expected.image,
     promotedAt: expected.finishedAt,
     promotedBy: expected.requestedBy,
@@ -109,7 +113,10 @@ export function stageDrift(
     : [];
   const config =
     changed.length > 0
-      ? { configChanges: changed, reason: describeConfigChanges(changed) }
+      ? {
+          configChanges: changed,
+          reason: describeConfigChanges(changed, expected.kind),
+        }
       : {};
   const same = sameImage(expected.image, container.image);
   if (same === undefined && changed.length === 0) {

@@ -10,7 +10,8 @@ import type { Request } from 'express';
  * `requested` (accepted or refused), `denied` (by permission), `started` (the change is applied),
  * `rolled-out`, `soak-passed`, `soak-failed`, `rolled-back`, `recovered` (taken up again after a
  * restart), `failed` and `succeeded`; and before it runs: `approved` and `rejected` (by an approver),
- * `expired` (no decision in time) and `queued` (waiting for the stage's window to open).
+ * `expired` (no decision in time) and `queued` (waiting for the stage's window to open). A recorded
+ * deploy (kind `deploy`) is `recorded`, or `denied` or `requested` with the error when refused.
  */
 export type PromotionStep =
   | 'requested'
@@ -26,7 +27,8 @@ export type PromotionStep =
   | 'approved'
   | 'rejected'
   | 'expired'
-  | 'queued';
+  | 'queued'
+  | 'recorded';
 
 /** Steps that record something going wrong; they are audited as failures. */
 const FAILURE_STEPS = new Set<PromotionStep>([
@@ -54,7 +56,7 @@ export function actorOf(credentials: BackstageCredentials): string {
 
 export type AuditSubject = {
   id?: string;
-  kind: 'promotion' | 'rollback';
+  kind: 'promotion' | 'rollback' | 'deploy';
   entityRef: string;
   from: string;
   to: string;
@@ -76,7 +78,7 @@ export type PromotionAudit = {
 };
 
 /**
- * Writes promotion audit events (`promotion-<step>` or `rollback-<step>`), high severity when the
+ * Writes promotion audit events (`promotion-<step>`, `rollback-<step>` or `deploy-<step>`), high severity when the
  * stage is production. Every event names the actor in `meta.actor`: background steps run as the
  * plugin, but are done for the user or tool that asked.
  */

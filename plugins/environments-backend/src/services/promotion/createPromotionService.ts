@@ -21,6 +21,7 @@ import {
   StoredPromotion,
 } from '../../database/PromotionStore';
 import { actorOf, AuditSubject, createPromotionAudit } from './audit';
+import { recordDeploy } from './recordDeploy';
 import { executePromotion, ExecutionContext } from './executePromotion';
 import { gatesPassed } from './gates';
 import { createGovernance, promotionView } from './governance';
@@ -516,6 +517,11 @@ export function createPromotionService(
       );
       start({ promotion, entity, selector, credentials });
       return { promotion: await view(promotion, credentials), created: true };
+    },
+
+    async recordDeploy(input, options) {
+      refuseWhileStopping();
+      return recordDeploy(deps, audit, input, options);
     },
 
     async get(id, { credentials }) {

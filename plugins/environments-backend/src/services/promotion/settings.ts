@@ -52,6 +52,8 @@ export type PromotionSettings = {
    * policy is never asked for them (Backstage lets service principals through it).
    */
   servicePrincipalStages: string[];
+  /** Stages tools (CI, with a static token) may record a deploy into; the same reason as above. */
+  serviceDeployRecordStages: string[];
   stages: Record<string, StagePromotionSettings>;
 };
 
@@ -127,6 +129,7 @@ const schema = z.object({
       'non-root',
     ]),
   servicePrincipalStages: z.array(z.string()).default([]),
+  serviceDeployRecordStages: z.array(z.string()).default([]),
   stages: z.record(z.string(), stageSchema).default({}),
 });
 

@@ -8,6 +8,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import {
+  DeployRecord,
   FleetPromotion,
   Promotion,
   PromotionList,
@@ -25,6 +26,7 @@ import type { PromotionStore } from '../../database/PromotionStore';
 import type { PrometheusClient } from '../metrics';
 import type { PromotionSettings } from './settings';
 import type { PromotionStrategy } from './strategies';
+import type { DeployRecordInput } from './recordDeploy';
 
 /** Computes one stage's verification checklist (the status engineer's checklist service fits this). */
 export interface ChecklistSource {
@@ -73,6 +75,14 @@ export interface PromotionService {
     input: RollbackRequest,
     options: CallOptions,
   ): Promise<{ promotion: Promotion; created: boolean }>;
+  /**
+   * Records what a stage runs after a deploy the portal did not make, as its drift baseline;
+   * `created: false` when the stage already runs what its last change put there.
+   */
+  recordDeploy(
+    input: DeployRecordInput,
+    options: CallOptions,
+  ): Promise<{ record: DeployRecord; created: boolean }>;
   /** An approver approves or rejects a promotion awaiting approval. */
   decide(
     input: { id: string; decision: 'approve' | 'reject'; comment?: string },

@@ -1038,6 +1038,60 @@ export const spec = {
           },
         },
       },
+      DeployRecordRequest: {
+        type: 'object',
+        required: ['stage'],
+        additionalProperties: false,
+        properties: {
+          stage: {
+            $ref: '#/components/schemas/StageName',
+          },
+          image: {
+            title: 'image reference',
+            type: 'string',
+            maxLength: 512,
+            pattern: '^[A-Za-z0-9][A-Za-z0-9._/:@-]*$',
+            description:
+              "The image the deploy put there (a tag or a digest). When given, the record is refused (409) unless the stage's Deployment runs it.",
+          },
+        },
+      },
+      DeployRecord: {
+        type: 'object',
+        description:
+          "What a stage is expected to run from now on: its running image and configuration, recorded after a deploy the portal did not make (CI, a template's first deploy).",
+        required: [
+          'entityRef',
+          'stage',
+          'kind',
+          'image',
+          'recordedBy',
+          'recordedAt',
+        ],
+        properties: {
+          entityRef: {
+            type: 'string',
+          },
+          stage: {
+            type: 'string',
+          },
+          kind: {
+            type: 'string',
+            enum: ['deploy', 'promotion', 'rollback'],
+            description:
+              'deploy: this record; promotion or rollback: the stage already ran what that change put there, so nothing new was recorded (200).',
+          },
+          image: {
+            type: 'string',
+          },
+          recordedBy: {
+            type: 'string',
+          },
+          recordedAt: {
+            type: 'string',
+          },
+        },
+      },
       IdempotencyKey: {
         type: 'string',
         description:
@@ -1063,17 +1117,22 @@ export const spec = {
       StageDrift: {
         type: 'object',
         description:
-          'What a stage runs against what its last successful promotion or rollback put there.',
+          'What a stage runs against what its last successful promotion or rollback, or its last recorded deploy, put there.',
         required: ['stage', 'state'],
         properties: {
           stage: {
             type: 'string',
           },
+          changeKind: {
+            type: 'string',
+            enum: ['promotion', 'rollback', 'deploy'],
+            description: 'The kind of change the expected image comes from.',
+          },
           state: {
             type: 'string',
             enum: ['in-sync', 'drifted', 'unknown', 'no-record'],
             description:
-              'no-record: nothing was ever promoted into the stage here; unknown: the cache cannot say, or the two images cannot be compared (a tag against a digest).',
+              'no-record: nothing was ever promoted into the stage here, nor a deploy recorded; unknown: the cache cannot say, or the two images cannot be compared (a tag against a digest).',
           },
           reason: {
             type: 'string',
@@ -2078,6 +2137,74 @@ export const spec = {
             $ref: '#/components/responses/Conflict',
           },
           '503': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/entities/{kind}/{namespace}/{name}/deploys': {
+      post: {
+        operationId: 'recordDeploy',
+        summary:
+          'Record what a stage runs after a deploy the portal did not make, as its drift baseline',
+        description:
+          "For CI and a template's first deploy. The stage's rollout must be complete, and no promotion may be in flight into it. Recording when the stage already runs what its last change put there records nothing and answers 200 with that change.",
+        parameters: [
+          {
+            $ref: '#/components/parameters/kind',
+          },
+          {
+            $ref: '#/components/parameters/namespace',
+          },
+          {
+            $ref: '#/components/parameters/name',
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/DeployRecordRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description:
+              'the stage already runs what its last change put there; nothing recorded',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeployRecord',
+                },
+              },
+            },
+          },
+          '201': {
+            description: 'recorded',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/DeployRecord',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
             $ref: '#/components/responses/Error',
           },
         },

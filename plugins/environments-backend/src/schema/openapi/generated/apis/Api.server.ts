@@ -7,6 +7,8 @@
 import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { ChecklistResponse } from '../models/ChecklistResponse.model';
 import { Conflict } from '../models/Conflict.model';
+import { DeployRecord } from '../models/DeployRecord.model';
+import { DeployRecordRequest } from '../models/DeployRecordRequest.model';
 import { DoraMetrics } from '../models/DoraMetrics.model';
 import { DoraRange } from '../models/DoraRange.model';
 import { DriftResponse } from '../models/DriftResponse.model';
@@ -216,6 +218,25 @@ export type PreviewPromotion = {
   body: PreviewRequest;
   response: PromotionPreview | ErrorBody | ErrorBody | ErrorBody | ErrorBody;
 };
+/**
+ * @public
+ */
+export type RecordDeploy = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  body: DeployRecordRequest;
+  response:
+    | DeployRecord
+    | DeployRecord
+    | ErrorBody
+    | ErrorBody
+    | ErrorBody
+    | ErrorBody
+    | ErrorBody;
+};
 
 export type EndpointMap = {
   '#post|/entities/{kind}/{namespace}/{name}/promotions': CreatePromotion;
@@ -247,4 +268,6 @@ export type EndpointMap = {
   '#get|/stages': ListStageGovernance;
 
   '#post|/entities/{kind}/{namespace}/{name}/promotions/preview': PreviewPromotion;
+
+  '#post|/entities/{kind}/{namespace}/{name}/deploys': RecordDeploy;
 };

@@ -6,13 +6,17 @@
 import { StageDriftChangedBy } from '../models/StageDriftChangedBy.model';
 
 /**
- * What a stage runs against what its last successful promotion or rollback put there.
+ * What a stage runs against what its last successful promotion or rollback, or its last recorded deploy, put there.
  * @public
  */
 export interface StageDrift {
   stage: string;
   /**
-   * no-record: nothing was ever promoted into the stage here; unknown: the cache cannot say, or the two images cannot be compared (a tag against a digest).
+   * The kind of change the expected image comes from.
+   */
+  changeKind?: StageDriftChangeKindEnum;
+  /**
+   * no-record: nothing was ever promoted into the stage here, nor a deploy recorded; unknown: the cache cannot say, or the two images cannot be compared (a tag against a digest).
    */
   state: StageDriftStateEnum;
   reason?: string;
@@ -31,6 +35,10 @@ export interface StageDrift {
   changedBy?: StageDriftChangedBy;
 }
 
+/**
+ * @public
+ */
+export type StageDriftChangeKindEnum = 'promotion' | 'rollback' | 'deploy';
 /**
  * @public
  */

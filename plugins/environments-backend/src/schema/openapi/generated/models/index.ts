@@ -7,6 +7,8 @@ export * from '../models/CheckResult.model';
 export * from '../models/ChecklistItemResult.model';
 export * from '../models/ChecklistResponse.model';
 export * from '../models/Conflict.model';
+export * from '../models/DeployRecord.model';
+export * from '../models/DeployRecordRequest.model';
 export * from '../models/DoraDuration.model';
 export * from '../models/DoraMetrics.model';
 export * from '../models/DoraMetricsChangeFailureRate.model';

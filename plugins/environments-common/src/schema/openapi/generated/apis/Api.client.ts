@@ -11,6 +11,8 @@ import { pluginId } from '../pluginId';
 import * as parser from 'uri-template';
 import { ApprovalRequest } from '../models/ApprovalRequest.model';
 import { ChecklistResponse } from '../models/ChecklistResponse.model';
+import { DeployRecord } from '../models/DeployRecord.model';
+import { DeployRecordRequest } from '../models/DeployRecordRequest.model';
 import { DoraMetrics } from '../models/DoraMetrics.model';
 import { DoraRange } from '../models/DoraRange.model';
 import { DriftResponse } from '../models/DriftResponse.model';
@@ -195,6 +197,17 @@ export type PreviewPromotion = {
     name: string;
   };
   body: PreviewRequest;
+};
+/**
+ * @public
+ */
+export type RecordDeploy = {
+  path: {
+    kind: string;
+    namespace: string;
+    name: string;
+  };
+  body: DeployRecordRequest;
 };
 
 /**
@@ -637,6 +650,39 @@ export class DefaultApiClient {
     const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
 
     const uriTemplate = `/entities/{kind}/{namespace}/{name}/promotions/preview`;
+
+    const uri = parser.parse(uriTemplate).expand({
+      kind: request.path.kind,
+      namespace: request.path.namespace,
+      name: request.path.name,
+    });
+
+    return await this.fetchApi.fetch(`${baseUrl}${uri}`, {
+      headers: {
+        'Content-Type': 'application/json',
+        ...(options?.token && { Authorization: `Bearer ${options?.token}` }),
+      },
+      method: 'POST',
+      body: JSON.stringify(request.body),
+    });
+  }
+
+  /**
+   * For CI and a template\'s first deploy. The stage\'s rollout must be complete, and no promotion may be in flight into it. Recording when the stage already runs what its last change put there records nothing and answers 200 with that change.
+   * Record what a stage runs after a deploy the portal did not make, as its drift baseline
+   * @param kind -
+   * @param namespace -
+   * @param name -
+   * @param deployRecordRequest -
+   */
+  public async recordDeploy(
+    // @ts-ignore
+    request: RecordDeploy,
+    options?: RequestOptions,
+  ): Promise<TypedResponse<DeployRecord>> {
+    const baseUrl = await this.discoveryApi.getBaseUrl(pluginId);
+
+    const uriTemplate = `/entities/{kind}/{namespace}/{name}/deploys`;
 
     const uri = parser.parse(uriTemplate).expand({
       kind: request.path.kind,
