@@ -181,6 +181,34 @@ describe('promotion routes on the promotion engine', () => {
     expect(applied.calls.map(c => c.image)).toEqual([DEV, STAGING]);
   });
 
+  it('records a deploy where the policy allows it (201), answers a retry 200, and refuses prod (403) and unknown fields (400)', async () => {
+    const { server } = await serve();
+    const record = (body: object) =>
+      request(server)
+        .post(`${base}/deploys`)
+        .set('Authorization', as(GUEST))
+        .send(body);
+
+    const first = await record({ stage: 'dev', image: DEV });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({
+      stage: 'dev',
+      kind: 'deploy',
+      image: DEV,
+      recordedBy: GUEST,
+    });
+    const retried = await record({ stage: 'dev' });
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual(first.body);
+
+    const prod = await record({ stage: 'prod' });
+    expect(prod.status).toBe(403);
+    expect(prod.body.error.message).toBe(
+      'Not allowed: environments.deploy.record for component:default/orders in prod',
+    );
+    expect((await record({ stage: 'dev', by: 'me' })).status).toBe(400);
+  });
+
   it('answers 403 to the guest promoting to prod, and stores and applies nothing', async () => {
     const { server, applied, promotions, stored } = await serve();
     const res = await request(server)

@@ -10,6 +10,7 @@ import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
+  environmentsDeployRecordPermission,
   environmentsTemplateExecutePermission,
   environmentsWindowOverridePermission,
 } from '@envportal/plugin-environments-common';
@@ -85,6 +86,18 @@ describe('EnvironmentsPermissionPolicy', () => {
     expect(
       await decide(environmentsRollbackCreatePermission, GUEST, 'prod'),
     ).toBe(false);
+  });
+
+  it('lets the guest record a deploy in dev and staging only, release managers anywhere', async () => {
+    expect(await decide(environmentsDeployRecordPermission, GUEST, 'dev')).toBe(
+      true,
+    );
+    expect(
+      await decide(environmentsDeployRecordPermission, GUEST, 'prod'),
+    ).toBe(false);
+    expect(
+      await decide(environmentsDeployRecordPermission, MANAGER, 'prod'),
+    ).toBe(true);
   });
 
   it('lets release managers promote to prod, override and roll back', async () => {

@@ -8,6 +8,7 @@ import {
   environmentsPromotionCreatePermission,
   environmentsPromotionOverridePermission,
   environmentsRollbackCreatePermission,
+  environmentsDeployRecordPermission,
   environmentsTemplateExecutePermission,
 } from '@envportal/plugin-environments-common';
 import {
@@ -157,6 +158,32 @@ describe('environments permission rules', () => {
           { entityRef: 'template:default/express-service', targetStage: 'dev' },
           agent,
           rules,
+        ),
+      ).toBe(false);
+    });
+
+    it('allows recording a deploy only into its own list, not the promotion stages', async () => {
+      const record = (stage: string, lists: object) =>
+        isAllowed(
+          allowAll,
+          environmentsDeployRecordPermission,
+          orders(stage),
+          agent,
+          lists,
+        );
+      expect(await record('dev', rules)).toBe(false);
+      expect(await record('dev', { deployRecordStages: ['dev'] })).toBe(true);
+      expect(await record('staging', { deployRecordStages: ['dev'] })).toBe(
+        false,
+      );
+      // and that list grants no promotion
+      expect(
+        await isAllowed(
+          allowAll,
+          environmentsPromotionCreatePermission,
+          orders('dev'),
+          agent,
+          { deployRecordStages: ['dev'] },
         ),
       ).toBe(false);
     });

@@ -427,3 +427,123 @@ describe('an idempotency key', () => {
     expect(fakeStrategy.calls).toHaveLength(1);
   });
 });
+
+describe('a recorded deploy', () => {
+  const deployIn = (stage: string, image?: string) => ({
+    entity: ref,
+    stage,
+    image,
+  });
+  const lastIn = async (
+    store: { lastChanges(refs: string[]): Promise<Array<{ stage: string }>> },
+    stage: string,
+  ) => (await store.lastChanges([ORDERS])).find(c => c.stage === stage);
+
+  it('makes what dev runs its baseline, once: a retry records nothing, a change by hand is a new record', async () => {
+    const { service, store, cluster, as, audit } = await promotable([]);
+    const first = await service.recordDeploy(deployIn('dev', AFTER), as(ALICE));
+    expect(first).toEqual({
+      created: true,
+      record: {
+        entityRef: ORDERS,
+        stage: 'dev',
+        kind: 'deploy',
+        image: AFTER,
+        recordedBy: ALICE,
+        recordedAt: expect.any(String),
+      },
+    });
+    expect(await lastIn(store, 'dev')).toMatchObject({
+      kind: 'deploy',
+      image: AFTER,
+      deployment: 'orders',
+      container: 'app',
+      config: expect.objectContaining({ scope: expect.any(Number) }),
+    });
+
+    const retried = await service.recordDeploy(deployIn('dev'), as(BOB));
+    expect(retried).toEqual({ created: false, record: first.record });
+
+    cluster.setsEnv('dev', 'LOG_LEVEL', 'debug');
+    const again = await service.recordDeploy(deployIn('dev'), as(BOB));
+    expect(again.created).toBe(true);
+    expect(again.record.recordedBy).toBe(BOB);
+    expect(
+      audit.events
+        .filter(e => e.eventId === 'deploy-recorded')
+        .map(e => e.actor),
+    ).toEqual([ALICE, BOB]);
+  });
+
+  it('is refused while the rollout runs, for an image the stage does not run, and while a promotion is in flight into it', async () => {
+    const { service, store, cluster, as } = await promotable(['stalls']);
+    cluster.rollOut('dev', NEXT, 'stalls');
+    await expect(
+      service.recordDeploy(deployIn('dev'), as(ALICE)),
+    ).rejects.toThrow(/The rollout of orders in dev is not complete/);
+    cluster.finishRollout('dev');
+    await expect(
+      service.recordDeploy(deployIn('dev', AFTER), as(ALICE)),
+    ).rejects.toThrow(`dev runs ${NEXT}, not ${AFTER}`);
+
+    const promotion = await service.create(
+      { entity: ref, from: 'dev', to: 'staging' },
+      as(ALICE),
+    );
+    await expect(
+      service.recordDeploy(deployIn('staging'), as(ALICE)),
+    ).rejects.toThrow(
+      `Promotion ${promotion.promotion.id} is in flight into staging; it records what it puts there`,
+    );
+    await expect(
+      service.recordDeploy(deployIn('qa'), as(ALICE)),
+    ).rejects.toThrow(InputError);
+    expect(await lastIn(store, 'dev')).toBeUndefined();
+    expect(await lastIn(store, 'staging')).toBeUndefined();
+    cluster.finishRollout('staging');
+    await service.idle();
+  });
+
+  it('is denied without the permission, audited, and records nothing', async () => {
+    const { service, store, auditor } = await setup();
+    await expect(
+      service.recordDeploy(deployIn('dev'), {
+        credentials: mockCredentials.user(ALICE),
+      }),
+    ).rejects.toThrow(
+      'Not allowed: environments.deploy.record for component:default/orders in dev',
+    );
+    expect(auditor.createEvent).toHaveBeenCalledWith(
+      expect.objectContaining({
+        eventId: 'deploy-denied',
+        meta: expect.objectContaining({ actor: ALICE, to: 'dev' }),
+      }),
+    );
+    expect(await store.lastChanges([ORDERS])).toEqual([]);
+  });
+
+  it('lets a service token (CI) record only into serviceDeployRecordStages', async () => {
+    const cluster = fakeCluster();
+    cluster.runs('dev', AFTER);
+    cluster.runs('staging', BEFORE);
+    const bed = await promotionTestbed({
+      databases,
+      cluster,
+      promotion: {
+        servicePrincipalStages: ['dev', 'staging'],
+        serviceDeployRecordStages: ['dev'],
+      },
+    });
+    const service = createPromotionService(bed.deps);
+    const ci = { credentials: mockCredentials.service('external:ci') };
+    await expect(service.recordDeploy(deployIn('staging'), ci)).rejects.toThrow(
+      NotAllowedError,
+    );
+    await expect(
+      service.recordDeploy(deployIn('dev', AFTER), ci),
+    ).resolves.toMatchObject({
+      created: true,
+      record: { recordedBy: 'service:external:ci' },
+    });
+  });
+});
