@@ -14,6 +14,7 @@ export { catalogModuleLocalPublish } from './catalogModule';
 export { createHelmUpgradeAction } from './actions/helmUpgrade';
 export { createRolloutStatusAction } from './actions/rolloutStatus';
 export { createPromoteAction } from './actions/promote';
+export { createRecordDeployAction } from './actions/recordDeploy';
 export { createTerraformPlanAction } from './actions/terraformPlan';
 export { createTerraformApplyAction } from './actions/terraformApply';
 export type { ReferenceSource } from './reference/copyReference';

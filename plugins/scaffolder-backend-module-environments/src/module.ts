@@ -10,6 +10,7 @@ import { createFetchReferenceAction } from './actions/fetchReference';
 import { createHelmUpgradeAction } from './actions/helmUpgrade';
 import { createPromoteAction } from './actions/promote';
 import { createPublishLocalAction } from './actions/publishLocal';
+import { createRecordDeployAction } from './actions/recordDeploy';
 import { createRolloutStatusAction } from './actions/rolloutStatus';
 import { createStageAction } from './actions/stage';
 import { createTerraformApplyAction } from './actions/terraformApply';
@@ -58,6 +59,7 @@ export const scaffolderModuleEnvironments = createBackendModule({
           createHelmUpgradeAction({ access, permissions }),
           createRolloutStatusAction({ access, permissions }),
           createPromoteAction({ discovery, auth }),
+          createRecordDeployAction({ discovery, auth }),
           createTerraformPlanAction({ ...reference, permissions }),
           createTerraformApplyAction({ ...reference, permissions }),
         );

@@ -10,6 +10,7 @@ import { createFetchReferenceAction } from './fetchReference';
 import { createHelmUpgradeAction } from './helmUpgrade';
 import { createPromoteAction } from './promote';
 import { createPublishLocalAction } from './publishLocal';
+import { createRecordDeployAction } from './recordDeploy';
 import { createRolloutStatusAction } from './rolloutStatus';
 import { createStageAction } from './stage';
 import { createTerraformApplyAction } from './terraformApply';
@@ -35,6 +36,10 @@ const actions: TemplateAction<any, any, any>[] = [
   createHelmUpgradeAction({ access, permissions }),
   createRolloutStatusAction({ access, permissions }),
   createPromoteAction({
+    discovery: mockServices.discovery(),
+    auth: mockServices.auth(),
+  }),
+  createRecordDeployAction({
     discovery: mockServices.discovery(),
     auth: mockServices.auth(),
   }),

@@ -1,17 +1,11 @@
 import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
-import { CompoundEntityRef, parseEntityRef } from '@backstage/catalog-model';
-import {
-  ConflictError,
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ResponseError,
-} from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type {
   Promotion,
   PromotionPreview,
 } from '@envportal/plugin-environments-common';
+import { environmentsEntityApi } from './environmentsApi';
 import { examples } from './promote.examples';
 import {
   DNS_LABEL,
@@ -64,44 +58,17 @@ export function createPromoteAction(options: {
       },
     },
     async handler(ctx) {
-      let entity: CompoundEntityRef;
-      try {
-        entity = parseEntityRef(ctx.input.entityRef, {
-          defaultKind: 'component',
-        });
-      } catch (error) {
-        throw new InputError(`entityRef: ${(error as Error).message}`);
-      }
       if (ctx.input.from === ctx.input.to) {
         throw new InputError('from and to must be different stages');
       }
-      const baseUrl = await discovery.getBaseUrl('environments');
-      const entityPath = [
-        'entities',
-        entity.kind,
-        entity.namespace,
-        entity.name,
-      ]
-        .map(encodeURIComponent)
-        .join('/');
-      // The token carries the task user's identity: the backend decides as if the user clicked.
-      const { token } = await auth.getPluginRequestToken({
-        onBehalfOf: await ctx.getInitiatorCredentials(),
-        targetPluginId: 'environments',
+      const { post } = await environmentsEntityApi({
+        discovery,
+        auth,
+        entityRef: ctx.input.entityRef,
+        initiator: await ctx.getInitiatorCredentials(),
+        signal: ctx.signal,
+        what: 'Promotion refused',
       });
-      const post = async (path: string, body: object) => {
-        const response = await fetch(`${baseUrl}/${entityPath}/${path}`, {
-          method: 'POST',
-          headers: {
-            Authorization: `Bearer ${token}`,
-            'Content-Type': 'application/json',
-          },
-          body: JSON.stringify(body),
-          signal: ctx.signal,
-        });
-        if (!response.ok) throw await promotionError(response);
-        return response.json();
-      };
       const request = { from: ctx.input.from, to: ctx.input.to };
 
       if (ctx.isDryRun) {
@@ -154,23 +121,4 @@ export function createPromoteAction(options: {
       ctx.output('state', promotion.state);
     },
   });
-}
-
-// The task log shows the environments backend's own reason (failed gate, missing permission).
-async function promotionError(response: Response): Promise<Error> {
-  const error = await ResponseError.fromResponse(response);
-  const reason = error.body?.error?.message ?? error.message;
-  const message = `Promotion refused (${response.status}): ${reason}`;
-  switch (response.status) {
-    case 400:
-      return new InputError(message);
-    case 403:
-      return new NotAllowedError(message);
-    case 404:
-      return new NotFoundError(message);
-    case 409:
-      return new ConflictError(message);
-    default:
-      return error;
-  }
 }

@@ -1,7 +1,8 @@
 /*
  * The "Create Express service" template run for real through the scaffolder API, with the real
  * catalog backend reading the template from its file location: fetch, publish:local, register,
- * helm:upgrade into dev on the local cluster, rollout status. Measures "Create" to dev running.
+ * helm:upgrade into dev on the local cluster, rollout status, and the deploy recorded with the real
+ * environments backend as dev's drift baseline. Measures "Create" to dev running.
  */
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
@@ -12,6 +13,7 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import environmentsPlugin from '@envportal/plugin-environments-backend';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,6 +84,8 @@ describeWithCluster('templates/express-service, run for real', () => {
         catalogModuleScaffolderEntityModel,
         scaffolderPlugin,
         environmentsScaffolderFeatures,
+        // The real environments backend: the template records its deploy there.
+        environmentsPlugin,
         mockServices.rootConfig.factory({ data }),
         // The real scheduler: the catalog module lists the publish directory every few seconds.
         schedulerServiceFactory,
@@ -163,6 +167,21 @@ describeWithCluster('templates/express-service, run for real', () => {
     expect(deployment.status.availableReplicas).toBe(2);
     expect(deployment.metadata.labels['backstage.io/kubernetes-id']).toBe(NAME);
     expect(log).toContain(`deployment/${NAME}: 2 of 2 replicas available`);
+
+    // The deploy is dev's drift baseline, recorded as the user who ran the template.
+    const drift = await request(backend.server)
+      .get(`/api/environments/entities/component/default/${NAME}/drift`)
+      .set('Authorization', auth);
+    expect(drift.status).toBe(200);
+    expect(drift.body.stages.find((s: any) => s.stage === 'dev')).toMatchObject(
+      {
+        state: 'in-sync',
+        changeKind: 'deploy',
+        promotedBy: 'user:default/guest',
+        expectedImage: deployment.spec.template.spec.containers[0].image,
+      },
+    );
+    expect(log).toContain(`dev is expected to run `);
 
     // In the catalog, with the links the template outputs.
     const entity = await until('entity in the catalog', 60_000, async () => {
