@@ -15,10 +15,11 @@
  *   POST /promotions/:id/approvals                             { decision, comment? }
  *   GET  /stages                                               approval policy and window per stage
  *   GET  /fleet                                                every component by stage, from the caches
- *   GET  /entities/:kind/:namespace/:name/drift              what runs against what was last promoted
+ *   GET  /entities/:kind/:namespace/:name/drift              what runs against what was last promoted or deployed
  *   GET  /dora[?range=30d]                                     delivery metrics of every readable component
  *   GET  /entities/:kind/:namespace/:name/dora[?range=30d]     delivery metrics of one component
  *   POST /entities/:kind/:namespace/:name/rollbacks            { stage, reason? }
+ *   POST /entities/:kind/:namespace/:name/deploys              { stage, image? }  a deploy as drift baseline
  */
 export type {
   ApprovalDecision,

@@ -8,8 +8,19 @@ import Typography from '@material-ui/core/Typography';
 import { personName } from '../StageCard/governanceSummary';
 import { StatusLabel } from '../StatusLabel';
 
+/** How the expected image got there, as the notice says it. */
+const BASELINE = {
+  promotion: { title: 'Drifted from the promoted version', verb: 'Promoted' },
+  rollback: {
+    title: 'Drifted from the promoted version',
+    verb: 'Rolled back to',
+  },
+  deploy: { title: 'Drifted from the recorded deploy', verb: 'Deployed' },
+} as const;
+
 /**
- * A drifted stage: what runs, what was promoted, who changed it where the cluster says, and a
+ * A drifted stage: what runs, what was promoted (or deployed and recorded), who changed it where the
+ * cluster says, and a
  * button that promotes again from the stage before (with the usual gates and permissions).
  */
 export const DriftNotice = (props: {
@@ -20,17 +31,16 @@ export const DriftNotice = (props: {
   const { drift, reassert } = props;
   if (drift.state !== 'drifted') return null;
   const changedBy = drift.changedBy;
+  const baseline = BASELINE[drift.changeKind ?? 'promotion'];
   return (
     <Box role="group" aria-label={`${drift.stage} drifted`}>
-      <StatusLabel tone="warning">
-        Drifted from the promoted version
-      </StatusLabel>
+      <StatusLabel tone="warning">{baseline.title}</StatusLabel>
       <Typography variant="body2">
         Runs {drift.actualImage ?? 'nothing'}
         {drift.reason ? ` (${drift.reason})` : ''}
       </Typography>
       <Typography variant="body2">
-        Promoted {drift.expectedImage}
+        {baseline.verb} {drift.expectedImage}
         {drift.promotedBy ? ` by ${personName(drift.promotedBy)}` : ''}
         {drift.promotedAt ? `, ${formatStageTime(drift.promotedAt)}` : ''}
       </Typography>

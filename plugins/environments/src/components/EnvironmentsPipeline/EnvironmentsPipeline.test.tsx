@@ -138,4 +138,31 @@ describe('EnvironmentsPipeline', () => {
     );
     expect(await screen.findByRole('dialog')).toBeInTheDocument();
   });
+
+  it('says a stage drifted from a recorded deploy (CI, the template) rather than from a promotion', async () => {
+    await renderWithApi(
+      <EnvironmentsPipeline
+        stages={[stage('dev', '1.4.2')]}
+        drift={[
+          {
+            stage: 'dev',
+            state: 'drifted',
+            changeKind: 'deploy',
+            expectedImage: 'registry.local/payments:1.4.2',
+            actualImage: 'registry.local/payments:1.4.3',
+            promotedBy: 'service:external:ci',
+            promotedAt: '2026-11-20T10:00:00Z',
+          },
+        ]}
+      />,
+    );
+    const notice = screen.getByRole('group', { name: 'dev drifted' });
+    expect(
+      within(notice).getByText('Drifted from the recorded deploy'),
+    ).toBeInTheDocument();
+    expect(
+      within(notice).getByText(/^Deployed registry.local\/payments:1.4.2 by /),
+    ).toBeInTheDocument();
+    expect(within(notice).queryByRole('button')).not.toBeInTheDocument();
+  });
 });
