@@ -475,7 +475,7 @@ describe('a recorded deploy', () => {
     ).toEqual([ALICE, BOB]);
   });
 
-  it('is refused while the rollout runs, for an image the stage does not run, and while a promotion is in flight into it', async () => {
+  it('is refused while the rollout runs, for an image the stage does not run, while a promotion is in flight into it, and while the stage cannot be read', async () => {
     const { service, store, cluster, as } = await promotable(['stalls']);
     cluster.rollOut('dev', NEXT, 'stalls');
     await expect(
@@ -498,6 +498,17 @@ describe('a recorded deploy', () => {
     await expect(
       service.recordDeploy(deployIn('qa'), as(ALICE)),
     ).rejects.toThrow(InputError);
+    cluster.watchFails('dev', 'watch of dev: connection refused');
+    await expect(
+      service.recordDeploy(deployIn('dev'), as(ALICE)),
+    ).rejects.toThrow(
+      'dev cannot be read now (watch of dev: connection refused); nothing was recorded',
+    );
+    cluster.watchRecovers('dev');
+    cluster.unlisted('dev');
+    await expect(
+      service.recordDeploy(deployIn('dev'), as(ALICE)),
+    ).rejects.toThrow('dev cannot be read now; nothing was recorded');
     expect(await lastIn(store, 'dev')).toBeUndefined();
     expect(await lastIn(store, 'staging')).toBeUndefined();
     cluster.finishRollout('staging');

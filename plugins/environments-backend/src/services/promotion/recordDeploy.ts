@@ -4,6 +4,7 @@ import {
   InputError,
   NotAllowedError,
   NotFoundError,
+  ServiceUnavailableError,
 } from '@backstage/errors';
 import {
   DeployRecord,
@@ -22,6 +23,9 @@ import {
 } from './stageWorkload';
 import type { CallOptions, PromotionServiceDeps } from './types';
 import { configMapContentsIn, configRecord, rolloutProgress } from './workload';
+
+/** How long a stage's cache may take to sync (the first request after a start) before it is refused. */
+const SYNC_WAIT_MS = 5000;
 
 export type DeployRecordInput = {
   entity: EntityRefParts;
@@ -45,7 +49,8 @@ function asRecord(change: LastChange): DeployRecord {
  * Records what a stage runs after a deploy the portal did not make (CI, a template's first deploy),
  * so drift has a baseline there: the running image (with its digest) and configuration, read from
  * the cache. Recording blesses what runs, so it needs `environments.deploy.record` for the stage,
- * a finished rollout, no promotion in flight into the stage (that one records what it puts there),
+ * current data from the stage's cluster, a finished rollout, no promotion in flight into the stage
+ * (that one records what it puts there),
  * and, when the caller names the image it deployed, that image running. A stage that already runs
  * what its last change put there records nothing (`created: false`), so a retry is harmless.
  */
@@ -85,6 +90,21 @@ export async function recordDeploy(
         `Promotion ${inFlight.id} is in flight into ${input.stage}; it records what it puts there`,
       );
     }
+    const target = deps.registry.forStage(input.stage);
+    const cache = deps.workloadCache.namespace(
+      target.clusterName,
+      target.namespace,
+    );
+    // A baseline taken from data that is not current would bless what no longer runs.
+    await cache.waitForSync(SYNC_WAIT_MS);
+    const health = cache.health();
+    if (!health.synced || health.stale) {
+      throw new ServiceUnavailableError(
+        `${input.stage} cannot be read now${
+          health.errors[0] ? ` (${health.errors[0]})` : ''
+        }; nothing was recorded`,
+      );
+    }
     const selector = selectorOf(entity);
     const [running] = await Promise.all([
       readStageWorkload(deps, entity, input.stage, selector),
@@ -93,11 +113,6 @@ export async function recordDeploy(
     if (!running) {
       throw new NotFoundError(`Nothing of ${entityRef} runs in ${input.stage}`);
     }
-    const target = deps.registry.forStage(input.stage);
-    const cache = deps.workloadCache.namespace(
-      target.clusterName,
-      target.namespace,
-    );
     const rollout = rolloutProgress(
       cache,
       running.deployment,

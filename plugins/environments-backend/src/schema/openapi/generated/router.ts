@@ -2207,6 +2207,9 @@ export const spec = {
           '409': {
             $ref: '#/components/responses/Error',
           },
+          '503': {
+            $ref: '#/components/responses/Error',
+          },
         },
       },
     },

@@ -235,6 +235,7 @@ export type RecordDeploy = {
     | ErrorBody
     | ErrorBody
     | ErrorBody
+    | ErrorBody
     | ErrorBody;
 };
 
