@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # "Create service": the scaffolder actions (helm:upgrade, kubernetes:rollout-status, terraform:plan/apply,
-# environments:promote, environments:record-deploy, fetch:reference, publish:local, catalog:wait-for-entity) and the express-service
-# template, against the local cluster with real Helm, Terraform/OpenTofu and npm:
+# environments:promote, environments:record-deploy, fetch:reference, publish:local,
+# catalog:wait-for-entity) and the express-service template, against the local cluster with real Helm, Terraform/OpenTofu and npm:
 #   - each action's own tests (install, upgrade, rollback of a never-ready release, dry runs change nothing);
 #   - the template as a dry run through POST /api/scaffolder/v2/dry-run (produced files, the produced
 #     service's npm ci && npm test, its chart's helm lint/template, rejected parameters);
 #   - the template run for real through POST /api/scaffolder/v2/tasks with the real catalog and
-#     environments backends (its deploy recorded as dev's drift baseline), which prints "MEASURE create-to-dev-running <ms>".
+#     environments backends (its deploy recorded as dev's drift baseline), which prints
+#     "MEASURE create-to-dev-running <ms>".
 # Cluster tests fail instead of skipping here (CI=true: see packages/test-utils). scripts/test-all stops the cluster.
 source "$(dirname "$0")/../lib/common.sh"
 source "$REPO_ROOT/scripts/chart/tools.sh"
