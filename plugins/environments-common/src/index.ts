@@ -27,6 +27,7 @@ export type {
   ListPromotions,
   ListStageGovernance,
   PreviewPromotion,
+  RecordDeploy,
   RequestOptions,
   TypedResponse,
 } from './schema/openapi/generated/apis';
