@@ -22,6 +22,7 @@ describe('environments-common', () => {
       'environments.promotion.approve',
       'environments.promotion.window-override',
       'environments.rollback.create',
+      'environments.deploy.record',
       'environments.template.execute',
     ]);
     for (const permission of environmentsPermissions) {

@@ -153,11 +153,10 @@ export async function isAllowed(
     const promotes =
       permission.name === environmentsPromotionCreatePermission.name ||
       permission.name === environmentsRollbackCreatePermission.name;
-    const stages = promotes
-      ? services.promotionStages
-      : permission.name === environmentsDeployRecordPermission.name
-      ? services.deployRecordStages
-      : undefined;
+    let stages: string[] | undefined;
+    if (promotes) stages = services.promotionStages;
+    else if (permission.name === environmentsDeployRecordPermission.name)
+      stages = services.deployRecordStages;
     return (
       decision.result !== AuthorizeResult.DENY &&
       (stages ?? []).includes(resource.targetStage)
