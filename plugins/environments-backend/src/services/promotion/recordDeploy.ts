@@ -14,25 +14,21 @@ import { requirePermission } from '@envportal/plugin-environments-node';
 import { randomUUID } from 'node:crypto';
 import type { LastChange } from '../../database/PromotionStore';
 import { sameImage, stageDrift } from '../drift/stageDrift';
-import type { EntityRefParts } from '../entities';
 import { actorOf, AuditSubject, PromotionAudit } from './audit';
 import {
   assertSoleClaimant,
   readStageWorkload,
   selectorOf,
 } from './stageWorkload';
-import type { CallOptions, PromotionServiceDeps } from './types';
+import type {
+  CallOptions,
+  DeployRecordInput,
+  PromotionServiceDeps,
+} from './types';
 import { configMapContentsIn, configRecord, rolloutProgress } from './workload';
 
 /** How long a stage's cache may take to sync (the first request after a start) before it is refused. */
 const SYNC_WAIT_MS = 5000;
-
-export type DeployRecordInput = {
-  entity: EntityRefParts;
-  stage: string;
-  /** The image the deploy put there; the record is refused unless the stage runs it. */
-  image?: string;
-};
 
 function asRecord(change: LastChange): DeployRecord {
   return {

@@ -26,7 +26,6 @@ import type { PromotionStore } from '../../database/PromotionStore';
 import type { PrometheusClient } from '../metrics';
 import type { PromotionSettings } from './settings';
 import type { PromotionStrategy } from './strategies';
-import type { DeployRecordInput } from './recordDeploy';
 
 /** Computes one stage's verification checklist (the status engineer's checklist service fits this). */
 export interface ChecklistSource {
@@ -52,6 +51,13 @@ export type RollbackRequest = {
   stage: string;
   reason?: string;
   idempotencyKey?: string;
+};
+
+export type DeployRecordInput = {
+  entity: EntityRefParts;
+  stage: string;
+  /** The image the deploy put there; the record is refused unless the stage runs it. */
+  image?: string;
 };
 
 export type CallOptions = {
