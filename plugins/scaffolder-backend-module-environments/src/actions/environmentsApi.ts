@@ -4,6 +4,7 @@ import {
   DiscoveryService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   ConflictError,
   InputError,
@@ -40,21 +41,44 @@ export async function environmentsEntityApi(options: {
     targetPluginId: 'environments',
   });
   return {
-    async post(path: string, body: object): Promise<unknown> {
-      const response = await fetch(`${baseUrl}/${entityPath}/${path}`, {
-        method: 'POST',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'Content-Type': 'application/json',
-        },
-        body: JSON.stringify(body),
-        signal: options.signal,
-      });
-      if (!response.ok) throw await refusal(response, options.what);
-      return response.json();
+    /**
+     * The answer's status and body; a refusal throws, after `retry.attempts` tries when its status
+     * is one of `retry.statuses` (an answer that may change within seconds).
+     */
+    async post(
+      path: string,
+      body: object,
+      retry?: Retry,
+    ): Promise<{ status: number; body: unknown }> {
+      for (let attempt = 1; ; attempt++) {
+        const response = await fetch(`${baseUrl}/${entityPath}/${path}`, {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${token}`,
+            'Content-Type': 'application/json',
+          },
+          body: JSON.stringify(body),
+          signal: options.signal,
+        });
+        if (response.ok) {
+          return { status: response.status, body: await response.json() };
+        }
+        if (
+          !retry ||
+          attempt >= retry.attempts ||
+          !retry.statuses.includes(response.status)
+        ) {
+          throw await refusal(response, options.what);
+        }
+        await response.body?.cancel();
+        await sleep(retry.delayMs, undefined, { signal: options.signal });
+      }
     },
   };
 }
+
+/** Which refusals are asked again, how often, and how far apart. */
+export type Retry = { statuses: number[]; attempts: number; delayMs: number };
 
 // The task log shows the environments backend's own reason (failed gate, missing permission).
 async function refusal(response: Response, what: string): Promise<Error> {

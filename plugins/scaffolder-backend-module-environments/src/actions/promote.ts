@@ -72,10 +72,8 @@ export function createPromoteAction(options: {
       const request = { from: ctx.input.from, to: ctx.input.to };
 
       if (ctx.isDryRun) {
-        const preview = (await post(
-          'promotions/preview',
-          request,
-        )) as PromotionPreview;
+        const preview = (await post('promotions/preview', request))
+          .body as PromotionPreview;
         for (const gate of preview.gates) {
           ctx.logger.info(
             `gate ${gate.title}: ${gate.result} (${gate.detail})`,
@@ -100,13 +98,15 @@ export function createPromoteAction(options: {
       const promotion = await ctx.checkpoint({
         key: `environments.promote.${ctx.input.entityRef}.${ctx.input.from}.${ctx.input.to}`,
         fn: async () => {
-          const created = (await post('promotions', {
-            ...request,
-            overrideReason: ctx.input.overrideReason,
-            idempotencyKey: `scaffolder:${ctx.task.id}:${
-              ctx.step?.id ?? 'promote'
-            }`,
-          })) as Promotion;
+          const created = (
+            await post('promotions', {
+              ...request,
+              overrideReason: ctx.input.overrideReason,
+              idempotencyKey: `scaffolder:${ctx.task.id}:${
+                ctx.step?.id ?? 'promote'
+              }`,
+            })
+          ).body as Promotion;
           return {
             id: created.id,
             state: created.state,

@@ -10,6 +10,8 @@ import {
   ENTITY_REF_MESSAGE,
 } from './validation';
 
+const RETRY = { statuses: [404, 409, 503], attempts: 10, delayMs: 1000 };
+
 /**
  * `environments:record-deploy` tells the environments backend that a deploy it did not make (the
  * template's own first deploy) is what the stage should run, so drift has a baseline there from the
@@ -46,7 +48,7 @@ export function createRecordDeployAction(options: {
           z
             .boolean()
             .describe(
-              'false when the stage already ran what its last change put there',
+              'false when the stage already ran what its last change put there (nothing recorded)',
             ),
       },
     },
@@ -58,15 +60,20 @@ export function createRecordDeployAction(options: {
         signal: ctx.signal,
         what: 'Deploy record refused',
       });
-      // A retried step records nothing new: the backend answers with the record the stage has.
-      const record = (await post('deploys', {
-        stage: ctx.input.stage,
-      })) as DeployRecord;
+      // A retried step records nothing new: the backend answers 200 with the record the stage has.
+      // The backend's cache may not hold the rollout the step before saw finish yet (404, 409), or
+      // may be syncing (503): asked again for a few seconds.
+      const { status, body } = await post(
+        'deploys',
+        { stage: ctx.input.stage },
+        RETRY,
+      );
+      const record = body as DeployRecord;
       ctx.logger.info(
         `${record.stage} is expected to run ${record.image} (${record.kind} by ${record.recordedBy}, ${record.recordedAt})`,
       );
       ctx.output('image', record.image);
-      ctx.output('recorded', record.kind === 'deploy');
+      ctx.output('recorded', status === 201);
     },
   });
 }

@@ -548,7 +548,7 @@ describe('a recorded deploy', () => {
     const service = createPromotionService(bed.deps);
     const ci = { credentials: mockCredentials.service('external:ci') };
     await expect(service.recordDeploy(deployIn('staging'), ci)).rejects.toThrow(
-      NotAllowedError,
+      'Not allowed: environments.deploy.record for component:default/orders in staging',
     );
     await expect(
       service.recordDeploy(deployIn('dev', AFTER), ci),

@@ -12,7 +12,7 @@ import {
 } from '@envportal/plugin-environments-common';
 import { requirePermission } from '@envportal/plugin-environments-node';
 import { randomUUID } from 'node:crypto';
-import type { LastChange } from '../../database/PromotionStore';
+import { ACTIVE_STATES, type LastChange } from '../../database/PromotionStore';
 import { sameImage, stageDrift } from '../drift/stageDrift';
 import { actorOf, AuditSubject, PromotionAudit } from './audit';
 import {
@@ -80,8 +80,9 @@ export async function recordDeploy(
       credentials,
       { deployRecordStages: deps.settings.serviceDeployRecordStages },
     );
+    // One waiting for approval or its window has changed nothing yet; it records what it puts there.
     const inFlight = await deps.store.findInFlight(entityRef, input.stage);
-    if (inFlight) {
+    if (inFlight && ACTIVE_STATES.includes(inFlight.state)) {
       throw new ConflictError(
         `Promotion ${inFlight.id} is in flight into ${input.stage}; it records what it puts there`,
       );

@@ -1079,7 +1079,7 @@ export const spec = {
             type: 'string',
             enum: ['deploy', 'promotion', 'rollback'],
             description:
-              'deploy: this record; promotion or rollback: the stage already ran what that change put there, so nothing new was recorded (200).',
+              'What the stage is expected to run comes from: a recorded deploy, or (200 only) the promotion or rollback whose result it still runs.',
           },
           image: {
             type: 'string',
@@ -2148,7 +2148,7 @@ export const spec = {
         summary:
           'Record what a stage runs after a deploy the portal did not make, as its drift baseline',
         description:
-          "For CI and a template's first deploy. The stage's rollout must be complete, and no promotion may be in flight into it. Recording when the stage already runs what its last change put there records nothing and answers 200 with that change.",
+          "For CI and a template's first deploy. The stage's rollout must be complete, and no promotion may be changing it (one waiting for approval or its window does not count). Recording when the stage already runs what its last change put there records nothing and answers 200 with that change.",
         parameters: [
           {
             $ref: '#/components/parameters/kind',

@@ -12,7 +12,7 @@ export interface DeployRecord {
   entityRef: string;
   stage: string;
   /**
-   * deploy: this record; promotion or rollback: the stage already ran what that change put there, so nothing new was recorded (200).
+   * What the stage is expected to run comes from: a recorded deploy, or (200 only) the promotion or rollback whose result it still runs.
    */
   kind: DeployRecordKindEnum;
   image: string;

@@ -668,7 +668,7 @@ export class DefaultApiClient {
   }
 
   /**
-   * For CI and a template\'s first deploy. The stage\'s rollout must be complete, and no promotion may be in flight into it. Recording when the stage already runs what its last change put there records nothing and answers 200 with that change.
+   * For CI and a template\'s first deploy. The stage\'s rollout must be complete, and no promotion may be changing it (one waiting for approval or its window does not count). Recording when the stage already runs what its last change put there records nothing and answers 200 with that change.
    * Record what a stage runs after a deploy the portal did not make, as its drift baseline
    * @param kind -
    * @param namespace -
