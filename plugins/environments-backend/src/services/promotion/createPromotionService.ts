@@ -27,7 +27,11 @@ import { gatesPassed } from './gates';
 import { createGovernance, promotionView } from './governance';
 import { createPromotionNotifier } from './notifications';
 import { buildPreview } from './preview';
-import { checkStageOrder, isProductionStage } from './stageOrder';
+import {
+  checkKnownStage,
+  checkStageOrder,
+  isProductionStage,
+} from './stageOrder';
 import { createTakeover } from './takeover';
 import {
   assertSoleClaimant,
@@ -415,9 +419,7 @@ export function createPromotionService(
       let selector;
       let permitted = false;
       try {
-        if (!deps.environments.stages.some(s => s.name === input.stage)) {
-          throw new InputError(`Unknown stage "${input.stage}"`);
-        }
+        checkKnownStage(deps, input.stage);
         await requirePermission(
           deps.permissions,
           environmentsRollbackCreatePermission,

@@ -1,7 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
-  InputError,
   NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
@@ -20,6 +19,7 @@ import {
   readStageWorkload,
   selectorOf,
 } from './stageWorkload';
+import { checkKnownStage } from './stageOrder';
 import type {
   CallOptions,
   DeployRecordInput,
@@ -69,9 +69,7 @@ export async function recordDeploy(
   let record: LastChange;
   let runningImage: string | undefined;
   try {
-    if (!deps.environments.stages.some(s => s.name === input.stage)) {
-      throw new InputError(`Unknown stage "${input.stage}"`);
-    }
+    checkKnownStage(deps, input.stage);
     // Permission first: a denied caller learns nothing more and records nothing.
     await requirePermission(
       deps.permissions,

@@ -2,6 +2,13 @@ import { InputError } from '@backstage/errors';
 import { stageSettings } from './settings';
 import { PromotionServiceDeps } from './types';
 
+/** Refuses a stage the config does not name (a rollback's, a recorded deploy's). */
+export function checkKnownStage(deps: PromotionServiceDeps, stage: string) {
+  if (!deps.environments.stages.some(s => s.name === stage)) {
+    throw new InputError(`Unknown stage "${stage}"`);
+  }
+}
+
 /** Checks the order of stages: forward only, to the next stage unless config allows the skip. */
 export function checkStageOrder(
   deps: PromotionServiceDeps,
