@@ -597,7 +597,11 @@ describe.each(databases.eachSupportedId())(
           recordedAt: new Date(at),
         });
       const v0 = await store.lastChangesVersion();
+      const told: unknown[] = [];
+      store.onDeployRecorded(change => told.push(change));
       await deploy('dev', 'r/orders:1', 1000);
+      // browsers re-read drift: told as a promotion change is
+      expect(told).toEqual([{ entityRef: orders, stage: 'dev' }]);
       const v1 = await store.lastChangesVersion();
       expect(v1).not.toBe(v0);
       await deploy('dev', 'r/orders:2', 2000);

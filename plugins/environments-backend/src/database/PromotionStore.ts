@@ -141,6 +141,12 @@ function entityFilter(entityRefs: string[] | undefined, column: string) {
 /** Told of a promotion after a write changed it. */
 export type PromotionChangeListener = (promotion: StoredPromotion) => void;
 
+/** Told of a deploy recorded into a stage. */
+export type DeployRecordedListener = (change: {
+  entityRef: string;
+  stage: string;
+}) => void;
+
 /** The replica no longer owns the promotion (its lease expired and another took it over). */
 export class LeaseLostError extends Error {
   constructor(readonly promotionId: string, readonly owner: string) {
@@ -287,6 +293,14 @@ export class PromotionStore {
   onChange(listener: PromotionChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  private readonly deployListeners = new Set<DeployRecordedListener>();
+
+  /** Called after this replica recorded a deploy: the stage's drift baseline changed. */
+  onDeployRecorded(listener: DeployRecordedListener): () => void {
+    this.deployListeners.add(listener);
+    return () => this.deployListeners.delete(listener);
   }
 
   private async changed(id: string, known?: StoredPromotion) {
@@ -537,6 +551,13 @@ export class PromotionStore {
       recorded_by: record.recordedBy,
       recorded_at: record.recordedAt,
     });
+    for (const listener of this.deployListeners) {
+      try {
+        listener({ entityRef: record.entityRef, stage: record.stage });
+      } catch {
+        // a listener's failure is not the write's: the record is stored
+      }
+    }
     return {
       entityRef: record.entityRef,
       stage: record.stage,

@@ -89,6 +89,7 @@ export function createDriftService(options: {
             return {
               stage: view.stage.name,
               state: 'unknown' as const,
+              changeKind: expected.kind,
               reason: view.status.error ?? 'the stage could not be read',
               expectedImage: expected.image,
               promotedAt: expected.finishedAt,

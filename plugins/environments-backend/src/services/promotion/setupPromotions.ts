@@ -83,10 +83,13 @@ export async function setupPromotions(deps: {
       },
     });
     deps.lifecycle.addShutdownHook(() => bus.stop());
-    store.onChange(p => {
-      live.promotionChanged(p.entityRef, p.to);
-      bus.announce({ entityRef: p.entityRef, stage: p.to });
-    });
+    const stageChanged = (entityRef: string, stage: string) => {
+      live.promotionChanged(entityRef, stage);
+      bus.announce({ entityRef, stage });
+    };
+    store.onChange(p => stageChanged(p.entityRef, p.to));
+    // A new drift baseline: the tab re-reads drift as it does after a promotion.
+    store.onDeployRecorded(c => stageChanged(c.entityRef, c.stage));
   }
   const promotions = createPromotionService({
     logger: deps.logger.child({ component: 'promotion' }),
