@@ -19,6 +19,7 @@ import { createRecordDeployAction } from './recordDeploy';
  * expressServiceTemplate.run.test.ts): it answers each request with the next scripted status and
  * records who asked.
  */
+let services: { discovery: DiscoveryService; auth: AuthService } | undefined;
 const script: number[] = [];
 const asked: Array<{ user?: string; body: unknown }> = [];
 const deploysDouble = createBackendPlugin({
@@ -70,8 +71,6 @@ const deploysDouble = createBackendPlugin({
     });
   },
 });
-let services: { discovery: DiscoveryService; auth: AuthService } | undefined;
-
 describe('environments:record-deploy against a double of the deploys route', () => {
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   beforeAll(async () => {

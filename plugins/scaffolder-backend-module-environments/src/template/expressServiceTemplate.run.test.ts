@@ -13,6 +13,8 @@ import {
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+// The test backend runs the real environments plugin next to this module, as a portal does.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import environmentsPlugin from '@envportal/plugin-environments-backend';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
