@@ -515,6 +515,32 @@ describe('a recorded deploy', () => {
     await service.idle();
   });
 
+  it('is not blocked by a promotion that only waits for its approval', async () => {
+    const cluster = fakeCluster();
+    cluster.runs('dev', AFTER);
+    cluster.runs('staging', BEFORE);
+    const bed = await promotionTestbed({
+      databases,
+      cluster,
+      promotion: {
+        stages: {
+          staging: { approval: { approvers: ['user:default/bob'] } },
+        },
+      },
+    });
+    const service = createPromotionService(bed.deps);
+    const waiting = await service.create(
+      { entity: ref, from: 'dev', to: 'staging' },
+      { credentials: mockCredentials.user(ALICE) },
+    );
+    expect(waiting.promotion.state).toBe('awaiting-approval');
+    await expect(
+      service.recordDeploy(deployIn('staging', BEFORE), {
+        credentials: mockCredentials.user(ALICE),
+      }),
+    ).resolves.toMatchObject({ created: true, record: { image: BEFORE } });
+  });
+
   it('is denied without the permission, audited, and records nothing', async () => {
     const { service, store, auditor } = await setup();
     await expect(
