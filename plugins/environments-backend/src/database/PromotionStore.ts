@@ -232,6 +232,17 @@ type Row = {
   duration_ms: number | string | null;
 };
 
+/** Tells every listener; a listener's failure is not the write's: the write has happened. */
+function tell<T>(listeners: Iterable<(value: T) => void>, value: T) {
+  for (const listener of listeners) {
+    try {
+      listener(value);
+    } catch {
+      // the next listener is still told
+    }
+  }
+}
+
 function iso(value: string | Date | null): string | undefined {
   if (value === null || value === undefined) return undefined;
   return new Date(value).toISOString();
@@ -307,13 +318,7 @@ export class PromotionStore {
     if (this.listeners.size === 0) return;
     const promotion = known ?? (await this.get(id));
     if (!promotion) return;
-    for (const listener of this.listeners) {
-      try {
-        listener(promotion);
-      } catch {
-        // a listener's failure is not the write's: the write has happened
-      }
-    }
+    tell(this.listeners, promotion);
   }
 
   /**
@@ -551,13 +556,10 @@ export class PromotionStore {
       recorded_by: record.recordedBy,
       recorded_at: record.recordedAt,
     });
-    for (const listener of this.deployListeners) {
-      try {
-        listener({ entityRef: record.entityRef, stage: record.stage });
-      } catch {
-        // a listener's failure is not the write's: the record is stored
-      }
-    }
+    tell(this.deployListeners, {
+      entityRef: record.entityRef,
+      stage: record.stage,
+    });
     return {
       entityRef: record.entityRef,
       stage: record.stage,

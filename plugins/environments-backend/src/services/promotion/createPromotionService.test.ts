@@ -1,3 +1,4 @@
+import type { JsonObject } from '@backstage/types';
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { actionsRegistryServiceMock } from '@backstage/backend-test-utils/alpha';
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
@@ -439,6 +440,15 @@ describe('a recorded deploy', () => {
     stage: string,
   ) => (await store.lastChanges([ORDERS])).find(c => c.stage === stage);
 
+  /** The service with AFTER running in dev and BEFORE in staging, under `promotion` settings. */
+  const runningIn = async (promotion: JsonObject) => {
+    const cluster = fakeCluster();
+    cluster.runs('dev', AFTER);
+    cluster.runs('staging', BEFORE);
+    const bed = await promotionTestbed({ databases, cluster, promotion });
+    return createPromotionService(bed.deps);
+  };
+
   it('makes what dev runs its baseline, once: a retry records nothing, a change by hand is a new record', async () => {
     const { service, store, cluster, as, audit } = await promotable([]);
     const first = await service.recordDeploy(deployIn('dev', AFTER), as(ALICE));
@@ -516,19 +526,9 @@ describe('a recorded deploy', () => {
   });
 
   it('is not blocked by a promotion that only waits for its approval', async () => {
-    const cluster = fakeCluster();
-    cluster.runs('dev', AFTER);
-    cluster.runs('staging', BEFORE);
-    const bed = await promotionTestbed({
-      databases,
-      cluster,
-      promotion: {
-        stages: {
-          staging: { approval: { approvers: ['user:default/bob'] } },
-        },
-      },
+    const service = await runningIn({
+      stages: { staging: { approval: { approvers: ['user:default/bob'] } } },
     });
-    const service = createPromotionService(bed.deps);
     const waiting = await service.create(
       { entity: ref, from: 'dev', to: 'staging' },
       { credentials: mockCredentials.user(ALICE) },
@@ -560,18 +560,10 @@ describe('a recorded deploy', () => {
   });
 
   it('lets a service token (CI) record only into serviceDeployRecordStages', async () => {
-    const cluster = fakeCluster();
-    cluster.runs('dev', AFTER);
-    cluster.runs('staging', BEFORE);
-    const bed = await promotionTestbed({
-      databases,
-      cluster,
-      promotion: {
-        servicePrincipalStages: ['dev', 'staging'],
-        serviceDeployRecordStages: ['dev'],
-      },
+    const service = await runningIn({
+      servicePrincipalStages: ['dev', 'staging'],
+      serviceDeployRecordStages: ['dev'],
     });
-    const service = createPromotionService(bed.deps);
     const ci = { credentials: mockCredentials.service('external:ci') };
     await expect(service.recordDeploy(deployIn('staging'), ci)).rejects.toThrow(
       'Not allowed: environments.deploy.record for component:default/orders in staging',

@@ -18,6 +18,7 @@ import {
   assertSoleClaimant,
   readStageWorkload,
   selectorOf,
+  stageCache,
 } from './stageWorkload';
 import { checkKnownStage } from './stageOrder';
 import type {
@@ -26,9 +27,6 @@ import type {
   PromotionServiceDeps,
 } from './types';
 import { configMapContentsIn, configRecord, rolloutProgress } from './workload';
-
-/** How long a stage's cache may take to sync (the first request after a start) before it is refused. */
-const SYNC_WAIT_MS = 5000;
 
 function asRecord(change: LastChange): DeployRecord {
   return {
@@ -85,13 +83,8 @@ export async function recordDeploy(
         `Promotion ${inFlight.id} is in flight into ${input.stage}; it records what it puts there`,
       );
     }
-    const target = deps.registry.forStage(input.stage);
-    const cache = deps.workloadCache.namespace(
-      target.clusterName,
-      target.namespace,
-    );
     // A baseline taken from data that is not current would bless what no longer runs.
-    await cache.waitForSync(SYNC_WAIT_MS);
+    const { cache } = await stageCache(deps, input.stage);
     const health = cache.health();
     if (!health.synced || health.stale) {
       throw new ServiceUnavailableError(

@@ -25,6 +25,17 @@ export function selectorOf(entity: Entity): WorkloadSelector {
   return selector;
 }
 
+/** A stage's target and its namespace cache, once that has synced (or the wait ran out). */
+export async function stageCache(deps: PromotionServiceDeps, stage: string) {
+  const target = deps.registry.forStage(stage);
+  const cache = deps.workloadCache.namespace(
+    target.clusterName,
+    target.namespace,
+  );
+  await cache.waitForSync(CACHE_SYNC_TIMEOUT_MS);
+  return { target, cache };
+}
+
 /**
  * The entity's workload in a stage, read from the cache, or undefined when none runs there. Throws
  * NotAllowedError when the workload the selector finds is not the entity's own (see
@@ -36,12 +47,7 @@ export async function readStageWorkload(
   stage: string,
   selector: WorkloadSelector,
 ): Promise<WorkloadSnapshot | undefined> {
-  const target = deps.registry.forStage(stage);
-  const cache = deps.workloadCache.namespace(
-    target.clusterName,
-    target.namespace,
-  );
-  await cache.waitForSync(CACHE_SYNC_TIMEOUT_MS);
+  const { target, cache } = await stageCache(deps, stage);
   const [deployment] = matchingDeployments(cache, selector);
   if (!deployment) return undefined;
   const problem = workloadOwnershipProblem(entity, target.namespace, {
