@@ -2,6 +2,7 @@ import {
   AuditorService,
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
+import { NotAllowedError } from '@backstage/errors';
 import type { JsonObject } from '@backstage/types';
 import type { Request } from 'express';
 
@@ -110,4 +111,23 @@ export function createPromotionAudit(
       }
     },
   };
+}
+
+/**
+ * Audits a refused request: `denied` when the permission policy said no, `requested` (failed)
+ * for any other reason. Rethrows.
+ */
+export async function auditRefusal(
+  audit: PromotionAudit,
+  subject: AuditSubject,
+  actor: string,
+  request: Request | undefined,
+  error: unknown,
+): Promise<never> {
+  await audit.record(
+    error instanceof NotAllowedError ? 'denied' : 'requested',
+    subject,
+    { actor, request, error: error as Error },
+  );
+  throw error;
 }

@@ -2,7 +2,6 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import {
   InputError,
-  NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
@@ -20,7 +19,12 @@ import {
   PromotionInFlightError,
   StoredPromotion,
 } from '../../database/PromotionStore';
-import { actorOf, AuditSubject, createPromotionAudit } from './audit';
+import {
+  actorOf,
+  auditRefusal,
+  AuditSubject,
+  createPromotionAudit,
+} from './audit';
 import { recordDeploy } from './recordDeploy';
 import { executePromotion, ExecutionContext } from './executePromotion';
 import { gatesPassed } from './gates';
@@ -193,24 +197,6 @@ export function createPromotionService(
   }
 
   /**
-   * Audits a refused request: `denied` when the permission policy said no, `requested` (failed)
-   * for any other reason. Rethrows.
-   */
-  async function refused(
-    subject: AuditSubject,
-    actor: string,
-    request: Parameters<PromotionService['create']>[1]['request'],
-    error: unknown,
-  ): Promise<never> {
-    await audit.record(
-      error instanceof NotAllowedError ? 'denied' : 'requested',
-      subject,
-      { actor, request, error: error as Error },
-    );
-    throw error;
-  }
-
-  /**
    * A request that failed after its permission check may have lost a race to an earlier request with
    * its idempotency key (the stage is locked by that one, or already runs its image): that one is the
    * answer. Anything else is refused and audited.
@@ -233,7 +219,8 @@ export function createPromotionService(
         ).catch(() => undefined)
       : undefined;
     if (replay) return replay;
-    return refused(
+    return auditRefusal(
+      audit,
       attempt.subject,
       attempt.actor,
       attempt.options.request,

@@ -1,7 +1,6 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   ConflictError,
-  NotAllowedError,
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
@@ -13,7 +12,7 @@ import { requirePermission } from '@envportal/plugin-environments-node';
 import { randomUUID } from 'node:crypto';
 import { ACTIVE_STATES, type LastChange } from '../../database/PromotionStore';
 import { sameImage, stageDrift } from '../drift/stageDrift';
-import { actorOf, AuditSubject, PromotionAudit } from './audit';
+import { actorOf, auditRefusal, AuditSubject, PromotionAudit } from './audit';
 import {
   assertSoleClaimant,
   readStageWorkload,
@@ -146,12 +145,7 @@ export async function recordDeploy(
       recordedAt: new Date(),
     });
   } catch (error) {
-    await audit.record(
-      error instanceof NotAllowedError ? 'denied' : 'requested',
-      subject,
-      { actor, request, error: error as Error },
-    );
-    throw error;
+    return auditRefusal(audit, subject, actor, request, error);
   }
   await audit.record('recorded', subject, {
     actor,
