@@ -63,4 +63,18 @@ describe('openapi.yaml', () => {
       }
     }
   });
+
+  it('has only the header parameters the published client sends under their names', () => {
+    const headers = new Set<string>();
+    for (const ops of Object.values<any>(spec.paths)) {
+      for (const op of Object.values<any>(ops)) {
+        for (const param of op.parameters ?? []) {
+          if (param.in === 'header') headers.add(param.name);
+        }
+      }
+    }
+    // A new one needs its wire name in HEADER_PARAMETERS (environments-common, client.ts): the
+    // generated client would send it under its camelCase name.
+    expect([...headers]).toEqual(['Idempotency-Key']);
+  });
 });

@@ -10,7 +10,9 @@ export * from './types';
 export * from './imageRef';
 export * from './stageTime';
 export * from './signals';
-export { DefaultApiClient as EnvironmentsApiClient } from './schema/openapi/generated/apis';
+export { EnvironmentsApiClient } from './client';
+// The generated base, as a type only: constructed directly it would send header parameters misnamed.
+export type { DefaultApiClient } from './schema/openapi/generated/apis';
 export type {
   CreatePromotion,
   CreateRollback,

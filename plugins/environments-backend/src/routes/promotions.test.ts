@@ -9,7 +9,9 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import type { JsonObject } from '@backstage/types';
+import { EnvironmentsApiClient } from '@envportal/plugin-environments-common';
 import express from 'express';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createRouter } from '../router';
 import { PromotionService } from '../services/promotion';
@@ -179,6 +181,37 @@ describe('promotion routes on the promotion engine', () => {
       state: 'succeeded',
     });
     expect(applied.calls.map(c => c.image)).toEqual([DEV, STAGING]);
+  });
+
+  it('replays a retry of the published client with the same idempotency key header (200)', async () => {
+    const { server, stored } = await serve(['stalls']);
+    const { port } = server.address() as AddressInfo;
+    const client = new EnvironmentsApiClient({
+      discoveryApi: {
+        getBaseUrl: async () => `http://127.0.0.1:${port}/api/environments`,
+      },
+      fetchApi: {
+        fetch: (input, init) =>
+          fetch(input, {
+            ...init,
+            headers: { ...init?.headers, Authorization: as(GUEST) },
+          }),
+      },
+    });
+    const promote = () =>
+      client.createPromotion({
+        path: { kind: 'component', namespace: 'default', name: 'orders' },
+        body: { from: 'dev', to: 'staging' },
+        header: { idempotencyKey: 'client-0001' },
+      });
+
+    const first = await promote();
+    const retried = await promote();
+
+    expect([first.status, retried.status]).toEqual([201, 200]);
+    const ids = [(await first.json()).id, (await retried.json()).id];
+    expect(ids[1]).toBe(ids[0]);
+    expect((await stored()).map(p => p.id)).toEqual([ids[0]]);
   });
 
   it('records a deploy where the policy allows it (201), answers a retry 200, and refuses prod (403) and unknown fields (400)', async () => {
