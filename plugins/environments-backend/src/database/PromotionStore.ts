@@ -912,12 +912,9 @@ export class PromotionStore {
                 final.configAfter ? JSON.stringify(final.configAfter) : null,
               ])
             : null,
-        ...(final.rollback
-          ? {
-              rollback_reason: final.rollback.reason,
-              rolled_back_at: new Date(final.rollback.at),
-            }
-          : {}),
+        // A rollback recorded while it ran stays only if the promotion ended rolled back.
+        rollback_reason: final.rollback?.reason ?? null,
+        rolled_back_at: final.rollback ? new Date(final.rollback.at) : null,
       });
     if (written !== 1) throw new LeaseLostError(id, lease.owner);
     const finished = (await this.get(id))!;

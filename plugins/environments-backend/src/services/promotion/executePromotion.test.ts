@@ -910,6 +910,65 @@ describe('a run that loses its promotion', () => {
     expect(auditLog(bed)).toEqual(['promotion-started: succeeded']);
   });
 
+  it('goes on rolling back where a stopped replica left a rollback, never applying the failed image again', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['exceeds-deadline', 'stalls', 'completes']),
+    );
+    const promotion = await recorded(bed.store);
+    const shutdown = new AbortController();
+    const started = start(bed, promotion, { stop: shutdown.signal });
+    await elapse(1_000);
+    expect(bed.fakeStrategy.calls.map(c => c.image)).toEqual([AFTER, BEFORE]);
+    shutdown.abort();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(await started.run).toBeUndefined();
+
+    await anotherReplicaTakesOver(bed.store);
+    const claimed = (await bed.store.get(promotion.id))!;
+    expect(claimed.rollback?.reason).toMatch(/progress deadline/);
+    const resumed = executePromotion(bed.deps, {
+      promotion: claimed,
+      lease: REPLICA_B,
+      entity: ordersEntity,
+      selector: selectorOf(ordersEntity),
+      resume: true,
+    });
+    await elapse(1_000);
+    // The rollback the stopped replica applied is still rolling out: nothing is applied again.
+    expect(bed.fakeStrategy.calls.map(c => c.image)).toEqual([AFTER, BEFORE]);
+    bed.cluster.finishRollout('staging');
+
+    expect(await resumed).toMatchObject({
+      state: 'rolled-back',
+      rollback: { reason: claimed.rollback!.reason },
+    });
+    expect(bed.cluster.imageIn('staging')).toBe(BEFORE);
+  });
+
+  it('re-applies the earlier image when a resumed rollback finds the failed one in the template', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['completes']),
+    );
+    bed.cluster.rollOut('staging', AFTER, 'stalls');
+    const promotion = await recorded(bed.store);
+    // The stopped replica recorded the rollback and stopped before applying it.
+    await bed.store.update(
+      promotion.id,
+      {
+        state: 'running',
+        rollback: { reason: 'rollout failed', at: new Date().toISOString() },
+      },
+      LEASE,
+    );
+    const resumed = (await bed.store.get(promotion.id))!;
+
+    const finished = await toEnd(start(bed, resumed, { resume: true }));
+
+    expect(bed.fakeStrategy.calls.map(c => c.image)).toEqual([BEFORE]);
+    expect(finished).toMatchObject({ state: 'rolled-back' });
+    expect(bed.cluster.imageIn('staging')).toBe(BEFORE);
+  });
+
   it('stops at once when this replica shuts down, leaving the record as it was', async () => {
     const bed = await testbed(cluster =>
       fakeImageStrategy(cluster, ['stalls', 'completes']),

@@ -19,7 +19,7 @@ export type { ExecutionContext } from './execution';
  *
  * A resumed promotion continues where the record says it stopped: a `running` one watches (or, for
  * the image strategy, re-applies) the rollout, a `verifying` one runs the rest of its soak and the
- * gate check.
+ * gate check, and one whose record holds a rollback goes on rolling back.
  *
  * While it runs, the lease is renewed every third of its duration. A replica that cannot renew it
  * (another took over), or that is shutting down (`stop`), stops at once: it ends its watch, writes
@@ -88,6 +88,9 @@ async function run(
   signal: AbortSignal,
 ): Promise<Outcome> {
   const { promotion } = ctx;
+  if (ctx.resume && promotion.rollback) {
+    return steps.rollBack(promotion.rollback.reason, { resumed: true });
+  }
   let completedAt: Date;
   if (ctx.resume && promotion.state === 'verifying') {
     completedAt = new Date(promotion.rolloutCompletedAt ?? Date.now());

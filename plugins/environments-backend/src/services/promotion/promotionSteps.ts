@@ -1,3 +1,4 @@
+import { redactAddresses } from '@envportal/plugin-environments-node';
 import { AuditSubject, createPromotionAudit, PromotionStep } from './audit';
 import { ExecutionContext, Outcome, strategyFor } from './execution';
 import { RolloutOutcome, watchRollout } from './rolloutWatch';
@@ -92,10 +93,24 @@ export function promotionSteps(
       },
     });
 
-  /** Returns the stage to the image it ran before; helm --atomic may have done that already. */
+  /** The image the stage's Deployment is set to run now (its template), from the watch cache. */
+  const templateImage = () =>
+    deps.workloadCache
+      .namespace(stage.clusterName, stage.namespace)
+      .get('Deployment', promotion.deployment)
+      ?.spec?.template?.spec?.containers?.find(
+        c => c.name === promotion.container,
+      )?.image;
+
+  /**
+   * Returns the stage to the image it ran before; helm --atomic may have done that already. The
+   * rollback is recorded before anything is applied, so a run that resumes it (after a restart, or on
+   * another replica) goes on rolling back instead of applying the failed version again; and as a
+   * write of the lease's owner, it keeps a replica that lost the promotion from touching the stage.
+   */
   const rollBack = async (
     reason: string,
-    helmAlreadyRolledBack = false,
+    options: { helmAlreadyRolledBack?: boolean; resumed?: boolean } = {},
   ): Promise<Outcome> => {
     if (promotion.kind === 'rollback' || !promotion.imageBefore) {
       return {
@@ -104,8 +119,20 @@ export function promotionSteps(
       };
     }
     log.warn(`rolling back: ${reason}`);
+    await write({
+      rollback: {
+        reason: redactAddresses(reason),
+        at: promotion.rollback?.at ?? new Date().toISOString(),
+      },
+    });
+    // As in rollOut: re-applying an image patch is harmless, a helm rollback may still be running.
+    const apply =
+      !options.helmAlreadyRolledBack &&
+      (!options.resumed ||
+        (strategy.name === 'image' &&
+          templateImage() !== promotion.imageBefore));
     try {
-      if (!helmAlreadyRolledBack) {
+      if (apply) {
         const applied = await strategy.apply(
           strategyTarget(),
           promotion.imageBefore,
@@ -136,17 +163,11 @@ export function promotionSteps(
     let helmFailure: Promise<string | undefined> = Promise.resolve(undefined);
     // A failed helm upgrade ends the watch at once: the new image will not roll out.
     const helmFailed = new AbortController();
-    const templateImage = deps.workloadCache
-      .namespace(stage.clusterName, stage.namespace)
-      .get('Deployment', promotion.deployment)
-      ?.spec?.template?.spec?.containers?.find(
-        c => c.name === promotion.container,
-      )?.image;
     // Re-applying an image patch is harmless; a helm upgrade may still be running in its own process.
     const apply =
       !ctx.resume ||
       promotion.state === 'pending' ||
-      (strategy.name === 'image' && templateImage !== promotion.imageAfter);
+      (strategy.name === 'image' && templateImage() !== promotion.imageAfter);
     if (apply) {
       await write({ state: 'running' });
       const cause = `${promotion.kind} ${promotion.id} by ${promotion.requestedBy}: ${promotion.from} → ${promotion.to} ${promotion.imageAfter}`;
@@ -173,7 +194,10 @@ export function promotionSteps(
     if (helmError) {
       // helm --atomic has put the previous release back; wait for that rollout to settle. Helm's
       // own words say why it failed.
-      return { ok: false, outcome: await rollBack(helmError, true) };
+      return {
+        ok: false,
+        outcome: await rollBack(helmError, { helmAlreadyRolledBack: true }),
+      };
     }
     if (rollout.state !== 'complete') {
       return {

@@ -21,6 +21,14 @@ export function describePromotion(
   tone: StatusTone;
   text: string;
 } {
+  const active =
+    promotion.state === 'running' || promotion.state === 'verifying';
+  if (active && promotion.rollback) {
+    return {
+      tone: 'error',
+      text: `Rolling back: ${promotion.rollback.reason}`,
+    };
+  }
   switch (promotion.state) {
     case 'awaiting-approval':
       return {
