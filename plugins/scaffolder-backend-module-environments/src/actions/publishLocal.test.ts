@@ -11,6 +11,10 @@ import { join } from 'node:path';
 import { acceptsInput, inputCases } from '../__testUtils__/inputSchema';
 import { createPublishLocalAction } from './publishLocal';
 
+/** A git configuration that runs a command (creating `marker`) on `git add`. */
+const fsmonitorConfig = (marker: string) =>
+  `[core]\n\tfsmonitor = "touch ${marker}; false"\n`;
+
 describe('publish:local', () => {
   const publishDir = createMockDirectory();
   const workspace = createMockDirectory();
@@ -115,6 +119,28 @@ describe('publish:local', () => {
     );
     expect(existsSync(join(publishDir.path, 'orders'))).toBe(false);
   });
+
+  const marker = join(publishDir.path, 'ran');
+  it.each([
+    ['.git', { '.git': { config: fsmonitorConfig(marker) } }],
+    [
+      'service/.GIT',
+      { service: { '.GIT': { config: fsmonitorConfig(marker) } } },
+    ],
+    ['.git', { '.git': 'gitdir: /srv/portal/.git' }],
+  ])(
+    'refuses git metadata of its own (%s), which could run a command on the host or commit elsewhere',
+    async (path, content) => {
+      workspace.addContent(content);
+      await expect(
+        publish().handler(context({ repoName: 'orders' }) as any),
+      ).rejects.toThrow(
+        `${path} is git metadata; a published workspace may not bring its own`,
+      );
+      expect(existsSync(join(publishDir.path, 'orders'))).toBe(false);
+      expect(existsSync(marker)).toBe(false);
+    },
+  );
 
   it('publishes only from a template the policy trusts', async () => {
     await expect(

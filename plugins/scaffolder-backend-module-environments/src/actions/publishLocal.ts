@@ -23,6 +23,14 @@ import { DNS_LABEL, DNS_LABEL_MESSAGE, WORKSPACE_PATH } from './validation';
  */
 const PUBLISHABLE_KINDS = new Set(['Component', 'API', 'Resource']);
 
+/** Settings that keep git from running anything but itself while it publishes. */
+const GIT_HARDENING = [
+  '-c',
+  'core.hooksPath=/dev/null',
+  '-c',
+  'core.fsmonitor=false',
+];
+
 /**
  * `publish:local` writes the workspace into a new git repository under a configured directory on the
  * backend's machine. It stands in for publish:github where no Git host is reachable (the offline
@@ -106,9 +114,14 @@ export function createPublishLocalAction(options: {
           const git = (args: string[]) =>
             runProcess({
               command: findTool(['git']),
-              args,
+              // Only the new repository's own configuration: no system or user settings, hooks or
+              // file-system monitor that would run a command.
+              args: [...GIT_HARDENING, ...args],
               cwd: repoPath,
               env: {
+                GIT_CONFIG_NOSYSTEM: '1',
+                GIT_CONFIG_GLOBAL: '/dev/null',
+                GIT_TERMINAL_PROMPT: '0',
                 GIT_AUTHOR_NAME: author,
                 GIT_AUTHOR_EMAIL: 'scaffolder@localhost',
                 GIT_COMMITTER_NAME: 'Environment Portal',
@@ -133,15 +146,25 @@ export function createPublishLocalAction(options: {
 }
 
 /**
- * Refuses a workspace the catalog must not read: a symbolic link that leads outside it (it could
- * point at any file of the host), or a catalog-info.yaml with a kind other than
- * {@link PUBLISHABLE_KINDS}. Links inside the tree (Terraform's shared files) are fine.
+ * Refuses a workspace the portal must not publish: git metadata of its own (a `.git` directory or
+ * file, anywhere: its config can name commands git runs, or point at another repository of the host),
+ * a symbolic link that leads outside it (it could point at any file of the host), or a
+ * catalog-info.yaml with a kind other than {@link PUBLISHABLE_KINDS}. Links inside the tree
+ * (Terraform's shared files) are fine.
  */
 async function assertPublishable(source: string): Promise<void> {
   const root = await realpath(source);
   const walk = async (dir: string): Promise<void> => {
     for (const entry of await readdir(dir)) {
       const path = join(dir, entry);
+      if (entry.toLowerCase() === '.git') {
+        throw new NotAllowedError(
+          `${relative(
+            source,
+            path,
+          )} is git metadata; a published workspace may not bring its own (its configuration or hooks would run on the portal's host)`,
+        );
+      }
       const stat = await lstat(path);
       if (stat.isSymbolicLink()) {
         const target = await realpath(path).catch(() => undefined);
