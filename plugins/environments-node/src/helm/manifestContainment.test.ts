@@ -36,6 +36,29 @@ subjects: [{kind: ServiceAccount, name: orders, namespace: dev}]`,
     ).toEqual(['ConfigMap/x is in namespace "prod", not "dev"']);
   });
 
+  it('refuses a YAML merge key, which Kubernetes expands into a namespace this check would not see', () => {
+    expect(
+      findContainmentProblems(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x, <<: {namespace: prod}}',
+        'dev',
+      ),
+    ).toEqual([
+      'ConfigMap/x uses a YAML merge key (<<), which could hide its namespace from this check',
+    ]);
+    expect(
+      findContainmentProblems(
+        `apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: orders}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: orders}
+subjects: [{kind: ServiceAccount, name: x, <<: {namespace: kube-system}}]`,
+        'dev',
+      ),
+    ).toEqual([
+      'RoleBinding/orders uses a YAML merge key (<<), which could hide its namespace from this check',
+    ]);
+  });
+
   it('refuses cluster-scoped kinds and kinds of an unexpected API group', () => {
     const problems = findContainmentProblems(
       [

@@ -71,9 +71,26 @@ export function findContainmentProblems(
       problems.push('a document that is not a Kubernetes object');
       continue;
     }
+    if (hasMergeKey(value)) {
+      // Kubernetes' YAML reader expands `<<: {namespace: other}`; this parser keeps it as a key.
+      problems.push(
+        `${describe(
+          value as ManifestObject,
+        )} uses a YAML merge key (<<), which could hide its namespace from this check`,
+      );
+      continue;
+    }
     problems.push(...objectProblems(value as ManifestObject, namespace));
   }
   return problems;
+}
+
+function hasMergeKey(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasMergeKey);
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(
+    ([key, child]) => key === '<<' || hasMergeKey(child),
+  );
 }
 
 function objectProblems(object: ManifestObject, namespace: string): string[] {
