@@ -58,8 +58,8 @@ export const scaffolderModuleEnvironments = createBackendModule({
           createWaitForEntityAction({ catalog }),
           createHelmUpgradeAction({ access, permissions }),
           createRolloutStatusAction({ access, permissions }),
-          createPromoteAction({ discovery, auth }),
-          createRecordDeployAction({ discovery, auth }),
+          createPromoteAction({ discovery, auth, permissions }),
+          createRecordDeployAction({ discovery, auth, permissions }),
           createTerraformPlanAction({ ...reference, permissions }),
           createTerraformApplyAction({ ...reference, permissions }),
         );

@@ -38,10 +38,12 @@ const actions: TemplateAction<any, any, any>[] = [
   createPromoteAction({
     discovery: mockServices.discovery(),
     auth: mockServices.auth(),
+    permissions,
   }),
   createRecordDeployAction({
     discovery: mockServices.discovery(),
     auth: mockServices.auth(),
+    permissions,
   }),
   createTerraformPlanAction(reference),
   createTerraformApplyAction(reference),

@@ -10,6 +10,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -117,7 +118,11 @@ describe('environments:promote against a double of the environments promotion ro
   afterAll(() => backend.stop());
   beforeEach(() => requests.splice(0));
 
-  const run = (user: string, isDryRun = false) => {
+  const run = (
+    user: string,
+    isDryRun = false,
+    permissions = mockServices.permissions(),
+  ) => {
     const ctx = createMockActionContext({
       input: {
         entityRef: 'component:default/orders',
@@ -125,11 +130,15 @@ describe('environments:promote against a double of the environments promotion ro
         to: 'staging',
       },
       logger: mockServices.logger.mock(),
+      templateInfo: { entityRef: 'template:default/express-service' },
     });
     ctx.getInitiatorCredentials = async () => mockCredentials.user(user);
     return {
       ctx,
-      done: createPromoteAction(services!).handler({ ...ctx, isDryRun } as any),
+      done: createPromoteAction({ ...services!, permissions }).handler({
+        ...ctx,
+        isDryRun,
+      } as any),
     };
   };
 
@@ -161,6 +170,18 @@ describe('environments:promote against a double of the environments promotion ro
     expect(requests[0].user).toBe('user:default/intern');
   });
 
+  it('promotes only from a template the policy trusts, asking nothing of the backend otherwise', async () => {
+    const { done } = run(
+      'user:default/releaser',
+      false,
+      mockServices.permissions({ result: AuthorizeResult.DENY }),
+    );
+    await expect(done).rejects.toThrow(
+      'Not allowed: environments.template.execute',
+    );
+    expect(requests).toEqual([]);
+  });
+
   it('in a dry run only asks for the preview', async () => {
     const { ctx, done } = run('user:default/releaser', true);
     await done;
@@ -175,7 +196,10 @@ describe('environments:promote against a double of the environments promotion ro
       input: { entityRef: 'component:default/orders', from: 'dev', to: 'dev' },
     });
     await expect(
-      createPromoteAction(services!).handler(ctx as any),
+      createPromoteAction({
+        ...services!,
+        permissions: mockServices.permissions(),
+      }).handler(ctx as any),
     ).rejects.toThrow('from and to must be different stages');
     expect(requests).toEqual([]);
   });
@@ -185,6 +209,7 @@ describe('environments:promote input', () => {
   const action = createPromoteAction({
     discovery: mockServices.discovery(),
     auth: mockServices.auth(),
+    permissions: mockServices.permissions(),
   });
   const input = {
     entityRef: 'component:default/orders',

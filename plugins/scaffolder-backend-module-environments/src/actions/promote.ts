@@ -1,10 +1,15 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  DiscoveryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type {
   Promotion,
   PromotionPreview,
 } from '@envportal/plugin-environments-common';
+import { authorizeTemplate } from '../guard/authorizeTemplate';
 import { environmentsEntityApi } from './environmentsApi';
 import { examples } from './promote.examples';
 import {
@@ -17,15 +22,18 @@ import {
 /**
  * `environments:promote` asks the environments backend to promote an entity from one stage to the
  * next, on behalf of the user who runs the template, so the same gates and permission checks apply
- * as for the Promote button. A dry run asks for the preview (gates, diff, risk) and changes nothing.
+ * as for the Promote button; and only from a template the policy trusts
+ * (`environments.template.execute` for the target stage), as the other actions that write. A dry run
+ * asks for the preview (gates, diff, risk) and changes nothing.
  *
  * @public
  */
 export function createPromoteAction(options: {
   discovery: DiscoveryService;
   auth: AuthService;
+  permissions: PermissionsService;
 }) {
-  const { discovery, auth } = options;
+  const { discovery, auth, permissions } = options;
   return createTemplateAction({
     id: 'environments:promote',
     description:
@@ -94,6 +102,8 @@ export function createPromoteAction(options: {
         return;
       }
 
+      // Only a template the policy trusts may promote as the user (the preview above writes nothing).
+      await authorizeTemplate(ctx, permissions, ctx.input.to);
       // The idempotency key makes a retried step return the promotion it already started.
       const promotion = await ctx.checkpoint({
         key: `environments.promote.${ctx.input.entityRef}.${ctx.input.from}.${ctx.input.to}`,

@@ -9,6 +9,7 @@ import {
   mockServices,
   startTestBackend,
 } from '@backstage/backend-test-utils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -82,18 +83,29 @@ describe('environments:record-deploy against a double of the deploys route', () 
     asked.splice(0);
   });
 
-  const run = () => {
+  const run = (permissions = mockServices.permissions()) => {
     const ctx = createMockActionContext({
       input: { entityRef: 'component:default/orders', stage: 'dev' },
       logger: mockServices.logger.mock(),
+      templateInfo: { entityRef: 'template:default/express-service' },
     });
     ctx.getInitiatorCredentials = async () =>
       mockCredentials.user('user:default/guest');
     return {
       ctx,
-      done: createRecordDeployAction(services!).handler(ctx as any),
+      done: createRecordDeployAction({ ...services!, permissions }).handler(
+        ctx as any,
+      ),
     };
   };
+
+  it('records only from a template the policy trusts, asking nothing of the backend otherwise', async () => {
+    script.push(201);
+    await expect(
+      run(mockServices.permissions({ result: AuthorizeResult.DENY })).done,
+    ).rejects.toThrow('Not allowed: environments.template.execute');
+    expect(asked).toEqual([]);
+  });
 
   it('records the deploy as the user who runs the task, asking again while the cache catches up', async () => {
     script.push(404, 201);

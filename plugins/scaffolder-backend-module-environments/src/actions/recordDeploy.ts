@@ -1,6 +1,11 @@
-import { AuthService, DiscoveryService } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  DiscoveryService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import type { DeployRecord } from '@envportal/plugin-environments-common';
+import { authorizeTemplate } from '../guard/authorizeTemplate';
 import { environmentsEntityApi } from './environmentsApi';
 import { examples } from './recordDeploy.examples';
 import {
@@ -16,14 +21,17 @@ const RETRY = { statuses: [404, 409, 503], attempts: 10, delayMs: 1000 };
  * `environments:record-deploy` tells the environments backend that a deploy it did not make (the
  * template's own first deploy) is what the stage should run, so drift has a baseline there from the
  * start. It runs as the user who runs the task: the backend checks `environments.deploy.record` for
- * the stage, that the rollout is complete and that no promotion is in flight into the stage.
+ * the stage, that the rollout is complete and that no promotion is in flight into the stage. Only a
+ * template the policy trusts (`environments.template.execute` for the stage) may run it.
  *
  * @public
  */
 export function createRecordDeployAction(options: {
   discovery: DiscoveryService;
   auth: AuthService;
+  permissions: PermissionsService;
 }) {
+  const { permissions, ...services } = options;
   return createTemplateAction({
     id: 'environments:record-deploy',
     description:
@@ -53,8 +61,9 @@ export function createRecordDeployAction(options: {
       },
     },
     async handler(ctx) {
+      await authorizeTemplate(ctx, permissions, ctx.input.stage);
       const { post } = await environmentsEntityApi({
-        ...options,
+        ...services,
         entityRef: ctx.input.entityRef,
         initiator: await ctx.getInitiatorCredentials(),
         signal: ctx.signal,
