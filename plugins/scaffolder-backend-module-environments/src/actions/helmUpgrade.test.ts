@@ -3,7 +3,7 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { NotAllowedError } from '@backstage/errors';
+import { ConflictError, NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { readClusterAccess } from '@envportal/plugin-environments-node';
@@ -20,6 +20,8 @@ import { acceptsInput, inputCases } from '../__testUtils__/inputSchema';
 import { createHelmUpgradeAction } from './helmUpgrade';
 
 const TRUSTED = { entityRef: 'template:default/express-service' };
+/** What the live-fail chart puts into its error: stands in for a Secret it looked up. */
+const LOOKED_UP = 'looked-up-cluster-data';
 const allowAll = mockServices.permissions();
 
 // Real Helm against the local cluster (real API server with Pod Security "restricted"; kwok pods),
@@ -56,6 +58,15 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
     await fs.outputFile(
       join(workspace.path, 'live-escape/Chart.yaml'),
       'apiVersion: v2\nname: live-escape\nversion: 0.1.0\n',
+    );
+    // A chart whose template fails only against the live cluster, with what it read there.
+    await fs.outputFile(
+      join(workspace.path, 'live-fail/Chart.yaml'),
+      'apiVersion: v2\nname: live-fail\nversion: 0.1.0\n',
+    );
+    await fs.outputFile(
+      join(workspace.path, 'live-fail/templates/cm.yaml'),
+      `{{ with (lookup "v1" "ConfigMap" .Release.Namespace "kube-root-ca.crt") }}{{ fail (printf "${LOOKED_UP} %s" .metadata.name) }}{{ end }}\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${escape}\ndata: {a: b}\n`,
     );
     await fs.outputFile(
       join(workspace.path, 'live-escape/templates/cm.yaml'),
@@ -132,10 +143,24 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
     expect(loggedText(logger)).not.toContain(deployToken());
   });
 
+  it('refuses to take over a release that already exists, unless asked to upgrade', async () => {
+    const { ctx } = context({
+      releaseName: release,
+      set: { fullnameOverride: release, 'image.tag': '9.9.9' },
+    });
+    await expect(action.handler(ctx as any)).rejects.toThrow(
+      new ConflictError(
+        `A release named ${release} already exists in dev; it belongs to another service or an earlier run, so nothing was deployed (choose another name)`,
+      ),
+    );
+    expect(image()).toMatch(/:1\.0\.0$/);
+  });
+
   it('upgrades the release to a new image', async () => {
     const { ctx } = context({
       releaseName: release,
       set: { fullnameOverride: release, 'image.tag': '1.0.1' },
+      allowUpgrade: true,
     });
     await action.handler(ctx as any);
     expect(ctx.output).toHaveBeenCalledWith('revision', 2);
@@ -147,6 +172,7 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
       releaseName: release,
       set: { fullnameOverride: release, 'image.tag': '1.0.2-fail' },
       timeout: '20s',
+      allowUpgrade: true,
     });
     await expect(action.handler(ctx as any)).rejects.toThrow(/rolled back/);
     // The previous version is what runs again.
@@ -259,6 +285,33 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
     expect(
       kubectl(['-n', 'dev', 'get', 'configmap', '-o', 'name']),
     ).not.toContain(escape);
+  });
+
+  it('withholds a template error that appears only against the live cluster, which could carry what the chart read there', async () => {
+    // Rendered without a cluster, the lookup finds nothing and the template passes.
+    const { ctx, logger } = context({
+      chart: 'live-fail',
+      releaseName: escape,
+    });
+    const failure = action.handler(ctx as any);
+    await expect(failure).rejects.toThrow(
+      'helm template failed: (a template error against the live cluster, withheld: it may hold what the chart read from the cluster); nothing was deployed',
+    );
+    const message = await failure.catch((e: Error) => e.message);
+    expect(message).not.toContain(LOOKED_UP);
+    expect(loggedText(logger)).not.toContain(LOOKED_UP);
+    expect(
+      kubectl([
+        '-n',
+        'dev',
+        'get',
+        'secrets',
+        '-l',
+        `name=${escape}`,
+        '-o',
+        'name',
+      ]),
+    ).toBe('');
   });
 
   it('refuses to run from a template the permission policy does not trust, and deploys nothing', async () => {

@@ -2,11 +2,12 @@ import {
   PermissionsService,
   resolveSafeChildPath,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   ClusterAccess,
   findContainmentProblems,
+  HelmError,
   runHelm,
   StageConnection,
 } from '@envportal/plugin-environments-node';
@@ -20,6 +21,12 @@ const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
 // Helm --set paths: dotted keys with optional list indexes; nothing that helm would parse as syntax.
 const SET_KEY = /^[A-Za-z0-9_-]+(\[[0-9]+\])?(\.[A-Za-z0-9_-]+(\[[0-9]+\])?)*$/;
 
+/** Helm's words for an error while parsing or executing a chart's templates. */
+const TEMPLATE_ERROR =
+  /\bexecution error at\b|\btemplate: |\bparse error\b|\berror calling \w+/;
+const WITHHELD =
+  '(a template error against the live cluster, withheld: it may hold what the chart read from the cluster)';
+
 /** The parts of `helm upgrade -o json` the action reads. */
 type HelmRelease = {
   name: string;
@@ -31,9 +38,11 @@ type HelmRelease = {
 type ReleaseSummary = { name: string; version: number; status: string };
 
 /**
- * `helm:upgrade` installs or upgrades a release of a chart from the workspace into a stage that takes
- * template deploys (by default the first), with that stage's deploy account, atomically: a release
- * that does not become ready within the timeout is rolled back by Helm.
+ * `helm:upgrade` installs a release of a chart from the workspace into a stage that takes template
+ * deploys (by default the first), with that stage's deploy account, atomically: a release that does
+ * not become ready within the timeout is rolled back (or removed) by Helm. A release of that name
+ * already in the stage is upgraded only with `allowUpgrade`; otherwise the step fails, so a template
+ * cannot take over another service's release.
  *
  * Nothing reaches the cluster before the chart is known to stay in the stage's namespace: it is
  * rendered without a cluster and every object (hooks and CRDs included) is checked; then, since a
@@ -50,7 +59,7 @@ export function createHelmUpgradeAction(options: {
   return createTemplateAction({
     id: 'helm:upgrade',
     description:
-      'Installs or upgrades a Helm release from a chart in the workspace into a stage that takes template deploys (helm upgrade --install --atomic --wait); refuses charts with objects outside that namespace.',
+      'Installs a Helm release from a chart in the workspace into a stage that takes template deploys (helm install --atomic --wait; with allowUpgrade, helm upgrade --install); refuses charts with objects outside that namespace.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -100,6 +109,13 @@ export function createHelmUpgradeAction(options: {
             .optional()
             .describe(
               'How long Helm waits for the release to become ready (default 5m)',
+            ),
+        allowUpgrade: z =>
+          z
+            .boolean()
+            .optional()
+            .describe(
+              "Upgrade a release of this name that already exists in the stage. Default false: the step fails instead, so a template cannot take over another service's release",
             ),
       },
       output: {
@@ -182,7 +198,12 @@ export function createHelmUpgradeAction(options: {
       const release = await ctx.checkpoint({
         key: `helm.upgrade.${target.cluster}.${target.namespace}.${input.releaseName}`,
         fn: () =>
-          upgrade(connection, chartArgs, input.timeout, log, ctx.signal),
+          upgrade(connection, chartArgs, {
+            timeout: input.timeout,
+            allowUpgrade: ctx.input.allowUpgrade ?? false,
+            log,
+            signal: ctx.signal,
+          }),
       });
       ctx.logger.info(
         `Release ${release.name} revision ${release.version}: ${release.status}`,
@@ -235,40 +256,67 @@ function assertContained(manifest: string, namespace: string) {
 async function upgrade(
   connection: StageConnection,
   chartArgs: string[],
-  timeout: string,
-  log: (line: string) => void,
-  signal?: AbortSignal,
+  options: {
+    timeout: string;
+    allowUpgrade: boolean;
+    log: (line: string) => void;
+    signal?: AbortSignal;
+  },
 ): Promise<ReleaseSummary> {
+  const releaseName = chartArgs[0];
+  // Against the live cluster the templates can read the stage (lookup), Secrets included, so a
+  // template error there never reaches the task log or the error. The offline render before has
+  // already shown every template error that does not depend on the cluster.
+  const onLine = (line: string) =>
+    options.log(TEMPLATE_ERROR.test(line) ? WITHHELD : line);
+  const live = async (args: string[]) => {
+    try {
+      return await runHelm({
+        args,
+        connection,
+        captureStdout: true,
+        onLine,
+        signal: options.signal,
+      });
+    } catch (error) {
+      if (!(error instanceof HelmError)) throw error;
+      if (/cannot re-use a name that is still in use/.test(error.message)) {
+        throw new ConflictError(
+          `A release named ${releaseName} already exists in ${connection.namespace}; it belongs to another service or an earlier run, so nothing was deployed (choose another name)`,
+        );
+      }
+      if (TEMPLATE_ERROR.test(error.message)) {
+        throw new HelmError(
+          `helm ${args[0]} failed: ${WITHHELD}; nothing was deployed`,
+          error.exitCode,
+        );
+      }
+      throw error;
+    }
+  };
   // Rendered as the live install will render it (lookups, the cluster's capabilities): Helm only
   // reads from the cluster here, and nothing is sent until this manifest is checked too.
-  const live = await runHelm({
-    args: ['template', ...chartArgs, '--include-crds', '--dry-run=server'],
-    connection,
-    captureStdout: true,
-    onLine: log,
-    signal,
-  });
-  assertContained(live.stdout, connection.namespace);
-  const result = await runHelm({
-    args: [
-      'upgrade',
-      '--install',
-      ...chartArgs,
-      '--skip-crds',
-      '--atomic',
-      '--wait',
-      '--timeout',
-      timeout,
-      '--history-max',
-      '10',
-      '--output',
-      'json',
-    ],
-    connection,
-    captureStdout: true,
-    onLine: log,
-    signal,
-  });
+  const rendered = await live([
+    'template',
+    ...chartArgs,
+    '--include-crds',
+    '--dry-run=server',
+  ]);
+  assertContained(rendered.stdout, connection.namespace);
+  const result = await live([
+    // `install` refuses a name in use; `upgrade --install` would take the release over.
+    ...(options.allowUpgrade
+      ? ['upgrade', '--install', '--history-max', '10']
+      : ['install']),
+    ...chartArgs,
+    '--skip-crds',
+    '--atomic',
+    '--wait',
+    '--timeout',
+    options.timeout,
+    '--output',
+    'json',
+  ]);
   const release = JSON.parse(result.stdout) as HelmRelease;
   return {
     name: release.name,

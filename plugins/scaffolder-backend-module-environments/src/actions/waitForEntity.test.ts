@@ -33,6 +33,65 @@ describe('catalog:wait-for-entity', () => {
     );
   });
 
+  it('fails at once when the name belongs to an entity from another location, instead of taking it for the new one', async () => {
+    const catalog = catalogServiceMock.mock();
+    const fromElsewhere = {
+      ...entity,
+      metadata: {
+        name: 'orders',
+        annotations: {
+          'backstage.io/managed-by-location':
+            'url:https://git.example.com/team-b/orders/catalog-info.yaml',
+        },
+      },
+    };
+    catalog.getEntityByRef.mockResolvedValue(fromElsewhere);
+    const ctx = createMockActionContext({
+      input: {
+        entityRef: 'component:orders',
+        timeoutSeconds: 5,
+        catalogInfoPath: '/srv/published/orders/catalog-info.yaml',
+      },
+    });
+    await expect(
+      createWaitForEntityAction({ catalog, pollIntervalMs: 10 }).handler(
+        ctx as any,
+      ),
+    ).rejects.toThrow(
+      "component:default/orders is already in the catalog from another location; this task's repository was not registered (choose another name)",
+    );
+    expect(catalog.getEntityByRef).toHaveBeenCalledTimes(1);
+    expect(ctx.output).not.toHaveBeenCalled();
+  });
+
+  it('accepts the entity read from the catalog-info.yaml the task published', async () => {
+    const catalog = catalogServiceMock.mock();
+    catalog.getEntityByRef.mockResolvedValueOnce(undefined).mockResolvedValue({
+      ...entity,
+      metadata: {
+        name: 'orders',
+        annotations: {
+          'backstage.io/managed-by-location':
+            'file:/srv/published/orders/catalog-info.yaml',
+        },
+      },
+    });
+    const ctx = createMockActionContext({
+      input: {
+        entityRef: 'component:orders',
+        timeoutSeconds: 5,
+        catalogInfoPath: '/srv/published/orders/catalog-info.yaml',
+      },
+    });
+    await createWaitForEntityAction({ catalog, pollIntervalMs: 10 }).handler(
+      ctx as any,
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'entityRef',
+      'component:default/orders',
+    );
+  });
+
   it('gives up after the timeout', async () => {
     const catalog = catalogServiceMock.mock();
     catalog.getEntityByRef.mockResolvedValue(undefined);
@@ -60,6 +119,10 @@ describe('catalog:wait-for-entity input', () => {
       { entityRef: 'component:default/Orders' },
       { entityRef: 'component:orders', timeoutSeconds: 1 },
       { entityRef: 'component:orders', timeoutSeconds: 600 },
+      {
+        entityRef: 'component:orders',
+        catalogInfoPath: '/srv/published/orders/catalog-info.yaml',
+      },
     ]),
   )('accepts %s', (_, input) => expect(acceptsInput(action, input)).toBe(true));
 
@@ -74,6 +137,10 @@ describe('catalog:wait-for-entity input', () => {
       { entityRef: 'component:orders', timeoutSeconds: 0 },
       { entityRef: 'component:orders', timeoutSeconds: 601 },
       { entityRef: 'component:orders', timeoutSeconds: 1.5 },
+      {
+        entityRef: 'component:orders',
+        catalogInfoPath: 'orders/catalog-info.yaml',
+      },
     ]),
   )('refuses %s', (_, input) =>
     expect(acceptsInput(action, input)).toBe(false),
