@@ -14,6 +14,7 @@ describe('findContainmentProblems', () => {
       deployment('dev'),
       deployment(),
       'apiVersion: v1\nkind: Service\nmetadata: {name: orders, namespace: dev}',
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: orders}',
       `apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: orders}
@@ -56,6 +57,89 @@ subjects: [{kind: ServiceAccount, name: x, <<: {namespace: kube-system}}]`,
       ),
     ).toEqual([
       'RoleBinding/orders uses a YAML merge key (<<), which could hide its namespace from this check',
+    ]);
+  });
+
+  it("refuses pods that run as, mount or read what the release does not create: another service's account, Secrets and volumes", () => {
+    const manifest = `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: orders}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: orders-config}
+---
+apiVersion: external-secrets.io/v1beta1
+kind: ExternalSecret
+metadata: {name: orders-es}
+spec:
+  secretStoreRef: {kind: SecretStore, name: aws}
+  target: {name: orders-secrets}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: orders}
+spec:
+  template:
+    spec:
+      serviceAccountName: payments
+      volumes:
+        - {name: a, secret: {secretName: orders-config}}
+        - {name: b, secret: {secretName: payments-db}}
+        - {name: c, persistentVolumeClaim: {claimName: payments-data}}
+        - {name: d, projected: {sources: [{secret: {name: orders-secrets}}]}}
+      containers:
+        - name: app
+          env:
+            - {name: A, valueFrom: {secretKeyRef: {name: orders-secrets, key: a}}}
+            - {name: B, valueFrom: {secretKeyRef: {name: payments-api, key: token}}}
+          envFrom: [{secretRef: {name: payments-env}}]
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: cleanup}
+spec:
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          serviceAccountName: orders
+          containers: [{name: c, envFrom: [{secretRef: {name: shared-admin}}]}]`;
+    expect(findContainmentProblems(manifest, 'dev')).toEqual([
+      "Deployment/orders uses ServiceAccount payments, which this release does not create (it may be another service's)",
+      "Deployment/orders uses Secret payments-db, which this release does not create (it may be another service's)",
+      "Deployment/orders uses Secret payments-api, which this release does not create (it may be another service's)",
+      "Deployment/orders uses Secret payments-env, which this release does not create (it may be another service's)",
+      "Deployment/orders uses PersistentVolumeClaim payments-data, which this release does not create (it may be another service's)",
+      "CronJob/cleanup uses Secret shared-admin, which this release does not create (it may be another service's)",
+    ]);
+  });
+
+  it("refuses a RoleBinding to another service's Role and an ExternalSecret reading a ClusterSecretStore", () => {
+    const manifest = `apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: orders}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: orders}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: orders}
+subjects: [{kind: ServiceAccount, name: orders}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: borrowed}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: payments-admin}
+subjects: [{kind: ServiceAccount, name: orders}]
+---
+apiVersion: external-secrets.io/v1beta1
+kind: ExternalSecret
+metadata: {name: orders}
+spec:
+  secretStoreRef: {kind: ClusterSecretStore, name: aws-all}`;
+    expect(findContainmentProblems(manifest, 'dev')).toEqual([
+      "RoleBinding/borrowed uses Role payments-admin, which this release does not create (it may be another service's)",
+      'ExternalSecret/orders reads ClusterSecretStore aws-all, which serves every namespace; use a SecretStore of the namespace',
     ]);
   });
 

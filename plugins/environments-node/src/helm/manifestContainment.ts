@@ -49,9 +49,11 @@ function describe(object: ManifestObject): string {
 
 /**
  * Says what in a rendered manifest (one or more YAML documents, as `helm template` prints them)
- * would reach beyond `namespace`: an object in another namespace, a kind that is cluster-scoped or
- * not one a service needs, a RoleBinding to a ClusterRole or to a subject of another namespace, or a
- * document that is not an object. An empty list means everything stays in the namespace.
+ * would reach beyond `namespace` or beyond the release: an object in another namespace, a kind that
+ * is cluster-scoped or not one a service needs, a RoleBinding to a ClusterRole or to a subject of
+ * another namespace, something of another service in the same namespace (see
+ * {@link borrowingProblems}), or a document that is not an object. An empty list means everything
+ * stays in the namespace and the release.
  *
  * @public
  */
@@ -60,6 +62,7 @@ export function findContainmentProblems(
   namespace: string,
 ): string[] {
   const problems: string[] = [];
+  const objects: ManifestObject[] = [];
   for (const document of parseAllDocuments(manifest)) {
     if (document.errors.length > 0) {
       problems.push(`unparseable document: ${document.errors[0].message}`);
@@ -80,9 +83,10 @@ export function findContainmentProblems(
       );
       continue;
     }
+    objects.push(value as ManifestObject);
     problems.push(...objectProblems(value as ManifestObject, namespace));
   }
-  return problems;
+  return [...problems, ...borrowingProblems(objects)];
 }
 
 function hasMergeKey(value: unknown): boolean {
@@ -137,6 +141,129 @@ function objectProblems(object: ManifestObject, namespace: string): string[] {
             subject.name,
           )}; only ServiceAccounts may be bound`,
         );
+      }
+    }
+  }
+  return problems;
+}
+
+type PodSpec = {
+  serviceAccountName?: unknown;
+  serviceAccount?: unknown;
+  volumes?: Array<{
+    secret?: { secretName?: unknown };
+    persistentVolumeClaim?: { claimName?: unknown };
+    projected?: { sources?: Array<{ secret?: { name?: unknown } }> };
+  }>;
+  containers?: ContainerSpec[];
+  initContainers?: ContainerSpec[];
+};
+type ContainerSpec = {
+  env?: Array<{ valueFrom?: { secretKeyRef?: { name?: unknown } } }>;
+  envFrom?: Array<{ secretRef?: { name?: unknown } }>;
+};
+type WorkloadObject = ManifestObject & {
+  spec?: {
+    template?: { spec?: PodSpec };
+    jobTemplate?: { spec?: { template?: { spec?: PodSpec } } };
+    target?: { name?: unknown };
+    secretStoreRef?: { kind?: unknown; name?: unknown };
+  } & PodSpec;
+};
+
+/** The pod spec of a workload object, wherever its kind keeps it. */
+function podSpecOf(object: WorkloadObject): PodSpec | undefined {
+  switch (object.kind) {
+    case 'Pod':
+      return object.spec;
+    case 'CronJob':
+      return object.spec?.jobTemplate?.spec?.template?.spec;
+    case 'Deployment':
+    case 'StatefulSet':
+    case 'Job':
+      return object.spec?.template?.spec;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * A stage namespace is shared by every team's services, so staying in it is not enough: the chart
+ * must not borrow what belongs to another service there. Its pods may run as, mount or read only the
+ * ServiceAccounts, Secrets and PersistentVolumeClaims the release itself renders (a Secret also as an
+ * ExternalSecret's target); its RoleBindings may bind only its own Roles; its ExternalSecrets may read
+ * only a namespaced SecretStore, not a ClusterSecretStore, which serves every namespace.
+ */
+function borrowingProblems(objects: WorkloadObject[]): string[] {
+  const rendered = (kind: string) =>
+    new Set(
+      objects
+        .filter(o => o.kind === kind)
+        .map(o => String(o.metadata?.name ?? '')),
+    );
+  const secrets = rendered('Secret');
+  for (const o of objects.filter(x => x.kind === 'ExternalSecret')) {
+    secrets.add(String(o.spec?.target?.name ?? o.metadata?.name ?? ''));
+  }
+  const accounts = rendered('ServiceAccount');
+  const claims = rendered('PersistentVolumeClaim');
+  const roles = rendered('Role');
+  const problems: string[] = [];
+  const borrows = (what: string, kind: string, name: unknown) =>
+    problems.push(
+      `${what} uses ${kind} ${String(
+        name,
+      )}, which this release does not create (it may be another service's)`,
+    );
+
+  for (const object of objects) {
+    const what = describe(object);
+    if (object.kind === 'RoleBinding' && object.roleRef?.kind === 'Role') {
+      if (!roles.has(String(object.roleRef.name))) {
+        borrows(what, 'Role', object.roleRef.name);
+      }
+    }
+    if (
+      object.kind === 'ExternalSecret' &&
+      object.spec?.secretStoreRef?.kind === 'ClusterSecretStore'
+    ) {
+      problems.push(
+        `${what} reads ClusterSecretStore ${String(
+          object.spec.secretStoreRef.name,
+        )}, which serves every namespace; use a SecretStore of the namespace`,
+      );
+    }
+    const pod = podSpecOf(object);
+    if (!pod) continue;
+    const account = pod.serviceAccountName ?? pod.serviceAccount;
+    if (
+      account !== undefined &&
+      account !== 'default' &&
+      !accounts.has(String(account))
+    ) {
+      borrows(what, 'ServiceAccount', account);
+    }
+    const secretNames = [
+      ...(pod.volumes ?? []).flatMap(v => [
+        v.secret?.secretName,
+        ...(v.projected?.sources ?? []).map(source => source.secret?.name),
+      ]),
+      ...[...(pod.containers ?? []), ...(pod.initContainers ?? [])].flatMap(
+        c => [
+          ...(c.env ?? []).map(e => e.valueFrom?.secretKeyRef?.name),
+          ...(c.envFrom ?? []).map(e => e.secretRef?.name),
+        ],
+      ),
+    ];
+    for (const name of new Set(secretNames)) {
+      if (name !== undefined && !secrets.has(String(name))) {
+        borrows(what, 'Secret', name);
+      }
+    }
+    for (const volume of pod.volumes ?? []) {
+      const claim = volume.persistentVolumeClaim?.claimName;
+      if (claim !== undefined && !claims.has(String(claim))) {
+        borrows(what, 'PersistentVolumeClaim', claim);
       }
     }
   }
