@@ -39,6 +39,34 @@ function newPromotion(overrides: Partial<NewPromotion> = {}): NewPromotion {
 
 const LEASE = { owner: 'replica-a', durationMs: 30_000 };
 
+/** Runs `fn` with this process's clock `ms` ahead (only Date is faked; timers stay real). */
+async function withClockAhead<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  jest.useFakeTimers({
+    now: Date.now() + ms,
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+  });
+  try {
+    return await fn();
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
 async function createStore(databaseId: Parameters<typeof databases.init>[0]) {
   const knex = await databases.init(databaseId);
   const database = mockServices.database({ knex, migrations: { skip: false } });
@@ -188,38 +216,69 @@ describe.each(databases.eachSupportedId())(
       const sharedClock = databaseId === 'POSTGRES_15';
       const { store } = await createStore(databaseId);
       const { promotion } = await store.insert(newPromotion(), LEASE);
-      // This process's clock a minute ahead (only Date is faked).
-      jest.useFakeTimers({
-        now: Date.now() + 60_000,
-        doNotFake: [
-          'hrtime',
-          'nextTick',
-          'performance',
-          'queueMicrotask',
-          'requestAnimationFrame',
-          'cancelAnimationFrame',
-          'requestIdleCallback',
-          'cancelIdleCallback',
-          'setImmediate',
-          'clearImmediate',
-          'setInterval',
-          'clearInterval',
-          'setTimeout',
-          'clearTimeout',
-        ],
-      });
       const ahead = { owner: 'replica-ahead', durationMs: 30_000 };
-      let claimed: Awaited<ReturnType<PromotionStore['claimExpired']>>;
-      try {
-        claimed = await store.claimExpired(ahead);
-      } finally {
-        jest.useRealTimers();
-      }
+      const claimed = await withClockAhead(60_000, () =>
+        store.claimExpired(ahead),
+      );
       expect(claimed.map(c => c.promotion.id)).toEqual(
         sharedClock ? [] : [promotion.id],
       );
       expect((await store.get(promotion.id))!.ownerId).toBe(
         sharedClock ? LEASE.owner : ahead.owner,
+      );
+    });
+
+    it('refuses a decision past the deadline, and expires only a request still awaiting approval past it', async () => {
+      const { store } = await createStore(databaseId);
+      const waiting = async (
+        stage: string,
+        state: 'awaiting-approval' | 'queued',
+      ) =>
+        (
+          await store.insert(
+            newPromotion({
+              to: stage,
+              workloadKey: `local/${stage}/orders`,
+              state,
+              approvalsRequired: 1,
+              approvalExpiresAt: new Date('2026-12-01T10:00:00Z'),
+            }),
+            LEASE,
+          )
+        ).promotion;
+      const before = new Date('2026-12-01T09:59:00Z');
+      const after = new Date('2026-12-01T10:01:00Z');
+      const expiry = {
+        state: 'expired' as const,
+        error: 'no decision in time',
+        summary: 'expired',
+      };
+
+      const awaiting = await waiting('prod', 'awaiting-approval');
+      const approver = {
+        actor: 'user:default/approver',
+        decision: 'approve' as const,
+      };
+      await expect(
+        store.recordDecision(awaiting.id, approver, undefined, after),
+      ).rejects.toThrow(
+        `Promotion ${awaiting.id} expired at 2026-12-01T10:00:00.000Z`,
+      );
+      expect(await store.decisions(awaiting.id)).toEqual([]);
+      // Not yet past the deadline: a sweep changes nothing, a decision gets in.
+      expect(
+        await store.endWaiting(awaiting.id, expiry, before),
+      ).toBeUndefined();
+      await store.recordDecision(awaiting.id, approver, undefined, before);
+      expect((await store.get(awaiting.id))!.state).toBe('awaiting-approval');
+
+      // A promotion approved and queued for its window is not expired by a late sweep.
+      const queued = await waiting('staging', 'queued');
+      expect(await store.endWaiting(queued.id, expiry, after)).toBeUndefined();
+      expect((await store.get(queued.id))!.state).toBe('queued');
+
+      expect((await store.endWaiting(awaiting.id, expiry, after))!.state).toBe(
+        'expired',
       );
     });
 

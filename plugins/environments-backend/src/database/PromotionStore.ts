@@ -954,13 +954,19 @@ export class PromotionStore {
     promotionId: string,
     decision: Omit<StoredDecision, 'at'>,
     rejection?: { error: string; summary: string },
+    at: Date = new Date(),
   ): Promise<StoredPromotion> {
     await this.db.transaction(async tx => {
-      const now = new Date();
+      const now = at;
       // Writing the row first takes its lock (PostgreSQL) or the database's (SQLite) for the rest.
       const held = await tx(TABLE)
         .where({ id: promotionId, state: 'awaiting-approval' })
         .whereNotNull('in_flight_key')
+        .where(q =>
+          q
+            .whereNull('approval_expires_at')
+            .orWhere('approval_expires_at', '>', now),
+        )
         .update(
           rejection
             ? {
@@ -974,9 +980,13 @@ export class PromotionStore {
       if (held !== 1) {
         const row = await tx<Row>(TABLE).where({ id: promotionId }).first();
         throw new ConflictError(
-          `Promotion ${promotionId} is ${
-            row?.state ?? 'gone'
-          }, not awaiting approval`,
+          row?.state === 'awaiting-approval' && row.in_flight_key
+            ? `Promotion ${promotionId} expired at ${iso(
+                row.approval_expires_at,
+              )}`
+            : `Promotion ${promotionId} is ${
+                row?.state ?? 'gone'
+              }, not awaiting approval`,
         );
       }
       if (rejection) {
@@ -1012,8 +1022,11 @@ export class PromotionStore {
    * to pending in one statement), and it owns the promotion from then on. Only a promotion with no
    * rejection and all the approvals it asked for, whose request has not expired, can be taken.
    */
-  async claimWaiting(id: string, lease: Lease): Promise<boolean> {
-    const now = new Date();
+  async claimWaiting(
+    id: string,
+    lease: Lease,
+    now: Date = new Date(),
+  ): Promise<boolean> {
     const approvals = this.db(APPROVALS)
       .count('*')
       .where({ promotion_id: id, decision: 'approve' });
@@ -1066,7 +1079,9 @@ export class PromotionStore {
 
   /**
    * Ends a promotion that never ran (expired, or superseded by a rollback while it waited) and
-   * frees its slot. False when it was no longer waiting (another replica ended or started it).
+   * frees its slot. An expiry ends only a request still awaiting approval and past its deadline at
+   * `at`, never one whose approvals already moved it on or one queued for its window. Undefined when
+   * it was no longer waiting (another replica ended or started it) or is not expired.
    */
   async endWaiting(
     id: string,
@@ -1075,6 +1090,7 @@ export class PromotionStore {
       error: string;
       summary: string;
     },
+    at: Date = new Date(),
   ): Promise<StoredPromotion | undefined> {
     const current = await this.get(id);
     if (!current) return undefined;
@@ -1083,6 +1099,15 @@ export class PromotionStore {
       .where({ id })
       .whereIn('state', WAITING_STATES)
       .whereNotNull('in_flight_key')
+      .modify(q => {
+        if (final.state === 'expired') {
+          q.where('state', 'awaiting-approval').where(
+            'approval_expires_at',
+            '<=',
+            at,
+          );
+        }
+      })
       .update({
         ...ended(finishedAt),
         state: final.state,

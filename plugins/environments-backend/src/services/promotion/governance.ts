@@ -201,16 +201,20 @@ export function createGovernance(deps: PromotionServiceDeps, run: ReplicaRun) {
   /** Ends a request nobody decided on in time (the clock acts, not a caller): expired, slot freed. */
   async function expire(promotion: StoredPromotion) {
     const error = `no decision before ${promotion.approvalExpiresAt}`;
-    const ended = await deps.store.endWaiting(promotion.id, {
-      state: 'expired',
-      error,
-      summary: promotionSummary({
-        ...promotion,
-        riskLevel: promotion.risk.level,
+    const ended = await deps.store.endWaiting(
+      promotion.id,
+      {
         state: 'expired',
         error,
-      }),
-    });
+        summary: promotionSummary({
+          ...promotion,
+          riskLevel: promotion.risk.level,
+          state: 'expired',
+          error,
+        }),
+      },
+      now(),
+    );
     if (!ended) return;
     await audit.record('expired', subjectOf(ended), {
       actor: PLUGIN_ACTOR,
@@ -258,7 +262,7 @@ export function createGovernance(deps: PromotionServiceDeps, run: ReplicaRun) {
     }
     // A stopping replica leaves it waiting for another replica's sweep.
     if (run.stopping()) return;
-    if (!(await deps.store.claimWaiting(promotion.id, lease))) return;
+    if (!(await deps.store.claimWaiting(promotion.id, lease, now()))) return;
     const claimed = (await deps.store.get(promotion.id))!;
     try {
       const credentials = await deps.auth.getOwnServiceCredentials();
@@ -410,6 +414,7 @@ export function createGovernance(deps: PromotionServiceDeps, run: ReplicaRun) {
               }),
             }
           : undefined,
+        now(),
       );
       await audit.record(
         input.decision === 'approve' ? 'approved' : 'rejected',
