@@ -8,6 +8,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { readClusterAccess } from '@envportal/plugin-environments-node';
 import fs from 'fs-extra';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   describeWithCluster,
@@ -370,6 +371,26 @@ describe('helm:upgrade input checks', () => {
     set: {},
     timeout: '1m',
   };
+
+  it('refuses a chart with a symbolic link out of the workspace, which Helm would follow to a host file', async () => {
+    const linked = createMockDirectory();
+    linked.setContent({
+      chart: { 'Chart.yaml': 'apiVersion: v2\nname: x\nversion: 0.1.0\n' },
+    });
+    symlinkSync('/etc/hostname', join(linked.path, 'chart/host.txt'));
+    const ctx = createMockActionContext({
+      input,
+      workspacePath: linked.path,
+      templateInfo: TRUSTED,
+    });
+    await expect(
+      action.handler({ ...ctx, isDryRun: true } as any),
+    ).rejects.toThrow(
+      new NotAllowedError(
+        'chart/host.txt is a symbolic link that leads outside the workspace',
+      ),
+    );
+  });
 
   it('refuses a chart path outside the workspace', async () => {
     const ctx = createMockActionContext({

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { authorizeTemplate } from '../guard/authorizeTemplate';
 import { examples } from './helmUpgrade.examples';
 import { DNS_LABEL, DNS_LABEL_MESSAGE, WORKSPACE_PATH } from './validation';
+import { assertSelfContained } from './workspaceTree';
 
 // Helm keeps release names to 53 characters (its Secret names add a suffix to reach 63).
 const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
@@ -140,13 +141,22 @@ export function createHelmUpgradeAction(options: {
           `Chart directory ${input.chart} is not in the workspace`,
         );
       }
-      const valuesArgs = input.valuesFiles.flatMap(file => {
+      const valuesPaths = input.valuesFiles.map(file => {
         const path = resolveSafeChildPath(ctx.workspacePath, file);
         if (!existsSync(path)) {
           throw new InputError(`Values file ${file} is not in the workspace`);
         }
-        return ['--values', path];
+        return path;
       });
+      const valuesArgs = valuesPaths.flatMap(path => ['--values', path]);
+      // Helm follows symbolic links: one leading out of the workspace would put a host file
+      // (.Files.Get, a values file) into the release or its error.
+      for (const path of [chartDir, ...valuesPaths]) {
+        await assertSelfContained(path, {
+          root: ctx.workspacePath,
+          rootName: 'workspace',
+        });
+      }
       const setArgs = Object.entries(input.set).flatMap(([key, value]) => {
         if (!SET_KEY.test(key)) {
           throw new InputError(`set: "${key}" is not a plain values path`);

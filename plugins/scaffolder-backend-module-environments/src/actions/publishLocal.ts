@@ -1,5 +1,4 @@
 import {
-  isChildPath,
   PermissionsService,
   resolveSafeChildPath,
 } from '@backstage/backend-plugin-api';
@@ -9,12 +8,13 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { findTool, runProcess } from '@envportal/plugin-environments-node';
 import fs from 'fs-extra';
 import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { authorizeTemplate } from '../guard/authorizeTemplate';
 import { examples } from './publishLocal.examples';
 import { DNS_LABEL, DNS_LABEL_MESSAGE, WORKSPACE_PATH } from './validation';
+import { assertSelfContained } from './workspaceTree';
 
 /**
  * Kinds a published repository may register. The catalog reads every catalog-info.yaml in the publish
@@ -153,35 +153,11 @@ export function createPublishLocalAction(options: {
  * (Terraform's shared files) are fine.
  */
 async function assertPublishable(source: string): Promise<void> {
-  const root = await realpath(source);
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir)) {
-      const path = join(dir, entry);
-      if (entry.toLowerCase() === '.git') {
-        throw new NotAllowedError(
-          `${relative(
-            source,
-            path,
-          )} is git metadata; a published workspace may not bring its own (its configuration or hooks would run on the portal's host)`,
-        );
-      }
-      const stat = await lstat(path);
-      if (stat.isSymbolicLink()) {
-        const target = await realpath(path).catch(() => undefined);
-        if (!target || !isChildPath(root, target)) {
-          throw new NotAllowedError(
-            `${relative(
-              source,
-              path,
-            )} is a symbolic link that leads outside the repository`,
-          );
-        }
-      } else if (stat.isDirectory()) {
-        await walk(path);
-      }
-    }
-  };
-  await walk(source);
+  await assertSelfContained(source, {
+    root: source,
+    rootName: 'repository',
+    refuseGit: true,
+  });
   const catalogInfo = join(source, 'catalog-info.yaml');
   if (!existsSync(catalogInfo)) return;
   for (const document of parseAllDocuments(
