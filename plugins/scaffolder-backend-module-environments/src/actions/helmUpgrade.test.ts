@@ -117,6 +117,18 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
     config
       .getConfigArray('environments.stages')[0]
       .getString('deployServiceAccountToken');
+  /** The Secrets in which Helm records a release's revisions ('' when there are none). */
+  const helmRecords = (name: string, output: 'name' | 'json') =>
+    kubectl([
+      '-n',
+      'dev',
+      'get',
+      'secrets',
+      '-l',
+      `owner=helm,name=${name}`,
+      '-o',
+      output,
+    ]);
   const inProd = () =>
     kubectl(['-n', 'prod', 'get', 'configmap', '-o', 'name']).includes(escape);
 
@@ -178,18 +190,7 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
     await expect(action.handler(ctx as any)).rejects.toThrow(/rolled back/);
     // The previous version is what runs again.
     expect(image()).toMatch(/:1\.0\.1$/);
-    const history = JSON.parse(
-      kubectl([
-        '-n',
-        'dev',
-        'get',
-        'secrets',
-        '-l',
-        `owner=helm,name=${release}`,
-        '-o',
-        'json',
-      ]),
-    );
+    const history = JSON.parse(helmRecords(release, 'json'));
     const statuses = history.items.map(
       (s: any) => `${s.metadata.labels.version}:${s.metadata.labels.status}`,
     );
@@ -262,18 +263,7 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
     }
     expect(inProd()).toBe(false);
     // No release was recorded either.
-    expect(
-      kubectl([
-        '-n',
-        'dev',
-        'get',
-        'secrets',
-        '-l',
-        `name=${escape}`,
-        '-o',
-        'name',
-      ]),
-    ).toBe('');
+    expect(helmRecords(escape, 'name')).toBe('');
   });
 
   it('refuses a chart that reaches another namespace only when rendered against the live cluster', async () => {
@@ -301,18 +291,7 @@ describeWithCluster('helm:upgrade on the local cluster', () => {
     const message = await failure.catch((e: Error) => e.message);
     expect(message).not.toContain(LOOKED_UP);
     expect(loggedText(logger)).not.toContain(LOOKED_UP);
-    expect(
-      kubectl([
-        '-n',
-        'dev',
-        'get',
-        'secrets',
-        '-l',
-        `name=${escape}`,
-        '-o',
-        'name',
-      ]),
-    ).toBe('');
+    expect(helmRecords(escape, 'name')).toBe('');
   });
 
   it('refuses to run from a template the permission policy does not trust, and deploys nothing', async () => {

@@ -886,20 +886,32 @@ describe('a run that loses its promotion', () => {
     ]);
   });
 
-  it('hands a rollback in progress over when this replica shuts down, instead of failing it', async () => {
-    const bed = await testbed(cluster =>
-      fakeImageStrategy(cluster, ['exceeds-deadline', 'stalls']),
-    );
+  /**
+   * Runs a promotion whose rollout misses its deadline until its rollback is applied, then shuts
+   * this replica down; the rollback is still rolling out.
+   */
+  async function stoppedMidRollback(
+    bed: Awaited<
+      ReturnType<typeof testbed<ReturnType<typeof fakeImageStrategy>>>
+    >,
+  ) {
     const promotion = await recorded(bed.store);
     const shutdown = new AbortController();
     const started = start(bed, promotion, { stop: shutdown.signal });
     await elapse(1_000);
     expect(bed.fakeStrategy.calls.map(c => c.image)).toEqual([AFTER, BEFORE]);
-
     shutdown.abort();
     await jest.advanceTimersByTimeAsync(0);
-
     expect(await started.run).toBeUndefined();
+    return promotion;
+  }
+
+  it('hands a rollback in progress over when this replica shuts down, instead of failing it', async () => {
+    const bed = await testbed(cluster =>
+      fakeImageStrategy(cluster, ['exceeds-deadline', 'stalls']),
+    );
+    const promotion = await stoppedMidRollback(bed);
+
     expect(await bed.store.get(promotion.id)).toMatchObject({
       state: 'running',
       ownerId: LEASE.owner,
@@ -914,14 +926,7 @@ describe('a run that loses its promotion', () => {
     const bed = await testbed(cluster =>
       fakeImageStrategy(cluster, ['exceeds-deadline', 'stalls', 'completes']),
     );
-    const promotion = await recorded(bed.store);
-    const shutdown = new AbortController();
-    const started = start(bed, promotion, { stop: shutdown.signal });
-    await elapse(1_000);
-    expect(bed.fakeStrategy.calls.map(c => c.image)).toEqual([AFTER, BEFORE]);
-    shutdown.abort();
-    await jest.advanceTimersByTimeAsync(0);
-    expect(await started.run).toBeUndefined();
+    const promotion = await stoppedMidRollback(bed);
 
     await anotherReplicaTakesOver(bed.store);
     const claimed = (await bed.store.get(promotion.id))!;
