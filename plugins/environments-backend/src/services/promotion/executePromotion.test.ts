@@ -8,7 +8,7 @@ import {
 import { actorOf } from './audit';
 import { executePromotion, ExecutionContext } from './executePromotion';
 import { selectorOf } from './stageWorkload';
-import { ApplyResult, PromotionStrategy } from './strategies';
+import { ApplyResult, PromotionStrategy, StrategyTarget } from './strategies';
 import {
   CONTAINER,
   DEPLOYMENT,
@@ -1127,6 +1127,29 @@ describe('a promotion taken over from a stopped replica', () => {
 
     expect(await toEnd(started)).toMatchObject({ state: 'succeeded' });
     expect(bed.fakeStrategy.calls).toHaveLength(0);
+  });
+
+  it('upgrades again once the strategy has undone a helm upgrade the stopped replica left pending', async () => {
+    const settled: string[] = [];
+    const bed = await testbed(cluster => ({
+      ...fakeHelmStrategy(cluster),
+      // The release was left pending-upgrade; settling rolls it back to what ran before.
+      async settleInterrupted(target: StrategyTarget) {
+        settled.push(target.connection.namespace);
+        return true;
+      },
+    }));
+    const promotion = await recorded(bed.store, { strategy: 'helm' });
+    await bed.store.update(promotion.id, { state: 'running' }, LEASE);
+    const resumed = (await bed.store.get(promotion.id))!;
+    const started = start(bed, resumed, { resume: true });
+
+    await elapse(1_000);
+    expect(settled).toEqual(['staging']);
+    expect(bed.fakeStrategy.calls.map(c => c.image)).toEqual([AFTER]);
+    bed.fakeStrategy.succeed();
+
+    expect(await toEnd(started)).toMatchObject({ state: 'succeeded' });
   });
 
   it('watches the patch the stopped replica made instead of patching again', async () => {

@@ -23,7 +23,7 @@ import {
   FleetStage,
   StageChecklist,
 } from '@envportal/plugin-environments-common';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { AddressInfo } from 'node:net';
@@ -84,8 +84,9 @@ function deployment(ns: string, name: string): any {
 function imageOf(ns: string, name: string): string {
   return deployment(ns, name).spec.template.spec.containers[0].image;
 }
-function install(release: string, ns: string, tag: string) {
-  helm(
+/** `helm upgrade --install` of the chart as a stage runs it, with an image tag. */
+function installArgs(release: string, ns: string, tag: string): string[] {
+  return [
     'upgrade',
     '--install',
     release,
@@ -106,10 +107,14 @@ function install(release: string, ns: string, tag: string) {
     `image.repository=${REPO}`,
     '--set-string',
     `image.tag=${tag}`,
-    '--wait',
-    '--timeout',
-    '120s',
-  );
+  ];
+}
+function install(release: string, ns: string, tag: string) {
+  helm(...installArgs(release, ns, tag), '--wait', '--timeout', '120s');
+}
+function releaseStatus(release: string, ns: string): string {
+  return JSON.parse(helm('status', release, '--namespace', ns, '-o', 'json'))
+    .info.status;
 }
 
 /** Changes dev's image without waiting: pods of a failing tag never turn Ready. */
@@ -1240,6 +1245,80 @@ describeWhenAvailable(
         error: 'test cleanup',
         summary: 'test cleanup',
       });
+    });
+
+    it('helm: a release left pending by a helm process killed halfway is rolled back, then the resumed promotion finishes', async () => {
+      // Short, so the wait until the killed process could no longer be running stays short.
+      const staging = { rolloutTimeoutSeconds: 8 };
+      const first = await build('helm', undefined, { staging });
+      install('promo-helm', 'staging', '1.1.0');
+      const container = deployment('staging', 'promo-helm').spec.template.spec
+        .containers[0].name;
+      // The previous replica's helm upgrade to 1.2.0, killed (as a container's processes end with
+      // it) once it has recorded its pending revision.
+      const upgrade = spawn(
+        'helm',
+        [
+          ...installArgs('promo-helm', 'staging', '1.2.0'),
+          '--wait',
+          '--timeout',
+          '300s',
+        ],
+        { env: { ...process.env, KUBECONFIG: ADMIN_KUBECONFIG } },
+      );
+      try {
+        await waitFor('a pending upgrade', () =>
+          releaseStatus('promo-helm', 'staging').startsWith('pending-'),
+        );
+      } finally {
+        upgrade.kill('SIGKILL');
+      }
+      expect(releaseStatus('promo-helm', 'staging')).toBe('pending-upgrade');
+      const gone = { owner: 'replica-gone', durationMs: -1000 };
+      const { promotion } = await first.store.insert(
+        {
+          id: '00000000-0000-4000-8000-000000000004',
+          kind: 'promotion',
+          entityRef: 'component:default/promo-helm',
+          from: 'dev',
+          to: 'staging',
+          strategy: 'helm',
+          deployment: 'promo-helm',
+          container,
+          imageBefore: `${REPO}:1.1.0`,
+          imageAfter: `${REPO}:1.2.0`,
+          gates: [],
+          risk: { level: 'low', reasons: [] },
+          requestedBy: GUEST,
+          summary: 'interrupted helm upgrade',
+          workloadKey: 'local/staging/promo-helm',
+        },
+        gone,
+      );
+      await first.store.update(promotion.id, { state: 'running' }, gone);
+
+      const second = await build('helm', first.knex, { staging });
+      await second.service.recover();
+      await second.service.idle();
+
+      const done = (await second.store.get(promotion.id))!;
+      expect({ state: done.state, error: done.error ?? '' }).toEqual({
+        state: 'succeeded',
+        error: '',
+      });
+      expect(releaseStatus('promo-helm', 'staging')).toBe('deployed');
+      expect(imageOf('staging', 'promo-helm')).toBe(`${REPO}:1.2.0`);
+      const history = JSON.parse(
+        helm('history', 'promo-helm', '-n', 'staging', '-o', 'json'),
+      );
+      const descriptions = history.map(
+        (r: { description: string }) => r.description,
+      );
+      // Rolled back to the last deployed revision, then upgraded again by the resumed promotion.
+      expect(descriptions.slice(-2)).toEqual([
+        expect.stringMatching(/^Rollback to \d+/),
+        expect.stringContaining(promotion.id),
+      ]);
     });
 
     it('helm: a clean promotion is a new release revision; a never-ready one is rolled back by --atomic', async () => {

@@ -93,6 +93,13 @@ export function promotionSteps(
       },
     });
 
+  /**
+   * On a resumed run, lets the strategy undo what the previous run's own process left half done
+   * (a helm release left pending); true when it did, so the change can be applied again safely.
+   */
+  const settleInterrupted = async () =>
+    (await strategy.settleInterrupted?.(strategyTarget(), signal)) ?? false;
+
   /** The image the stage's Deployment is set to run now (its template), from the watch cache. */
   const templateImage = () =>
     deps.workloadCache
@@ -125,10 +132,13 @@ export function promotionSteps(
         at: promotion.rollback?.at ?? new Date().toISOString(),
       },
     });
-    // As in rollOut: re-applying an image patch is harmless, a helm rollback may still be running.
+    // As in rollOut: re-applying an image patch is harmless, a helm rollback may still be running
+    // unless the release was found pending and settled.
+    const settled = options.resumed && (await settleInterrupted());
     const apply =
       !options.helmAlreadyRolledBack &&
       (!options.resumed ||
+        settled ||
         (strategy.name === 'image' &&
           templateImage() !== promotion.imageBefore));
     try {
@@ -163,10 +173,13 @@ export function promotionSteps(
     let helmFailure: Promise<string | undefined> = Promise.resolve(undefined);
     // A failed helm upgrade ends the watch at once: the new image will not roll out.
     const helmFailed = new AbortController();
-    // Re-applying an image patch is harmless; a helm upgrade may still be running in its own process.
+    // Re-applying an image patch is harmless; a helm upgrade may still be running in its own process,
+    // unless the release was found pending and settled.
+    const resumedMidway = ctx.resume && promotion.state !== 'pending';
+    const settled = resumedMidway && (await settleInterrupted());
     const apply =
-      !ctx.resume ||
-      promotion.state === 'pending' ||
+      !resumedMidway ||
+      settled ||
       (strategy.name === 'image' && templateImage() !== promotion.imageAfter);
     if (apply) {
       await write({ state: 'running' });

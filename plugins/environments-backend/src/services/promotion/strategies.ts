@@ -1,4 +1,5 @@
 import { runHelm, StageConnection } from '@envportal/plugin-environments-node';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   KubeConfig,
   KubernetesObject,
@@ -45,7 +46,26 @@ export interface PromotionStrategy {
     image: string,
     cause: string,
   ): Promise<ApplyResult>;
+  /**
+   * Called before a run resumes a promotion that another run started, so nothing that run's own
+   * process left half done stays so. Resolves true when it undid something (the target is back to
+   * what it ran before that change); false when there was nothing to undo.
+   */
+  settleInterrupted?(
+    target: StrategyTarget,
+    signal: AbortSignal,
+  ): Promise<boolean>;
 }
+
+/**
+ * How long after a helm upgrade started its process may still run: its wait, then --atomic's
+ * rollback with its own wait, plus this margin for the process to exit and for clocks that differ.
+ */
+const HELM_EXIT_MARGIN_MS = 15_000;
+const HELM_STATUS_POLL_MS = 5_000;
+
+/** A revision as `helm history -o json` lists it. */
+type HelmRevision = { revision: number; status: string; updated: string };
 
 const FIELD_MANAGER = 'backstage-environments';
 
@@ -130,6 +150,80 @@ export function createHelmStrategy(options: {
       // The caller watches progress while helm runs; an unhandled rejection is avoided here.
       finished.catch(() => undefined);
       return { finished };
+    },
+
+    /**
+     * A helm process killed halfway (its replica stopped; a container's processes end with it)
+     * leaves the release `pending-*`, and helm then refuses every later upgrade of it. Once that
+     * process can no longer be running (its upgrade, then --atomic's rollback, each within the
+     * timeout), the release is rolled back to its last revision that was deployed.
+     */
+    async settleInterrupted(target, signal) {
+      const timeoutMs = options.settings.rolloutTimeoutSeconds * 1000;
+      const namespace = target.connection.namespace;
+      const latest = async () => {
+        const { stdout } = await runHelm({
+          args: [
+            'history',
+            helm.release,
+            '--namespace',
+            namespace,
+            '--output',
+            'json',
+            '--max',
+            '20',
+          ],
+          connection: target.connection,
+          helmPath: options.helmPath,
+          captureStdout: true,
+          signal,
+        });
+        const revisions = (JSON.parse(stdout) as HelmRevision[]).sort(
+          (a, b) => a.revision - b.revision,
+        );
+        return { revisions, last: revisions[revisions.length - 1] };
+      };
+      let history = await latest();
+      if (!history.last?.status.startsWith('pending-')) return false;
+      const mayRunUntil =
+        Date.parse(history.last.updated) + 2 * timeoutMs + HELM_EXIT_MARGIN_MS;
+      while (Date.now() < mayRunUntil) {
+        await sleep(
+          Math.min(HELM_STATUS_POLL_MS, mayRunUntil - Date.now()),
+          undefined,
+          { signal },
+        );
+        history = await latest();
+        if (!history.last?.status.startsWith('pending-')) return false;
+      }
+      const deployed = history.revisions
+        .filter(
+          r =>
+            r.revision < history.last.revision &&
+            (r.status === 'deployed' || r.status === 'superseded'),
+        )
+        .pop();
+      if (!deployed) {
+        throw new Error(
+          `helm release ${helm.release} is ${history.last.status} with no earlier deployed revision to return to`,
+        );
+      }
+      await runHelm({
+        args: [
+          'rollback',
+          helm.release,
+          String(deployed.revision),
+          '--namespace',
+          namespace,
+          '--wait',
+          '--timeout',
+          `${options.settings.rolloutTimeoutSeconds}s`,
+        ],
+        connection: target.connection,
+        helmPath: options.helmPath,
+        // Not stopped halfway, which would leave the release pending again.
+      });
+      return true;
     },
   };
 }
