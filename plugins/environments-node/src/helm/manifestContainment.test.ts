@@ -115,6 +115,61 @@ spec:
     ]);
   });
 
+  it("does not count what a hook renders as the release's own, and allows only Pod and Job hooks", () => {
+    const manifest = `apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: payments
+  annotations: {helm.sh/hook: test}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: payments-db
+  annotations: {helm.sh/hook: pre-install, helm.sh/hook-delete-policy: before-hook-creation}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: orders-test
+  annotations: {helm.sh/hook: test}
+spec:
+  serviceAccountName: payments
+  containers: [{name: t}]`;
+    expect(findContainmentProblems(manifest, 'dev')).toEqual([
+      'ServiceAccount/payments is a Helm hook; only Pods and Jobs may be (a hook replaces an object of its name, whoever owns it)',
+      'Secret/payments-db is a Helm hook; only Pods and Jobs may be (a hook replaces an object of its name, whoever owns it)',
+      "Pod/orders-test uses ServiceAccount payments, which this release does not create (it may be another service's)",
+    ]);
+  });
+
+  it('refuses an ExternalSecret that would merge into or use a Secret it does not create, and a CSI volume with a foreign secret', () => {
+    const manifest = `apiVersion: external-secrets.io/v1beta1
+kind: ExternalSecret
+metadata: {name: orders}
+spec:
+  secretStoreRef: {kind: SecretStore, name: aws}
+  target: {name: payments-db, creationPolicy: Merge}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: orders}
+spec:
+  template:
+    spec:
+      volumes:
+        - name: a
+          secret: {secretName: payments-db}
+        - name: b
+          csi: {driver: secrets-store.csi.k8s.io, nodePublishSecretRef: {name: payments-aws}}
+      containers: [{name: app}]`;
+    expect(findContainmentProblems(manifest, 'dev')).toEqual([
+      'ExternalSecret/orders has creationPolicy Merge: it would use or write a Secret it does not create',
+      "Deployment/orders uses Secret payments-db, which this release does not create (it may be another service's)",
+      "Deployment/orders uses Secret payments-aws, which this release does not create (it may be another service's)",
+    ]);
+  });
+
   it("refuses a RoleBinding to another service's Role and an ExternalSecret reading a ClusterSecretStore", () => {
     const manifest = `apiVersion: rbac.authorization.k8s.io/v1
 kind: Role

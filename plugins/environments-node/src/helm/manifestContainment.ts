@@ -31,7 +31,11 @@ const NAMESPACED_KINDS = new Set([
 type ManifestObject = {
   apiVersion?: unknown;
   kind?: unknown;
-  metadata?: { name?: unknown; namespace?: unknown };
+  metadata?: {
+    name?: unknown;
+    namespace?: unknown;
+    annotations?: Record<string, unknown>;
+  };
   roleRef?: { kind?: unknown; name?: unknown };
   subjects?: Array<{ kind?: unknown; namespace?: unknown; name?: unknown }>;
 };
@@ -154,6 +158,7 @@ type PodSpec = {
     secret?: { secretName?: unknown };
     persistentVolumeClaim?: { claimName?: unknown };
     projected?: { sources?: Array<{ secret?: { name?: unknown } }> };
+    csi?: { nodePublishSecretRef?: { name?: unknown } };
   }>;
   containers?: ContainerSpec[];
   initContainers?: ContainerSpec[];
@@ -166,7 +171,7 @@ type WorkloadObject = ManifestObject & {
   spec?: {
     template?: { spec?: PodSpec };
     jobTemplate?: { spec?: { template?: { spec?: PodSpec } } };
-    target?: { name?: unknown };
+    target?: { name?: unknown; creationPolicy?: unknown };
     secretStoreRef?: { kind?: unknown; name?: unknown };
   } & PodSpec;
 };
@@ -190,25 +195,50 @@ function podSpecOf(object: WorkloadObject): PodSpec | undefined {
 /**
  * A stage namespace is shared by every team's services, so staying in it is not enough: the chart
  * must not borrow what belongs to another service there. Its pods may run as, mount or read only the
- * ServiceAccounts, Secrets and PersistentVolumeClaims the release itself renders (a Secret also as an
- * ExternalSecret's target); its RoleBindings may bind only its own Roles; its ExternalSecrets may read
- * only a namespaced SecretStore, not a ClusterSecretStore, which serves every namespace.
+ * ServiceAccounts, Secrets and PersistentVolumeClaims the release itself renders (a Secret also as the
+ * target an ExternalSecret creates); its RoleBindings may bind only its own Roles; its ExternalSecrets
+ * may read only a namespaced SecretStore, not a ClusterSecretStore, which serves every namespace, and
+ * may not merge into or use a Secret they do not create. Image pull secrets are not checked: a shared
+ * registry credential in the namespace is the usual set-up, and it only lets the kubelet pull.
  */
 function borrowingProblems(objects: WorkloadObject[]): string[] {
+  const problems: string[] = [];
+  // A hook is not part of the release: `helm install` runs test hooks never, and a hook replaces an
+  // object of its name without asking whose it is. So hooks are only Pods and Jobs, and nothing a
+  // hook renders counts as the release's own.
+  const hooks = objects.filter(o => o.metadata?.annotations?.['helm.sh/hook']);
+  for (const hook of hooks) {
+    if (hook.kind !== 'Pod' && hook.kind !== 'Job') {
+      problems.push(
+        `${describe(
+          hook,
+        )} is a Helm hook; only Pods and Jobs may be (a hook replaces an object of its name, whoever owns it)`,
+      );
+    }
+  }
+  const owned = objects.filter(o => !hooks.includes(o));
   const rendered = (kind: string) =>
     new Set(
-      objects
+      owned
         .filter(o => o.kind === kind)
         .map(o => String(o.metadata?.name ?? '')),
     );
   const secrets = rendered('Secret');
-  for (const o of objects.filter(x => x.kind === 'ExternalSecret')) {
-    secrets.add(String(o.spec?.target?.name ?? o.metadata?.name ?? ''));
+  for (const o of owned.filter(x => x.kind === 'ExternalSecret')) {
+    const policy = o.spec?.target?.creationPolicy ?? 'Owner';
+    if (policy === 'Owner' || policy === 'Orphan') {
+      secrets.add(String(o.spec?.target?.name ?? o.metadata?.name ?? ''));
+    } else {
+      problems.push(
+        `${describe(o)} has creationPolicy ${String(
+          policy,
+        )}: it would use or write a Secret it does not create`,
+      );
+    }
   }
   const accounts = rendered('ServiceAccount');
   const claims = rendered('PersistentVolumeClaim');
   const roles = rendered('Role');
-  const problems: string[] = [];
   const borrows = (what: string, kind: string, name: unknown) =>
     problems.push(
       `${what} uses ${kind} ${String(
@@ -246,6 +276,7 @@ function borrowingProblems(objects: WorkloadObject[]): string[] {
     const secretNames = [
       ...(pod.volumes ?? []).flatMap(v => [
         v.secret?.secretName,
+        v.csi?.nodePublishSecretRef?.name,
         ...(v.projected?.sources ?? []).map(source => source.secret?.name),
       ]),
       ...[...(pod.containers ?? []), ...(pod.initContainers ?? [])].flatMap(

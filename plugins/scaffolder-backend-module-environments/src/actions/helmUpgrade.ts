@@ -22,11 +22,24 @@ const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
 // Helm --set paths: dotted keys with optional list indexes; nothing that helm would parse as syntax.
 const SET_KEY = /^[A-Za-z0-9_-]+(\[[0-9]+\])?(\.[A-Za-z0-9_-]+(\[[0-9]+\])?)*$/;
 
-/** Helm's words for an error while parsing or executing a chart's templates. */
-const TEMPLATE_ERROR =
-  /\bexecution error at\b|\btemplate: |\bparse error\b|\berror calling \w+/;
-const WITHHELD =
-  '(a template error against the live cluster, withheld: it may hold what the chart read from the cluster)';
+/**
+ * Helm's messages against the live cluster that carry nothing the chart read there, each with what
+ * the task log says instead. Any other message is withheld: a template can put what it looked up
+ * (a Secret of the namespace) into its error, a manifest or an object the API server echoes back.
+ */
+const KNOWN_LIVE_FAILURES: Array<[RegExp, (timeout: string) => string]> = [
+  [
+    /timed out waiting for the condition|context deadline exceeded/,
+    timeout =>
+      `the release did not become ready within ${timeout}, and --atomic rolled back its change`,
+  ],
+  [
+    /another operation \(install\/upgrade\/rollback\) is in progress/,
+    () => 'another Helm operation on this release is in progress',
+  ],
+];
+const LIVE_OUTPUT_WITHHELD =
+  "Helm's message is withheld: against the live cluster it may hold what the chart read there. A dry run of the template shows every error that does not depend on the cluster";
 
 /** The parts of `helm upgrade -o json` the action reads. */
 type HelmRelease = {
@@ -211,7 +224,6 @@ export function createHelmUpgradeAction(options: {
           upgrade(connection, chartArgs, {
             timeout: input.timeout,
             allowUpgrade: ctx.input.allowUpgrade ?? false,
-            log,
             signal: ctx.signal,
           }),
       });
@@ -250,17 +262,26 @@ function deployTarget(access: ClusterAccess, stageName: string) {
   return { namespace: stage.namespace, cluster: stage.cluster };
 }
 
-function assertContained(manifest: string, namespace: string) {
+function assertContained(
+  manifest: string,
+  namespace: string,
+  options: { live?: boolean } = {},
+) {
   const problems = findContainmentProblems(manifest, namespace);
-  if (problems.length > 0) {
+  if (problems.length === 0) return;
+  if (options.live) {
+    // Rendered with the cluster, a problem's text may quote what the chart looked up there.
     throw new NotAllowedError(
-      `The chart reaches outside namespace ${namespace}, so nothing was deployed: ${problems
-        .slice(0, 10)
-        .join('; ')}${
-        problems.length > 10 ? ` (and ${problems.length - 10} more)` : ''
-      }`,
+      `Rendered against the live cluster, the chart reaches outside namespace ${namespace} or takes what another service owns (${problems.length} problem(s), not listed: they may quote what the chart read from the cluster), so nothing was deployed`,
     );
   }
+  throw new NotAllowedError(
+    `The chart reaches outside namespace ${namespace}, so nothing was deployed: ${problems
+      .slice(0, 10)
+      .join('; ')}${
+      problems.length > 10 ? ` (and ${problems.length - 10} more)` : ''
+    }`,
+  );
 }
 
 async function upgrade(
@@ -269,23 +290,19 @@ async function upgrade(
   options: {
     timeout: string;
     allowUpgrade: boolean;
-    log: (line: string) => void;
     signal?: AbortSignal;
   },
 ): Promise<ReleaseSummary> {
   const releaseName = chartArgs[0];
-  // Against the live cluster the templates can read the stage (lookup), Secrets included, so a
-  // template error there never reaches the task log or the error. The offline render before has
-  // already shown every template error that does not depend on the cluster.
-  const onLine = (line: string) =>
-    options.log(TEMPLATE_ERROR.test(line) ? WITHHELD : line);
+  // Against the live cluster the templates can read the stage (lookup), so none of Helm's output
+  // reaches the task log, and its errors only when known to hold nothing read there. The offline
+  // render before has shown every template error that does not depend on the cluster.
   const live = async (args: string[]) => {
     try {
       return await runHelm({
         args,
         connection,
         captureStdout: true,
-        onLine,
         signal: options.signal,
       });
     } catch (error) {
@@ -295,13 +312,15 @@ async function upgrade(
           `A release named ${releaseName} already exists in ${connection.namespace}; it belongs to another service or an earlier run, so nothing was deployed (choose another name)`,
         );
       }
-      if (TEMPLATE_ERROR.test(error.message)) {
-        throw new HelmError(
-          `helm ${args[0]} failed: ${WITHHELD}; nothing was deployed`,
-          error.exitCode,
-        );
-      }
-      throw error;
+      const known = KNOWN_LIVE_FAILURES.find(([pattern]) =>
+        pattern.test(error.message),
+      );
+      throw new HelmError(
+        `helm ${args[0]} failed: ${
+          known ? known[1](options.timeout) : LIVE_OUTPUT_WITHHELD
+        }`,
+        error.exitCode,
+      );
     }
   };
   // Rendered as the live install will render it (lookups, the cluster's capabilities): Helm only
@@ -312,7 +331,7 @@ async function upgrade(
     '--include-crds',
     '--dry-run=server',
   ]);
-  assertContained(rendered.stdout, connection.namespace);
+  assertContained(rendered.stdout, connection.namespace, { live: true });
   const result = await live([
     // `install` refuses a name in use; `upgrade --install` would take the release over.
     ...(options.allowUpgrade

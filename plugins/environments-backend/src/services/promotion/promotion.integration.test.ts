@@ -1297,28 +1297,33 @@ describeWhenAvailable(
       );
       await first.store.update(promotion.id, { state: 'running' }, gone);
 
-      const second = await build('helm', first.knex, { staging });
-      await second.service.recover();
-      await second.service.idle();
+      try {
+        const second = await build('helm', first.knex, { staging });
+        await second.service.recover();
+        await second.service.idle();
 
-      const done = (await second.store.get(promotion.id))!;
-      expect({ state: done.state, error: done.error ?? '' }).toEqual({
-        state: 'succeeded',
-        error: '',
-      });
-      expect(releaseStatus('promo-helm', 'staging')).toBe('deployed');
-      expect(imageOf('staging', 'promo-helm')).toBe(`${REPO}:1.2.0`);
-      const history = JSON.parse(
-        helm('history', 'promo-helm', '-n', 'staging', '-o', 'json'),
-      );
-      const descriptions = history.map(
-        (r: { description: string }) => r.description,
-      );
-      // Rolled back to the last deployed revision, then upgraded again by the resumed promotion.
-      expect(descriptions.slice(-2)).toEqual([
-        expect.stringMatching(/^Rollback to \d+/),
-        expect.stringContaining(promotion.id),
-      ]);
+        const done = (await second.store.get(promotion.id))!;
+        expect({ state: done.state, error: done.error ?? '' }).toEqual({
+          state: 'succeeded',
+          error: '',
+        });
+        expect(releaseStatus('promo-helm', 'staging')).toBe('deployed');
+        expect(imageOf('staging', 'promo-helm')).toBe(`${REPO}:1.2.0`);
+        const history = JSON.parse(
+          helm('history', 'promo-helm', '-n', 'staging', '-o', 'json'),
+        );
+        const descriptions = history.map(
+          (r: { description: string }) => r.description,
+        );
+        // Rolled back to the last deployed revision, then upgraded again by the resumed promotion.
+        expect(descriptions.slice(-2)).toEqual([
+          expect.stringMatching(/^Rollback to \d+/),
+          expect.stringContaining(promotion.id),
+        ]);
+      } finally {
+        // Staging as the other tests expect it.
+        install('promo-helm', 'staging', '1.1.0');
+      }
     });
 
     it('helm: a clean promotion is a new release revision; a never-ready one is rolled back by --atomic', async () => {
