@@ -8,6 +8,16 @@ metadata:
 ${namespace ? `  namespace: ${namespace}\n` : ''}spec: {}
 `;
 
+/** The Deployment `orders` with a pod spec (YAML indented by six spaces). */
+const ordersDeployment = (podSpec: string) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: orders}\nspec:\n  template:\n    spec:${podSpec}`;
+
+/** The problem reported for a pod or binding that uses what the release does not create. */
+const borrowed = (what: string, kind: string, name: string) =>
+  `${what} uses ${kind} ${name}, which this release does not create (it may be another service's)`;
+const hookOfKind = (what: string) =>
+  `${what} is a Helm hook; only Pods and Jobs may be (a hook replaces an object of its name, whoever owns it)`;
+
 describe('findContainmentProblems', () => {
   it('accepts a service chart whose objects stay in the namespace or name none', () => {
     const manifest = [
@@ -76,12 +86,7 @@ spec:
   secretStoreRef: {kind: SecretStore, name: aws}
   target: {name: orders-secrets}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: orders}
-spec:
-  template:
-    spec:
+${ordersDeployment(`
       serviceAccountName: payments
       volumes:
         - {name: a, secret: {secretName: orders-config}}
@@ -93,7 +98,7 @@ spec:
           env:
             - {name: A, valueFrom: {secretKeyRef: {name: orders-secrets, key: a}}}
             - {name: B, valueFrom: {secretKeyRef: {name: payments-api, key: token}}}
-          envFrom: [{secretRef: {name: payments-env}}]
+          envFrom: [{secretRef: {name: payments-env}}]`)}
 ---
 apiVersion: batch/v1
 kind: CronJob
@@ -106,12 +111,12 @@ spec:
           serviceAccountName: orders
           containers: [{name: c, envFrom: [{secretRef: {name: shared-admin}}]}]`;
     expect(findContainmentProblems(manifest, 'dev')).toEqual([
-      "Deployment/orders uses ServiceAccount payments, which this release does not create (it may be another service's)",
-      "Deployment/orders uses Secret payments-db, which this release does not create (it may be another service's)",
-      "Deployment/orders uses Secret payments-api, which this release does not create (it may be another service's)",
-      "Deployment/orders uses Secret payments-env, which this release does not create (it may be another service's)",
-      "Deployment/orders uses PersistentVolumeClaim payments-data, which this release does not create (it may be another service's)",
-      "CronJob/cleanup uses Secret shared-admin, which this release does not create (it may be another service's)",
+      borrowed('Deployment/orders', 'ServiceAccount', 'payments'),
+      borrowed('Deployment/orders', 'Secret', 'payments-db'),
+      borrowed('Deployment/orders', 'Secret', 'payments-api'),
+      borrowed('Deployment/orders', 'Secret', 'payments-env'),
+      borrowed('Deployment/orders', 'PersistentVolumeClaim', 'payments-data'),
+      borrowed('CronJob/cleanup', 'Secret', 'shared-admin'),
     ]);
   });
 
@@ -137,9 +142,9 @@ spec:
   serviceAccountName: payments
   containers: [{name: t}]`;
     expect(findContainmentProblems(manifest, 'dev')).toEqual([
-      'ServiceAccount/payments is a Helm hook; only Pods and Jobs may be (a hook replaces an object of its name, whoever owns it)',
-      'Secret/payments-db is a Helm hook; only Pods and Jobs may be (a hook replaces an object of its name, whoever owns it)',
-      "Pod/orders-test uses ServiceAccount payments, which this release does not create (it may be another service's)",
+      hookOfKind('ServiceAccount/payments'),
+      hookOfKind('Secret/payments-db'),
+      borrowed('Pod/orders-test', 'ServiceAccount', 'payments'),
     ]);
   });
 
@@ -151,22 +156,17 @@ spec:
   secretStoreRef: {kind: SecretStore, name: aws}
   target: {name: payments-db, creationPolicy: Merge}
 ---
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: orders}
-spec:
-  template:
-    spec:
+${ordersDeployment(`
       volumes:
         - name: a
           secret: {secretName: payments-db}
         - name: b
           csi: {driver: secrets-store.csi.k8s.io, nodePublishSecretRef: {name: payments-aws}}
-      containers: [{name: app}]`;
+      containers: [{name: app}]`)}`;
     expect(findContainmentProblems(manifest, 'dev')).toEqual([
       'ExternalSecret/orders has creationPolicy Merge: it would use or write a Secret it does not create',
-      "Deployment/orders uses Secret payments-db, which this release does not create (it may be another service's)",
-      "Deployment/orders uses Secret payments-aws, which this release does not create (it may be another service's)",
+      borrowed('Deployment/orders', 'Secret', 'payments-db'),
+      borrowed('Deployment/orders', 'Secret', 'payments-aws'),
     ]);
   });
 
@@ -193,7 +193,7 @@ metadata: {name: orders}
 spec:
   secretStoreRef: {kind: ClusterSecretStore, name: aws-all}`;
     expect(findContainmentProblems(manifest, 'dev')).toEqual([
-      "RoleBinding/borrowed uses Role payments-admin, which this release does not create (it may be another service's)",
+      borrowed('RoleBinding/borrowed', 'Role', 'payments-admin'),
       'ExternalSecret/orders reads ClusterSecretStore aws-all, which serves every namespace; use a SecretStore of the namespace',
     ]);
   });

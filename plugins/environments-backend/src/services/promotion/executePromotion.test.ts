@@ -1136,7 +1136,7 @@ describe('a promotion taken over from a stopped replica', () => {
       // The release was left pending-upgrade; settling rolls it back to what ran before.
       async settleInterrupted(target: StrategyTarget) {
         settled.push(target.connection.namespace);
-        return true;
+        return 'undone' as const;
       },
     }));
     const promotion = await recorded(bed.store, { strategy: 'helm' });
@@ -1150,6 +1150,35 @@ describe('a promotion taken over from a stopped replica', () => {
     bed.fakeStrategy.succeed();
 
     expect(await toEnd(started)).toMatchObject({ state: 'succeeded' });
+  });
+
+  it('applies a helm rollback the stopped replica recorded but never started, once no helm operation is under way', async () => {
+    const bed = await testbed(cluster => ({
+      ...fakeHelmStrategy(cluster),
+      // The release is deployed, not pending: no helm process is changing it.
+      settleInterrupted: async () => 'idle' as const,
+    }));
+    bed.cluster.rollOut('staging', AFTER, 'completes');
+    const promotion = await recorded(bed.store, { strategy: 'helm' });
+    await bed.store.update(
+      promotion.id,
+      {
+        state: 'verifying',
+        rollback: {
+          reason: 'verification failed: error rate 5 %',
+          at: new Date().toISOString(),
+        },
+      },
+      LEASE,
+    );
+    const resumed = (await bed.store.get(promotion.id))!;
+    const started = start(bed, resumed, { resume: true });
+
+    await elapse(1_000);
+    expect(bed.fakeStrategy.calls.map(c => c.image)).toEqual([BEFORE]);
+    bed.fakeStrategy.succeed();
+
+    expect(await toEnd(started)).toMatchObject({ state: 'rolled-back' });
   });
 
   it('watches the patch the stopped replica made instead of patching again', async () => {

@@ -234,6 +234,14 @@ async function promotedToStaging(
   return (await store.get(promotion.id))!;
 }
 
+/** What every promotion record these tests write by hand, as a stopped replica left it, has. */
+const interrupted = {
+  kind: 'promotion' as const,
+  gates: [],
+  risk: { level: 'low' as const, reasons: [] },
+  requestedBy: GUEST,
+};
+
 async function waitFor<T>(
   what: string,
   fn: () => Promise<T | undefined> | T | undefined,
@@ -1120,8 +1128,8 @@ describeWhenAvailable(
       // A promotion the previous process had applied (running) and one it had not (pending).
       const running = await first.store.insert(
         {
+          ...interrupted,
           id: '00000000-0000-4000-8000-000000000001',
-          kind: 'promotion',
           entityRef: 'component:default/promo-img',
           from: 'dev',
           to: 'staging',
@@ -1130,9 +1138,6 @@ describeWhenAvailable(
           container: staging.spec.template.spec.containers[0].name,
           imageBefore: `${REPO}:1.1.0`,
           imageAfter: `${REPO}:1.2.0`,
-          gates: [],
-          risk: { level: 'low', reasons: [] },
-          requestedBy: GUEST,
           summary: 'interrupted',
           workloadKey: 'local/staging/promo-img',
         },
@@ -1153,8 +1158,8 @@ describeWhenAvailable(
       );
       const pending = await first.store.insert(
         {
+          ...interrupted,
           id: '00000000-0000-4000-8000-000000000002',
-          kind: 'promotion',
           entityRef: 'component:default/promo-img',
           from: 'staging',
           to: 'prod',
@@ -1162,9 +1167,6 @@ describeWhenAvailable(
           deployment: 'promo-img',
           container: 'x',
           imageAfter: `${REPO}:1.2.0`,
-          gates: [],
-          risk: { level: 'low', reasons: [] },
-          requestedBy: GUEST,
           summary: 'interrupted',
           workloadKey: 'local/prod/promo-img',
         },
@@ -1174,8 +1176,8 @@ describeWhenAvailable(
       const alive = { owner: 'replica-alive', durationMs: 600_000 };
       const owned = await first.store.insert(
         {
+          ...interrupted,
           id: '00000000-0000-4000-8000-000000000003',
-          kind: 'promotion',
           entityRef: 'component:default/promo-helm',
           from: 'dev',
           to: 'staging',
@@ -1183,9 +1185,6 @@ describeWhenAvailable(
           deployment: 'promo-helm',
           container: 'x',
           imageAfter: `${REPO}:1.2.0`,
-          gates: [],
-          risk: { level: 'low', reasons: [] },
-          requestedBy: GUEST,
           summary: 'running elsewhere',
           workloadKey: 'local/staging/promo-helm',
         },
@@ -1277,8 +1276,8 @@ describeWhenAvailable(
       const gone = { owner: 'replica-gone', durationMs: -1000 };
       const { promotion } = await first.store.insert(
         {
+          ...interrupted,
           id: '00000000-0000-4000-8000-000000000004',
-          kind: 'promotion',
           entityRef: 'component:default/promo-helm',
           from: 'dev',
           to: 'staging',
@@ -1287,9 +1286,6 @@ describeWhenAvailable(
           container,
           imageBefore: `${REPO}:1.1.0`,
           imageAfter: `${REPO}:1.2.0`,
-          gates: [],
-          risk: { level: 'low', reasons: [] },
-          requestedBy: GUEST,
           summary: 'interrupted helm upgrade',
           workloadKey: 'local/staging/promo-helm',
         },

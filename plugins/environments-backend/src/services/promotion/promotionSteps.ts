@@ -93,13 +93,6 @@ export function promotionSteps(
       },
     });
 
-  /**
-   * On a resumed run, lets the strategy undo what the previous run's own process left half done
-   * (a helm release left pending); true when it did, so the change can be applied again safely.
-   */
-  const settleInterrupted = async () =>
-    (await strategy.settleInterrupted?.(strategyTarget(), signal)) ?? false;
-
   /** The image the stage's Deployment is set to run now (its template), from the watch cache. */
   const templateImage = () =>
     deps.workloadCache
@@ -108,6 +101,23 @@ export function promotionSteps(
       ?.spec?.template?.spec?.containers?.find(
         c => c.name === promotion.container,
       )?.image;
+
+  /**
+   * On a resumed run, whether the change must be applied again to reach `image`: the strategy undid
+   * what the previous run's own process left half done (a helm release left pending), or nothing of
+   * the strategy is under way and the Deployment is not set to `image`. An image patch is re-applied
+   * whenever it is missing (harmless); a strategy that cannot tell whether its process still runs
+   * (helm without settleInterrupted) is only watched.
+   */
+  const mustReapply = async (image: string): Promise<boolean> => {
+    const settled = await strategy.settleInterrupted?.(
+      strategyTarget(),
+      signal,
+    );
+    if (settled === 'undone') return true;
+    const idle = strategy.name === 'image' || settled === 'idle';
+    return idle && templateImage() !== image;
+  };
 
   /**
    * Returns the stage to the image it ran before; helm --atomic may have done that already. The
@@ -132,15 +142,9 @@ export function promotionSteps(
         at: promotion.rollback?.at ?? new Date().toISOString(),
       },
     });
-    // As in rollOut: re-applying an image patch is harmless, a helm rollback may still be running
-    // unless the release was found pending and settled.
-    const settled = options.resumed && (await settleInterrupted());
     const apply =
       !options.helmAlreadyRolledBack &&
-      (!options.resumed ||
-        settled ||
-        (strategy.name === 'image' &&
-          templateImage() !== promotion.imageBefore));
+      (!options.resumed || (await mustReapply(promotion.imageBefore)));
     try {
       if (apply) {
         const applied = await strategy.apply(
@@ -173,14 +177,8 @@ export function promotionSteps(
     let helmFailure: Promise<string | undefined> = Promise.resolve(undefined);
     // A failed helm upgrade ends the watch at once: the new image will not roll out.
     const helmFailed = new AbortController();
-    // Re-applying an image patch is harmless; a helm upgrade may still be running in its own process,
-    // unless the release was found pending and settled.
     const resumedMidway = ctx.resume && promotion.state !== 'pending';
-    const settled = resumedMidway && (await settleInterrupted());
-    const apply =
-      !resumedMidway ||
-      settled ||
-      (strategy.name === 'image' && templateImage() !== promotion.imageAfter);
+    const apply = !resumedMidway || (await mustReapply(promotion.imageAfter));
     if (apply) {
       await write({ state: 'running' });
       const cause = `${promotion.kind} ${promotion.id} by ${promotion.requestedBy}: ${promotion.from} → ${promotion.to} ${promotion.imageAfter}`;

@@ -115,20 +115,27 @@ describe('the image strategy', () => {
   });
 });
 
-describe('the helm strategy', () => {
-  let dir: string;
+/** A fresh directory for a fake helm binary per test; `path()` is valid inside a test. */
+function fakeHelmDirectory() {
+  let current = '';
   beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-helm-'));
+    current = fs.mkdtempSync(path.join(os.tmpdir(), 'fake-helm-'));
   });
   afterEach(() => {
-    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(current, { recursive: true, force: true });
   });
+  return { path: () => current };
+}
+
+describe('the helm strategy', () => {
+  const tmp = fakeHelmDirectory();
 
   /**
    * A stand-in for the helm binary: it keeps its arguments and kubeconfig, waits until the test
    * lets it end, then exits as told (stderr and exit code).
    */
   function fakeHelm(exit: { code: number; stderr?: string }) {
+    const dir = tmp.path();
     const helmPath = path.join(dir, 'helm');
     fs.writeFileSync(
       helmPath,
@@ -229,6 +236,111 @@ describe('the helm strategy', () => {
       'helm upgrade failed: Error: UPGRADE FAILED: release orders failed, and has been rolled back due to atomic being set: Get "[address]": context deadline exceeded',
     );
   });
+});
+
+describe('the helm strategy settling what a killed helm process left', () => {
+  const tmp = fakeHelmDirectory();
+
+  type Revision = { revision: number; status: string; updated: string };
+  /**
+   * A stand-in for the helm binary: `history` prints the revisions in `history.json` (and, once
+   * read, those of `history-next.json` from then on, if there is one); every other command is
+   * recorded in `calls`.
+   */
+  function fakeHelm(history: Revision[], next?: Revision[]) {
+    const dir = tmp.path();
+    fs.writeFileSync(path.join(dir, 'history.json'), JSON.stringify(history));
+    if (next) {
+      fs.writeFileSync(
+        path.join(dir, 'history-next.json'),
+        JSON.stringify(next),
+      );
+    }
+    const helmPath = path.join(dir, 'helm');
+    fs.writeFileSync(
+      helmPath,
+      [
+        '#!/bin/sh',
+        'if [ "$1" = history ]; then',
+        `  cat '${dir}/history.json'`,
+        `  [ -f '${dir}/history-next.json' ] && mv '${dir}/history-next.json' '${dir}/history.json'`,
+        '  exit 0',
+        'fi',
+        `echo "$*" >> '${dir}/calls'`,
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    return {
+      helmPath,
+      calls: () =>
+        fs.existsSync(path.join(dir, 'calls'))
+          ? fs.readFileSync(path.join(dir, 'calls'), 'utf8').trim().split('\n')
+          : [],
+    };
+  }
+
+  const settings = {
+    strategy: 'helm' as const,
+    soakSeconds: 30,
+    rolloutTimeoutSeconds: 1,
+    allowSkipFrom: [],
+    helm: { release: 'orders', chart: './chart', valuesFiles: [] },
+  };
+  const longAgo = '2026-01-01T00:00:00.000000000Z';
+  const settle = (helmPath: string) =>
+    createHelmStrategy({ helmPath, settings }).settleInterrupted!(
+      stagingTarget(),
+      new AbortController().signal,
+    );
+
+  it('leaves a release alone that no helm operation is changing', async () => {
+    const helm = fakeHelm([
+      { revision: 1, status: 'superseded', updated: longAgo },
+      { revision: 2, status: 'deployed', updated: longAgo },
+    ]);
+    await expect(settle(helm.helmPath)).resolves.toBe('idle');
+    expect(helm.calls()).toEqual([]);
+  });
+
+  it('rolls a release left pending back to its last deployed revision, once its helm process can no longer run', async () => {
+    const helm = fakeHelm([
+      { revision: 3, status: 'superseded', updated: longAgo },
+      { revision: 4, status: 'failed', updated: longAgo },
+      { revision: 5, status: 'deployed', updated: longAgo },
+      { revision: 6, status: 'pending-upgrade', updated: longAgo },
+    ]);
+    await expect(settle(helm.helmPath)).resolves.toBe('undone');
+    expect(helm.calls()).toEqual([
+      'rollback orders 5 --namespace staging --wait --timeout 1s',
+    ]);
+  });
+
+  it('refuses to guess when no earlier revision was ever deployed', async () => {
+    const helm = fakeHelm([
+      { revision: 1, status: 'pending-install', updated: longAgo },
+    ]);
+    await expect(settle(helm.helmPath)).rejects.toThrow(
+      'helm release orders is pending-install with no earlier deployed revision to return to',
+    );
+    expect(helm.calls()).toEqual([]);
+  });
+
+  it('waits while the helm process may still run (a start time it did not record counts as now), and leaves a release that then settles', async () => {
+    const helm = fakeHelm(
+      [
+        { revision: 1, status: 'deployed', updated: longAgo },
+        { revision: 2, status: 'pending-upgrade', updated: '' },
+      ],
+      [
+        { revision: 1, status: 'superseded', updated: longAgo },
+        { revision: 2, status: 'deployed', updated: longAgo },
+      ],
+    );
+    await expect(settle(helm.helmPath)).resolves.toBe('idle');
+    expect(helm.calls()).toEqual([]);
+    // One poll of the history (5 s) before the release shows as settled.
+  }, 15_000);
 });
 
 describe('the strategy of a stage', () => {

@@ -48,13 +48,13 @@ export interface PromotionStrategy {
   ): Promise<ApplyResult>;
   /**
    * Called before a run resumes a promotion that another run started, so nothing that run's own
-   * process left half done stays so. Resolves true when it undid something (the target is back to
-   * what it ran before that change); false when there was nothing to undo.
+   * process left half done stays so. `undone`: it undid a change left halfway (the target is back to
+   * its last completed state); `idle`: no change of the strategy is under way on the target.
    */
   settleInterrupted?(
     target: StrategyTarget,
     signal: AbortSignal,
-  ): Promise<boolean>;
+  ): Promise<'undone' | 'idle'>;
 }
 
 /**
@@ -184,9 +184,13 @@ export function createHelmStrategy(options: {
         return { revisions, last: revisions[revisions.length - 1] };
       };
       let history = await latest();
-      if (!history.last?.status.startsWith('pending-')) return false;
+      if (!history.last?.status.startsWith('pending-')) return 'idle';
+      // A start time helm did not record is taken as now: the longest wait, never none.
+      const startedAt = Date.parse(history.last.updated);
       const mayRunUntil =
-        Date.parse(history.last.updated) + 2 * timeoutMs + HELM_EXIT_MARGIN_MS;
+        (Number.isNaN(startedAt) ? Date.now() : startedAt) +
+        2 * timeoutMs +
+        HELM_EXIT_MARGIN_MS;
       while (Date.now() < mayRunUntil) {
         await sleep(
           Math.min(HELM_STATUS_POLL_MS, mayRunUntil - Date.now()),
@@ -194,7 +198,7 @@ export function createHelmStrategy(options: {
           { signal },
         );
         history = await latest();
-        if (!history.last?.status.startsWith('pending-')) return false;
+        if (!history.last?.status.startsWith('pending-')) return 'idle';
       }
       const deployed = history.revisions
         .filter(
@@ -223,7 +227,7 @@ export function createHelmStrategy(options: {
         helmPath: options.helmPath,
         // Not stopped halfway, which would leave the release pending again.
       });
-      return true;
+      return 'undone';
     },
   };
 }
