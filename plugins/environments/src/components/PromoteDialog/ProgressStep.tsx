@@ -42,9 +42,11 @@ export function describePromotion(
     case 'queued':
       return {
         tone: 'pending',
-        text: promotion.runAfter
-          ? `Queued until ${formatStageTime(promotion.runAfter, timeZone)}`
-          : 'Queued for the deploy window',
+        text: `${
+          promotion.runAfter
+            ? `Queued until ${formatStageTime(promotion.runAfter, timeZone)}`
+            : 'Queued for the deploy window'
+        }${promotion.error ? ` (${promotion.error})` : ''}`,
       };
     case 'pending':
       return { tone: 'pending', text: 'Waiting to start' };
