@@ -56,7 +56,7 @@ function describe(object: ManifestObject): string {
  * would reach beyond `namespace` or beyond the release: an object in another namespace, a kind that
  * is cluster-scoped or not one a service needs, a RoleBinding to a ClusterRole or to a subject of
  * another namespace, something of another service in the same namespace (see
- * {@link borrowingProblems}), or a document that is not an object. An empty list means everything
+ * `borrowingProblems`), or a document that is not an object. An empty list means everything
  * stays in the namespace and the release.
  *
  * @public
