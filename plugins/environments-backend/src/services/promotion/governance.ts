@@ -292,10 +292,9 @@ export function createGovernance(deps: PromotionServiceDeps, run: ReplicaRun) {
       }
       return;
     }
-    // Not before the time its last failed start (the reason it waits) set for the next try.
+    // Not before the time its last failed start set for the next try.
     if (
       promotion.state === 'queued' &&
-      promotion.error &&
       promotion.runAfter &&
       Date.parse(promotion.runAfter) > at.getTime()
     ) {
