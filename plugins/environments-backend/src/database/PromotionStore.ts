@@ -821,23 +821,17 @@ export class PromotionStore {
   }
 
   /**
-   * Gives a promotion that this replica claimed to run, but will not (it is stopping, or its start
-   * failed for a reason that may pass: `retry`), back to the queue, owned by no replica, so a sweep
-   * starts it (its gates checked again then), not before `retry.at`, which the record shows with
-   * the reason. Only a promotion that has changed nothing yet (`pending`); false otherwise.
+   * Gives a promotion that this replica claimed to run, but will not (it is stopping), back to the
+   * queue, owned by no replica, so another replica's sweep starts it (its gates checked again then).
+   * Only a promotion that has changed nothing yet (`pending`); false otherwise.
    */
-  async requeue(
-    id: string,
-    lease: Lease,
-    retry?: { at: Date; reason: string },
-  ): Promise<boolean> {
+  async requeue(id: string, lease: Lease): Promise<boolean> {
     const moved = await this.db(TABLE)
       .where({ id, owner_id: lease.owner, state: 'pending', kind: 'promotion' })
       .whereNotNull('in_flight_key')
       .update({
         state: 'queued',
-        run_after: retry?.at ?? null,
-        error: retry?.reason ?? null,
+        run_after: null,
         owner_id: WAITING_OWNER,
         lease_expires_at: WAITING_LEASE_END,
       });
@@ -1061,7 +1055,6 @@ export class PromotionStore {
         owner_id: lease.owner,
         lease_expires_at: this.leaseTime(lease.durationMs),
         run_after: null,
-        error: null,
       });
     if (taken === 1) await this.changed(id);
     return taken === 1;

@@ -565,53 +565,6 @@ describe.each(databases.eachSupportedId())(
       expect(applied.calls).toEqual([]);
     });
 
-    it('keeps an approved promotion whose gates cannot be read when the approval arrives, and starts it once they can', async () => {
-      const bed = await engine_({
-        approval: { approvers: [RELEASE_MANAGERS] },
-      });
-      const { service, store, applied, clock } = bed;
-      const { promotion } = await service.create(
-        { entity: ref, from: 'dev', to: 'staging' },
-        as(GUEST),
-      );
-      const prometheus = bed.deps.prometheus!;
-      bed.deps.prometheus = {
-        ...prometheus,
-        query: async () => {
-          throw new Error('Prometheus is not answering');
-        },
-      };
-      await service.decide({ id: promotion.id, decision: 'approve' }, as(RITA));
-      await service.idle();
-      const retryAt = new Date(clock.now.getTime() + 60_000).toISOString();
-      expect(await store.get(promotion.id)).toMatchObject({
-        state: 'queued',
-        runAfter: retryAt,
-        error: expect.stringMatching(
-          /^not started yet: gates could not be read: .*unknown/,
-        ),
-      });
-      expect(applied.calls).toEqual([]);
-
-      // Not before its time, even with Prometheus back.
-      bed.deps.prometheus = prometheus;
-      await service.sweep();
-      await service.idle();
-      expect((await store.get(promotion.id))!.state).toBe('queued');
-
-      clock.now = new Date(Date.parse(retryAt) + 1_000);
-      await service.sweep();
-      await service.idle();
-      expect(await store.get(promotion.id)).toMatchObject({
-        state: 'succeeded',
-        error: undefined,
-      });
-      expect(applied.calls).toHaveLength(1);
-      expect((await store.decisions(promotion.id)).map(d => d.actor)).toEqual([
-        RITA,
-      ]);
-    });
-
     it('lets a rollback through: a promotion waiting for approval in that stage ends, with the reason', async () => {
       const { service, store, applied, cluster, notifications } = await engine_(
         {

@@ -50,10 +50,6 @@ export type Admission = {
 
 /** Who acts when the clock does: expiry. */
 const PLUGIN_ACTOR = 'plugin:environments';
-/** An approved promotion whose start failed for a passing reason is tried again this much later. */
-const START_RETRY_MS = 60_000;
-/** ... until this long after it was requested. */
-const START_RETRY_FOR_MS = 24 * 3600_000;
 
 const principalType = (credentials: BackstageCredentials) =>
   (credentials.principal as { type?: string }).type;
@@ -244,34 +240,6 @@ export function createGovernance(deps: PromotionServiceDeps, run: ReplicaRun) {
     failPromotion(deps, run, promotion, error);
 
   /**
-   * An approved promotion whose start failed for a reason that may pass (the catalog or Prometheus
-   * not answering) goes back to the queue and is tried again a minute later, keeping its approvals,
-   * until a day after it was requested; then it fails with the reason.
-   */
-  async function retryClaimed(claimed: StoredPromotion, reason: string) {
-    const at = now();
-    if (at.getTime() >= Date.parse(claimed.createdAt) + START_RETRY_FOR_MS) {
-      await failClaimed(
-        claimed,
-        `it could not be started: ${reason} (tried until a day after the request)`,
-      );
-      return;
-    }
-    const retryAt = new Date(at.getTime() + START_RETRY_MS);
-    const queued = await deps.store.requeue(claimed.id, lease, {
-      at: retryAt,
-      reason: `not started yet: ${reason}`,
-    });
-    if (queued) {
-      await audit.record('queued', subjectOf(claimed), {
-        actor: claimed.requestedBy,
-        error: reason,
-        meta: { runAfter: retryAt.toISOString() },
-      });
-    }
-  }
-
-  /**
    * Runs a promotion whose approvals are in: queued while its stage is closed (unless its window was
    * overridden), else claimed by this replica and started, after its gates pass again now.
    */
@@ -290,14 +258,6 @@ export function createGovernance(deps: PromotionServiceDeps, run: ReplicaRun) {
           meta: { runAfter: runAfter ?? null },
         });
       }
-      return;
-    }
-    // Not before the time its last failed start set for the next try.
-    if (
-      promotion.state === 'queued' &&
-      promotion.runAfter &&
-      Date.parse(promotion.runAfter) > at.getTime()
-    ) {
       return;
     }
     // A stopping replica leaves it waiting for another replica's sweep.
@@ -324,18 +284,10 @@ export function createGovernance(deps: PromotionServiceDeps, run: ReplicaRun) {
           target?.image ?? 'nothing'
         }); request it again`;
       } else if (!gatesPassed(preview.gates) && !claimed.overrideReason) {
-        const failing = preview.gates.filter(
-          g => g.result !== 'pass' && g.result !== 'warn',
-        );
-        const listed = failing
+        problem = `gates no longer pass: ${preview.gates
+          .filter(g => g.result !== 'pass' && g.result !== 'warn')
           .map(g => `${g.id}: ${g.result} (${g.detail})`)
-          .join('; ');
-        // Gates that could not be read (Prometheus down) may read again; a failing one stands.
-        if (failing.every(g => g.result === 'unknown')) {
-          await retryClaimed(claimed, `gates could not be read: ${listed}`);
-          return;
-        }
-        problem = `gates no longer pass: ${listed}`;
+          .join('; ')}`;
       }
       if (problem) {
         await failClaimed(claimed, problem);
@@ -350,9 +302,12 @@ export function createGovernance(deps: PromotionServiceDeps, run: ReplicaRun) {
       });
     } catch (error) {
       if (error instanceof LeaseLostError) return;
-      await retryClaimed(claimed, (error as Error).message).catch(e =>
+      await failClaimed(
+        claimed,
+        `it could not be started: ${(error as Error).message}`,
+      ).catch(e =>
         deps.logger.error(
-          `could not requeue or fail promotion ${claimed.id}: ${e}`,
+          `could not mark promotion ${claimed.id} failed: ${e}`,
         ),
       );
     }

@@ -24,17 +24,4 @@ describe('describePromotion', () => {
       text: 'Rolling back: progress deadline exceeded',
     });
   });
-
-  it('says why a queued promotion has not started yet, when a start failed', () => {
-    expect(
-      describePromotion(
-        promotion({
-          state: 'queued',
-          runAfter: '2026-11-30T10:01:00Z',
-          error: 'not started yet: gates could not be read',
-        }),
-        'UTC',
-      ).text,
-    ).toMatch(/^Queued until .+ \(not started yet: gates could not be read\)$/);
-  });
 });

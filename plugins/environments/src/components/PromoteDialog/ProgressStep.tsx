@@ -42,11 +42,9 @@ export function describePromotion(
     case 'queued':
       return {
         tone: 'pending',
-        text: `${
-          promotion.runAfter
-            ? `Queued until ${formatStageTime(promotion.runAfter, timeZone)}`
-            : 'Queued for the deploy window'
-        }${promotion.error ? ` (${promotion.error})` : ''}`,
+        text: promotion.runAfter
+          ? `Queued until ${formatStageTime(promotion.runAfter, timeZone)}`
+          : 'Queued for the deploy window',
       };
     case 'pending':
       return { tone: 'pending', text: 'Waiting to start' };
