@@ -1181,6 +1181,48 @@ describe('a promotion taken over from a stopped replica', () => {
     expect(await toEnd(started)).toMatchObject({ state: 'rolled-back' });
   });
 
+  it('only watches a resumed helm upgrade found idle, which its own --atomic may have failed and undone', async () => {
+    const bed = await testbed(cluster => ({
+      ...fakeHelmStrategy(cluster),
+      settleInterrupted: async () => 'idle' as const,
+    }));
+    const promotion = await recorded(bed.store, { strategy: 'helm' });
+    await bed.store.update(promotion.id, { state: 'running' }, LEASE);
+    const resumed = (await bed.store.get(promotion.id))!;
+    start(bed, resumed, { resume: true });
+
+    await elapse(5_000);
+    // Staging still runs the earlier image; the failed version is not put out a second time.
+    expect(bed.cluster.imageIn('staging')).toBe(BEFORE);
+    expect(bed.fakeStrategy.calls).toEqual([]);
+  });
+
+  it('only watches when it cannot tell what the stopped replica left, and says so', async () => {
+    const bed = await testbed(cluster => ({
+      ...fakeHelmStrategy(cluster),
+      settleInterrupted: async (): Promise<'idle'> => {
+        throw new Error('helm: command not found');
+      },
+    }));
+    const promotion = await recorded(bed.store, { strategy: 'helm' });
+    await bed.store.update(
+      promotion.id,
+      {
+        state: 'running',
+        rollback: { reason: 'rollout failed', at: new Date().toISOString() },
+      },
+      LEASE,
+    );
+    const resumed = (await bed.store.get(promotion.id))!;
+    start(bed, resumed, { resume: true });
+
+    await elapse(5_000);
+    expect(bed.fakeStrategy.calls).toEqual([]);
+    expect(bed.logger.warn).toHaveBeenCalledWith(
+      'could not tell what the previous run left: Error: helm: command not found',
+    );
+  });
+
   it('watches the patch the stopped replica made instead of patching again', async () => {
     const bed = await testbed(cluster => fakeImageStrategy(cluster, []));
     // A mesh proxy listed before the promoted container is not taken for it.

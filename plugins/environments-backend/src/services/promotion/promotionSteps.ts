@@ -104,18 +104,28 @@ export function promotionSteps(
 
   /**
    * On a resumed run, whether the change must be applied again to reach `image`: the strategy undid
-   * what the previous run's own process left half done (a helm release left pending), or nothing of
-   * the strategy is under way and the Deployment is not set to `image`. An image patch is re-applied
-   * whenever it is missing (harmless); a strategy that cannot tell whether its process still runs
-   * (helm without settleInterrupted) is only watched.
+   * what the previous run's own process left half done (a helm release left pending); or the
+   * Deployment is not set to `image`, and either the strategy is the image patch (re-applying it is
+   * harmless) or, for a rollback (`idleMayReapply`), no helm operation is under way. A helm upgrade
+   * found idle is not applied again: that run's own --atomic may have failed and rolled it back,
+   * and a second try would put a failed version out twice; the watch then decides. A strategy that
+   * cannot tell (helm without settleInterrupted, or helm not answering) is only watched.
    */
-  const mustReapply = async (image: string): Promise<boolean> => {
-    const settled = await strategy.settleInterrupted?.(
-      strategyTarget(),
-      signal,
-    );
+  const mustReapply = async (
+    image: string,
+    options: { idleMayReapply: boolean },
+  ): Promise<boolean> => {
+    let settled: 'undone' | 'idle' | undefined;
+    try {
+      settled = await strategy.settleInterrupted?.(strategyTarget(), signal);
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      log.warn(`could not tell what the previous run left: ${error}`);
+    }
     if (settled === 'undone') return true;
-    const idle = strategy.name === 'image' || settled === 'idle';
+    const idle =
+      strategy.name === 'image' ||
+      (options.idleMayReapply && settled === 'idle');
     return idle && templateImage() !== image;
   };
 
@@ -144,7 +154,8 @@ export function promotionSteps(
     });
     const apply =
       !options.helmAlreadyRolledBack &&
-      (!options.resumed || (await mustReapply(promotion.imageBefore)));
+      (!options.resumed ||
+        (await mustReapply(promotion.imageBefore, { idleMayReapply: true })));
     try {
       if (apply) {
         const applied = await strategy.apply(
@@ -178,7 +189,9 @@ export function promotionSteps(
     // A failed helm upgrade ends the watch at once: the new image will not roll out.
     const helmFailed = new AbortController();
     const resumedMidway = ctx.resume && promotion.state !== 'pending';
-    const apply = !resumedMidway || (await mustReapply(promotion.imageAfter));
+    const apply =
+      !resumedMidway ||
+      (await mustReapply(promotion.imageAfter, { idleMayReapply: false }));
     if (apply) {
       await write({ state: 'running' });
       const cause = `${promotion.kind} ${promotion.id} by ${promotion.requestedBy}: ${promotion.from} → ${promotion.to} ${promotion.imageAfter}`;
