@@ -1129,20 +1129,36 @@ describe('a promotion taken over from a stopped replica', () => {
     expect(bed.fakeStrategy.calls).toHaveLength(0);
   });
 
-  it('upgrades again once the strategy has undone a helm upgrade the stopped replica left pending', async () => {
-    const settled: string[] = [];
+  /**
+   * A helm promotion a stopped replica left as `left` says, resumed here with a helm strategy whose
+   * settleInterrupted answers `settle`; `before` prepares the cluster first.
+   */
+  async function resumedHelm(
+    settle: (target: StrategyTarget) => Promise<'undone' | 'idle'>,
+    left: Parameters<PromotionStore['update']>[1],
+    before: (cluster: FakeCluster) => void = () => undefined,
+  ) {
     const bed = await testbed(cluster => ({
       ...fakeHelmStrategy(cluster),
-      // The release was left pending-upgrade; settling rolls it back to what ran before.
-      async settleInterrupted(target: StrategyTarget) {
-        settled.push(target.connection.namespace);
-        return 'undone' as const;
-      },
+      settleInterrupted: settle,
     }));
+    before(bed.cluster);
     const promotion = await recorded(bed.store, { strategy: 'helm' });
-    await bed.store.update(promotion.id, { state: 'running' }, LEASE);
+    await bed.store.update(promotion.id, left, LEASE);
     const resumed = (await bed.store.get(promotion.id))!;
-    const started = start(bed, resumed, { resume: true });
+    return { bed, started: start(bed, resumed, { resume: true }) };
+  }
+
+  it('upgrades again once the strategy has undone a helm upgrade the stopped replica left pending', async () => {
+    const settled: string[] = [];
+    // The release was left pending-upgrade; settling rolls it back to what ran before.
+    const { bed, started } = await resumedHelm(
+      async target => {
+        settled.push(target.connection.namespace);
+        return 'undone';
+      },
+      { state: 'running' },
+    );
 
     await elapse(1_000);
     expect(settled).toEqual(['staging']);
@@ -1153,15 +1169,9 @@ describe('a promotion taken over from a stopped replica', () => {
   });
 
   it('applies a helm rollback the stopped replica recorded but never started, once no helm operation is under way', async () => {
-    const bed = await testbed(cluster => ({
-      ...fakeHelmStrategy(cluster),
-      // The release is deployed, not pending: no helm process is changing it.
-      settleInterrupted: async () => 'idle' as const,
-    }));
-    bed.cluster.rollOut('staging', AFTER, 'completes');
-    const promotion = await recorded(bed.store, { strategy: 'helm' });
-    await bed.store.update(
-      promotion.id,
+    // The release is deployed, not pending: no helm process is changing it.
+    const { bed, started } = await resumedHelm(
+      async () => 'idle',
       {
         state: 'verifying',
         rollback: {
@@ -1169,10 +1179,8 @@ describe('a promotion taken over from a stopped replica', () => {
           at: new Date().toISOString(),
         },
       },
-      LEASE,
+      cluster => cluster.rollOut('staging', AFTER, 'completes'),
     );
-    const resumed = (await bed.store.get(promotion.id))!;
-    const started = start(bed, resumed, { resume: true });
 
     await elapse(1_000);
     expect(bed.fakeStrategy.calls.map(c => c.image)).toEqual([BEFORE]);
@@ -1182,14 +1190,7 @@ describe('a promotion taken over from a stopped replica', () => {
   });
 
   it('only watches a resumed helm upgrade found idle, which its own --atomic may have failed and undone', async () => {
-    const bed = await testbed(cluster => ({
-      ...fakeHelmStrategy(cluster),
-      settleInterrupted: async () => 'idle' as const,
-    }));
-    const promotion = await recorded(bed.store, { strategy: 'helm' });
-    await bed.store.update(promotion.id, { state: 'running' }, LEASE);
-    const resumed = (await bed.store.get(promotion.id))!;
-    start(bed, resumed, { resume: true });
+    const { bed } = await resumedHelm(async () => 'idle', { state: 'running' });
 
     await elapse(5_000);
     // Staging still runs the earlier image; the failed version is not put out a second time.
@@ -1198,23 +1199,15 @@ describe('a promotion taken over from a stopped replica', () => {
   });
 
   it('only watches when it cannot tell what the stopped replica left, and says so', async () => {
-    const bed = await testbed(cluster => ({
-      ...fakeHelmStrategy(cluster),
-      settleInterrupted: async (): Promise<'idle'> => {
+    const { bed } = await resumedHelm(
+      async () => {
         throw new Error('helm: command not found');
       },
-    }));
-    const promotion = await recorded(bed.store, { strategy: 'helm' });
-    await bed.store.update(
-      promotion.id,
       {
         state: 'running',
         rollback: { reason: 'rollout failed', at: new Date().toISOString() },
       },
-      LEASE,
     );
-    const resumed = (await bed.store.get(promotion.id))!;
-    start(bed, resumed, { resume: true });
 
     await elapse(5_000);
     expect(bed.fakeStrategy.calls).toEqual([]);
