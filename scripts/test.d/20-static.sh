@@ -19,7 +19,13 @@ yarn backstage-cli config:check --strict --config app-config.yaml --config app-c
 log "OpenAPI: lint, and the generated files are current"
 yarn backstage-repo-tools repo schema openapi lint
 generated=(plugins/environments-backend/src/schema plugins/environments-common/src/schema)
-scripts/openapi-generate 2>/dev/null
+# Its output only when it fails; once more if it does (its Java generator has failed once, untold).
+generate_log="$(mktemp)"
+scripts/openapi-generate 2>"$generate_log" || {
+  log "the OpenAPI generator failed; once more"
+  scripts/openapi-generate 2>"$generate_log" || { tail -n 40 "$generate_log" >&2; die "the OpenAPI generator failed"; }
+}
+rm -f "$generate_log"
 # Compared with the index, so staged but uncommitted files count as current.
 stale="$(git diff --name-only -- "${generated[@]}"; git ls-files --others --exclude-standard -- "${generated[@]}")"
 if [ -n "$stale" ]; then
